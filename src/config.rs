@@ -1,0 +1,187 @@
+//! `moot.toml`: the site's settings, read raw with serde and then validated into [`Config`].
+
+use crate::diag::{closest, Diagnostic};
+use crate::time::{parse_duration, zone_by_name};
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use std::path::Path;
+
+/// moot.toml as written (every field optional here so that errors can name what is missing).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    timezone: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    default_duration: Option<String>,
+}
+
+/// The validated site settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Absolute, without a trailing slash: `https://learn.example.org` or `https://x.io/sub`.
+    pub base_url: String,
+    /// The path part of `base_url` ("" or "/sub"); prefixed to every link in the HTML.
+    pub base_path: String,
+    pub timezone_name: String,
+    pub timezone: TimeZone,
+    pub language: String,
+    pub theme: Option<String>,
+    pub default_duration: jiff::SignedDuration,
+}
+
+pub const FILE: &str = "moot.toml";
+
+/// Parses and validates moot.toml's text. `path` is only used to name the file in errors.
+pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map(|s| line_col(text, s.start))
+            .unwrap_or((0, 0));
+        vec![Diagnostic::error(path, line, e.message().trim().to_string())
+            .at_column(col)
+            .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration")]
+    })?;
+    let line_of = |key: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map_or(0, |i| i + 1)
+    };
+    let mut errors = Vec::new();
+    let title = raw.title.unwrap_or_else(|| {
+        errors.push(
+            Diagnostic::error(path, 0, "missing `title`")
+                .hint("add a line like: title = \"Our Learning Groups\""),
+        );
+        String::new()
+    });
+    let base_url = match raw.base_url {
+        Some(u) => normalize_base_url(&u).unwrap_or_else(|| {
+            errors.push(
+                Diagnostic::error(path, line_of("base_url"), format!("`base_url` {u:?} is not an absolute http(s) URL"))
+                    .hint("write it like: base_url = \"https://learn.example.org\""),
+            );
+            String::new()
+        }),
+        None => {
+            errors.push(
+                Diagnostic::error(path, 0, "missing `base_url`")
+                    .hint("add the address the site is published at: base_url = \"https://learn.example.org\""),
+            );
+            String::new()
+        }
+    };
+    let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".to_string());
+    let timezone = zone_by_name(&timezone_name).unwrap_or_else(|hint| {
+        errors.push(
+            Diagnostic::error(path, line_of("timezone"), format!("unknown time zone {timezone_name:?}"))
+                .hint(hint),
+        );
+        TimeZone::UTC
+    });
+    let dd_text = raw.default_duration.unwrap_or_else(|| "2h".to_string());
+    let default_duration = parse_duration(&dd_text).unwrap_or_else(|msg| {
+        errors.push(Diagnostic::error(path, line_of("default_duration"), msg).hint("write it like \"2h\", \"90m\" or \"1h30m\""));
+        jiff::SignedDuration::from_hours(2)
+    });
+    if let Some(theme) = &raw.theme {
+        if !crate::load::is_safe_component(theme) {
+            errors.push(Diagnostic::error(path, line_of("theme"), format!("theme {theme:?} is not a folder name")));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let base_path = base_url
+        .splitn(4, '/')
+        .nth(3)
+        .map(|p| format!("/{}", p.trim_matches('/')))
+        .filter(|p| p != "/")
+        .unwrap_or_default();
+    Ok(Config {
+        title,
+        base_url,
+        base_path,
+        timezone_name,
+        timezone,
+        language: raw.language.unwrap_or_else(|| "en".to_string()),
+        theme: raw.theme,
+        default_duration,
+    })
+}
+
+/// `https://host/path/` -> `https://host/path`; `None` unless absolute http(s) with a host.
+pub fn normalize_base_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains(char::is_whitespace) || url.contains(['"', '<', '>', '\\']) {
+        return None;
+    }
+    Some(url.trim_end_matches('/').to_string())
+}
+
+/// The host of an absolute URL, for UIDs and tags.
+pub fn host_of(url: &str) -> &str {
+    url.split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("")
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Names the allowed keys of a table when one is misspelt (used by front matter too).
+pub fn unknown_field_hint(field: &str, allowed: &[&str]) -> String {
+    let near = closest(field, allowed.iter().copied());
+    let mut hint = String::new();
+    if let Some(first) = near.first() {
+        hint.push_str(&format!("did you mean `{first}`? "));
+    }
+    hint.push_str("allowed fields: ");
+    hint.push_str(&allowed.join(", "));
+    hint
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_full_config() {
+        let c = parse(
+            Path::new("moot.toml"),
+            "title = \"T\"\nbase_url = \"https://x.org/sub/\"\ntimezone = \"Europe/Paris\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.base_url, "https://x.org/sub");
+        assert_eq!(c.base_path, "/sub");
+        assert_eq!(c.default_duration, jiff::SignedDuration::from_hours(2));
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let e = parse(Path::new("moot.toml"), "title = \"T\"\nbase_url = \"https://x.org\"\ntimzone = \"UTC\"\n").unwrap_err();
+        assert_eq!(e[0].line, 3);
+        assert!(e[0].message.contains("timzone"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn host_is_found() {
+        assert_eq!(host_of("https://learn.example.org:8080/x"), "learn.example.org");
+    }
+}

@@ -1,0 +1,172 @@
+//! Load: the disk -> source files. Besides `write` and `watch`, the only stage that touches
+//! the disk. Walks `content/`, `static/` and the site theme, reads markdown in parallel, and
+//! leaves other files (images, PDFs) to be copied by path.
+
+use crate::diag::Diagnostic;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// A markdown file of `content/`, read into memory.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to `content/`, with `/` separators: `meetings/2026/alma.md`.
+    pub rel: String,
+    /// Path as shown in messages, relative to the site root: `content/meetings/2026/alma.md`.
+    pub shown: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// A file copied as it is: content assets, `static/` files, theme static files.
+#[derive(Debug, Clone)]
+pub struct CopyFile {
+    /// Destination relative to the output root, `/`-separated.
+    pub dest: String,
+    pub from: PathBuf,
+}
+
+/// Everything read from a site folder.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub config_text: String,
+    pub markdown: Vec<SourceFile>,
+    pub assets: Vec<CopyFile>,
+    pub statics: Vec<CopyFile>,
+    /// Site theme overrides: (template name, text, shown path).
+    pub templates: Vec<(String, String, PathBuf)>,
+    pub theme_statics: Vec<CopyFile>,
+}
+
+/// Reads a site. Problems with single files become diagnostics; the rest is still read.
+pub fn load(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>) -> Sources {
+    let mut sources = Sources::default();
+    let (md_paths, assets) = walk(root, "content", diags);
+    sources.assets = assets;
+    sources.statics = walk_all(root, "static", diags);
+    let read: Vec<Result<SourceFile, Diagnostic>> = md_paths
+        .into_par_iter()
+        .map(|(rel, abs)| {
+            let shown = Path::new("content").join(&rel);
+            std::fs::read(&abs)
+                .map(|bytes| SourceFile { rel, shown: shown.clone(), bytes })
+                .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read the file: {e}")))
+        })
+        .collect();
+    for r in read {
+        match r {
+            Ok(f) => sources.markdown.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if let Some(name) = theme {
+        let theme_dir = Path::new("themes").join(name);
+        if root.join(&theme_dir).is_dir() {
+            for CopyFile { dest, from } in walk_all(root, &theme_dir.join("templates").to_string_lossy(), diags) {
+                let shown = theme_dir.join("templates").join(&dest);
+                match std::fs::read_to_string(&from) {
+                    Ok(text) => sources.templates.push((dest, text, shown)),
+                    Err(e) => diags.push(Diagnostic::error(&shown, 0, format!("cannot read the template: {e}"))),
+                }
+            }
+            sources.theme_statics = walk_all(root, &theme_dir.join("static").to_string_lossy(), diags);
+        } else if name != "default" {
+            diags.push(
+                Diagnostic::error(crate::config::FILE, 0, format!("theme {name:?} not found: there is no folder themes/{name}/"))
+                    .hint("create themes/NAME/templates/ or remove `theme` to use the built-in theme"),
+            );
+        }
+    }
+    sources
+}
+
+/// Every file under `root/sub`, markdown or not, sorted by path.
+fn walk_all(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> Vec<CopyFile> {
+    let (md, mut files) = walk(root, sub, diags);
+    files.extend(md.into_iter().map(|(dest, from)| CopyFile { dest, from }));
+    files.sort_by(|a, b| a.dest.cmp(&b.dest));
+    files
+}
+
+/// Walks `root/sub`, splitting markdown (`.md`) from other files. Paths are `/`-separated and
+/// relative to `root/sub`. Hidden files and editor leftovers are skipped.
+fn walk(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> (Vec<(String, PathBuf)>, Vec<CopyFile>) {
+    let dir = root.join(sub);
+    let mut md = Vec::new();
+    let mut other = Vec::new();
+    if !dir.is_dir() {
+        return (md, other);
+    }
+    let walker = WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let shown = e.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_else(|| PathBuf::from(sub));
+                diags.push(Diagnostic::error(shown, 0, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_path = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(
+                Diagnostic::error(entry.path().strip_prefix(root).unwrap_or(entry.path()), 0, "the file name is not valid UTF-8")
+                    .hint("rename the file using UTF-8 characters"),
+            );
+            continue;
+        };
+        if rel.ends_with(".md") {
+            md.push((rel, entry.path().to_path_buf()));
+        } else {
+            other.push(CopyFile { dest: rel, from: entry.path().to_path_buf() });
+        }
+    }
+    (md, other)
+}
+
+/// Hidden files, editor swap and backup files.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+/// A single path component that cannot climb out of a folder.
+pub fn is_safe_component(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !s.contains(['/', '\\', ':', '\0'])
+        && !s.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for n in [".x.md.swp", "a.md~", "#a.md#", "4913", ".git"] {
+            assert!(is_ignored(n), "{n}");
+        }
+        assert!(!is_ignored("a.md"));
+    }
+
+    #[test]
+    fn unsafe_components_are_refused() {
+        for c in ["..", ".", "a/b", "", "a\\b", "c:"] {
+            assert!(!is_safe_component(c), "{c}");
+        }
+        assert!(is_safe_component("alma-circle"));
+    }
+}

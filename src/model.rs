@@ -1,0 +1,859 @@
+//! Model: parsed documents -> a typed, validated, linked site. Pure (no I/O).
+//!
+//! Each document is checked on its own first (in parallel): fields are destructured in full
+//! from the raw front matter, so a new field does not compile until it is handled here. Then
+//! references between documents are resolved through hash maps (never a scan per lookup),
+//! and series of meetings are expanded into occurrences.
+
+use crate::config::Config;
+use crate::diag::{closest, Diagnostic};
+use crate::parse::{ArticleFront, Doc, Front, GroupFront, Kind, MeetingFront, PageFront, StoryFront};
+use crate::time::{self, Moment};
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan, ZonedDateTime};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// What every document has.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: Kind,
+    pub shown: PathBuf,
+    /// Content path without `.md`, slugged: `meetings/2026/alma-circle` (`""` for the home page).
+    pub path: String,
+    /// Path inside its kind's folder: `2026/alma-circle`.
+    pub key: String,
+    pub slug: String,
+    /// Root-relative URL with the base path: `/meetings/2026/alma-circle/`.
+    pub url: String,
+    pub title: String,
+    pub summary: Option<String>,
+    /// (slug, name) of each tag.
+    pub tags: Vec<(String, String)>,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub body: String,
+    pub body_line: usize,
+    /// Where the file sits, relative to content/ (`meetings/2026`), for relative links.
+    pub dir: String,
+    /// Set by the markdown stage.
+    pub html: String,
+    pub toc: Vec<crate::markdown::TocEntry>,
+    pub text: String,
+    pub links: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub item: usize,
+    pub leaders: Vec<String>,
+    pub contact: Option<String>,
+    pub forum: Option<String>,
+    pub mailing_list: Option<String>,
+    pub join: Option<String>,
+    pub timezone: Option<(String, TimeZone)>,
+    pub location: Option<String>,
+    pub archived: bool,
+    pub meetings: Vec<usize>,
+    pub stories: Vec<usize>,
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Confirmed,
+    Tentative,
+    Cancelled,
+}
+
+/// One time a meeting happens.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    pub start: ZonedDateTime,
+    pub end: ZonedDateTime,
+    /// On a date listed in `except`.
+    pub skipped: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Meeting {
+    pub item: usize,
+    pub groups: Vec<usize>,
+    pub all_day: bool,
+    pub tz_name: String,
+    pub tz: TimeZone,
+    /// Wall time of the first start and end (all-day: midnight, end exclusive).
+    pub start: DateTime,
+    pub end: DateTime,
+    pub location: Option<String>,
+    pub online: Option<String>,
+    pub leader: Option<String>,
+    pub co_leaders: Vec<String>,
+    pub status: Status,
+    pub repeat: Option<String>,
+    pub except: Vec<Date>,
+    pub signup: Option<String>,
+    pub capacity: Option<u32>,
+    pub occurrences: Vec<Occurrence>,
+    pub stories: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub item: usize,
+    pub date: Date,
+    pub author: Option<String>,
+    pub groups: Vec<usize>,
+    pub meeting: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub item: usize,
+    pub date: Option<Date>,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    pub format: Option<String>,
+    pub groups: Vec<usize>,
+}
+
+/// The whole site, validated and linked.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub now: Timestamp,
+    pub drafts_shown: bool,
+    pub items: Vec<Item>,
+    pub groups: Vec<Group>,
+    pub meetings: Vec<Meeting>,
+    pub stories: Vec<Story>,
+    pub articles: Vec<Article>,
+    /// Item indexes of wiki pages and of other pages.
+    pub wiki: Vec<usize>,
+    pub pages: Vec<usize>,
+    pub home: Option<usize>,
+    /// Intro text of a section's index page (`content/groups/index.md`).
+    pub intros: HashMap<Kind, usize>,
+    /// Tag slug -> (name, items), sorted by slug.
+    pub tags: BTreeMap<String, (String, Vec<usize>)>,
+    /// Item -> the items that link to it (wikilinks and internal links).
+    pub backlinks: HashMap<usize, Vec<usize>>,
+    /// Files beside the pages: (destination, source).
+    pub assets: Vec<crate::load::CopyFile>,
+}
+
+impl Site {
+    pub fn is_upcoming(&self, o: &Occurrence) -> bool {
+        o.end.timestamp() > self.now
+    }
+}
+
+/// Top-level names that moot's own pages use; a page may not take them.
+pub const RESERVED: &[&str] = &[
+    "groups", "meetings", "stories", "articles", "wiki", "tags", "calendar", "search", "static",
+    "recent-changes", "atom.xml", "sitemap.xml", "robots.txt", "404.html", "calendar.ics", "page",
+];
+
+/// What a single document turns into before cross-references.
+enum Typed {
+    Group(Group),
+    Meeting(Meeting, Refs, MeetingTimes),
+    Story(Story, Refs),
+    Article(Article, Refs),
+    Page,
+}
+
+/// References as written, with the line they are on, resolved after every item is known.
+#[derive(Default)]
+struct Refs {
+    groups: Vec<(String, usize)>,
+    meeting: Option<(String, usize)>,
+}
+
+/// Builds the model from parsed documents. Drafts are dropped unless `drafts`.
+pub fn build(
+    config: Config,
+    docs: Vec<Doc>,
+    assets: Vec<crate::load::CopyFile>,
+    now: Timestamp,
+    drafts: bool,
+) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut draft_paths: Vec<(String, String)> = Vec::new();
+    let checked: Vec<Result<(Item, Typed, Vec<Diagnostic>), Vec<Diagnostic>>> =
+        docs.into_par_iter().map(|d| check_doc(&config, d)).collect();
+    let mut site = Site {
+        config,
+        now,
+        drafts_shown: drafts,
+        items: Vec::new(),
+        groups: Vec::new(),
+        meetings: Vec::new(),
+        stories: Vec::new(),
+        articles: Vec::new(),
+        wiki: Vec::new(),
+        pages: Vec::new(),
+        home: None,
+        intros: HashMap::new(),
+        tags: BTreeMap::new(),
+        backlinks: HashMap::new(),
+        assets,
+    };
+    let mut pending: Vec<(usize, Typed)> = Vec::new();
+    for c in checked {
+        match c {
+            Ok((item, typed, warnings)) => {
+                diags.extend(warnings);
+                if item.draft && !drafts {
+                    draft_paths.push((item.kind.folder().to_string(), item.key.clone()));
+                    draft_paths.push((item.kind.folder().to_string(), item.slug.clone()));
+                    continue;
+                }
+                let idx = site.items.len();
+                site.items.push(item);
+                pending.push((idx, typed));
+            }
+            Err(errs) => diags.extend(errs),
+        }
+    }
+    check_unique_urls(&site.items, &mut diags);
+    let mut refs = Vec::new();
+    let mut times = Vec::new();
+    for (idx, typed) in pending {
+        let item = &site.items[idx];
+        match typed {
+            Typed::Group(mut g) => {
+                g.item = idx;
+                site.groups.push(g);
+            }
+            Typed::Meeting(mut m, r, t) => {
+                m.item = idx;
+                refs.push((Kind::Meeting, site.meetings.len(), r));
+                site.meetings.push(m);
+                times.push(Some(t));
+            }
+            Typed::Story(mut s, r) => {
+                s.item = idx;
+                refs.push((Kind::Story, site.stories.len(), r));
+                site.stories.push(s);
+            }
+            Typed::Article(mut a, r) => {
+                a.item = idx;
+                refs.push((Kind::Article, site.articles.len(), r));
+                site.articles.push(a);
+            }
+            Typed::Page => match (item.kind, item.path.as_str()) {
+                (_, "") => site.home = Some(idx),
+                (k, p) if k != Kind::Page && p == k.folder() => {
+                    site.intros.insert(k, idx);
+                }
+                (Kind::Wiki, _) => site.wiki.push(idx),
+                _ => site.pages.push(idx),
+            },
+        }
+    }
+    resolve_refs(&mut site, refs, &draft_paths, &mut diags);
+    place_meetings(&mut site, times, &mut diags);
+    collect_tags(&mut site);
+    sort_lists(&mut site);
+    (site, diags)
+}
+
+fn check_unique_urls(items: &[Item], diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &Item> = HashMap::with_capacity(items.len());
+    for item in items {
+        if let Some(first) = seen.insert(&item.url, item) {
+            diags.push(
+                Diagnostic::error(&item.shown, 1, format!("two pages have the address {}", item.url))
+                    .hint(format!("{} has it too; change one file name or its `slug`", first.shown.display())),
+            );
+        }
+    }
+}
+
+/// Validates one document in isolation.
+fn check_doc(config: &Config, doc: Doc) -> Result<(Item, Typed, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut errs = Vec::new();
+    let warnings = Vec::new();
+    let item = make_item(config, &doc, &mut errs);
+    let typed = match &doc.front {
+        Front::Group(f) => Typed::Group(check_group(&doc, f, &mut errs)),
+        Front::Meeting(f) => {
+            let (m, r, t) = check_meeting(config, &doc, f, &mut errs);
+            Typed::Meeting(m, r, t)
+        }
+        Front::Story(f) => {
+            let (s, r) = check_story(&doc, f, &mut errs);
+            Typed::Story(s, r)
+        }
+        Front::Article(f) => {
+            let (a, r) = check_article(&doc, f, &mut errs);
+            Typed::Article(a, r)
+        }
+        Front::Page(PageFront { .. }) => Typed::Page,
+    };
+    if errs.is_empty() {
+        Ok((item, typed, warnings))
+    } else {
+        Err(errs)
+    }
+}
+
+fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
+    let (title, summary, tags, draft, slug_override) = doc.front.common();
+    let aliases = match &doc.front {
+        Front::Page(PageFront { aliases, .. }) => aliases.clone().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let title = match title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            errs.push(
+                Diagnostic::error(&doc.shown, 2, "missing `title`")
+                    .hint("every page needs a title, e.g. title: \"Alma cataloging circle\""),
+            );
+            String::new()
+        }
+    };
+    let stem = doc.rel.strip_suffix(".md").unwrap_or(&doc.rel);
+    let (dir, file_slug) = match stem.rsplit_once('/') {
+        Some((d, f)) => (d, f),
+        None => ("", stem),
+    };
+    let mut slug = match slug_override {
+        Some(s) => {
+            if slugify(s) != *s || s.is_empty() {
+                errs.push(
+                    doc.error("slug", format!("slug {s:?} may only hold lower-case letters, digits and `-`"))
+                        .hint(format!("use {:?}", slugify(s))),
+                );
+            }
+            s.clone()
+        }
+        None => slugify(file_slug),
+    };
+    let dir_slugged: Vec<String> = dir.split('/').filter(|c| !c.is_empty()).map(slugify).collect();
+    let mut path_parts = dir_slugged.clone();
+    if file_slug == "index" && slug_override.is_none() {
+        slug = path_parts.last().cloned().unwrap_or_default();
+    } else {
+        path_parts.push(slug.clone());
+    }
+    let path = path_parts.join("/");
+    if doc.kind == Kind::Page && RESERVED.contains(&path_parts.first().map(String::as_str).unwrap_or("")) {
+        errs.push(
+            Diagnostic::error(&doc.shown, 1, format!("the address /{path}/ is used by moot's own pages"))
+                .hint("rename the file or set another `slug`"),
+        );
+    }
+    if path_parts.iter().any(|p| !crate::load::is_safe_component(p)) {
+        errs.push(Diagnostic::error(&doc.shown, 1, "this file's path cannot be turned into an address").hint("rename it with letters, digits and `-`"));
+    }
+    let folder = doc.kind.folder();
+    let key = path.strip_prefix(folder).map(|k| k.trim_start_matches('/')).unwrap_or(&path).to_string();
+    let url = if path.is_empty() {
+        format!("{}/", config.base_path)
+    } else {
+        format!("{}/{path}/", config.base_path)
+    };
+    let tags = tags
+        .iter()
+        .flatten()
+        .map(|t| (slugify(t), t.trim().to_string()))
+        .filter(|(s, _)| !s.is_empty())
+        .collect();
+    Item {
+        kind: doc.kind,
+        shown: doc.shown.clone(),
+        path,
+        key,
+        slug,
+        url,
+        title,
+        summary: summary.clone().filter(|s| !s.trim().is_empty()),
+        tags,
+        draft: draft.unwrap_or(false),
+        aliases,
+        body: doc.body.clone(),
+        body_line: doc.body_line,
+        dir: dir.to_string(),
+        html: String::new(),
+        toc: Vec::new(),
+        text: String::new(),
+        links: Vec::new(),
+    }
+}
+
+/// Lower-case, letters and digits kept, everything else a single `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        if c.is_alphanumeric() || c == '_' {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn check_url(doc: &Doc, key: &str, value: &Option<String>, mailto: bool, errs: &mut Vec<Diagnostic>) -> Option<String> {
+    let v = value.as_deref()?.trim();
+    let ok = v.starts_with("https://") || v.starts_with("http://") || (mailto && v.starts_with("mailto:"));
+    if ok && !v.contains(char::is_whitespace) {
+        Some(v.to_string())
+    } else {
+        let forms = if mailto { "an https:// URL or a mailto: address" } else { "an https:// URL" };
+        errs.push(doc.error(key, format!("`{key}` {v:?} is not {forms}")).hint(format!("write {forms}, e.g. https://example.org/page")));
+        None
+    }
+}
+
+fn check_group(doc: &Doc, f: &GroupFront, errs: &mut Vec<Diagnostic>) -> Group {
+    let GroupFront { title: _, summary: _, tags: _, draft: _, slug: _, leaders, contact, forum, mailing_list, join, timezone, location, status } = f;
+    let timezone = timezone.as_ref().and_then(|name| match time::zone_by_name(name) {
+        Ok(tz) => Some((name.clone(), tz)),
+        Err(hint) => {
+            errs.push(doc.error("timezone", format!("unknown time zone {name:?}")).hint(hint));
+            None
+        }
+    });
+    let archived = match status.as_deref() {
+        None | Some("active") => false,
+        Some("archived") => true,
+        Some(other) => {
+            errs.push(doc.error("status", format!("group status {other:?} is not known")).hint("use `active` or `archived`"));
+            false
+        }
+    };
+    let contact = contact.as_ref().map(|c| c.trim().trim_start_matches("mailto:").to_string());
+    if let Some(c) = &contact {
+        if !c.contains('@') || c.contains(char::is_whitespace) {
+            errs.push(doc.error("contact", format!("`contact` {c:?} is not an email address")).hint("write it like: contact: \"circle@example.org\""));
+        }
+    }
+    Group {
+        item: 0,
+        leaders: leaders.clone().unwrap_or_default(),
+        contact,
+        forum: check_url(doc, "forum", forum, false, errs),
+        mailing_list: mailing_list.clone(),
+        join: check_url(doc, "join", join, true, errs),
+        timezone,
+        location: location.clone(),
+        archived,
+        meetings: Vec::new(),
+        stories: Vec::new(),
+        articles: Vec::new(),
+    }
+}
+
+fn parse_date(doc: &Doc, key: &str, value: &str, errs: &mut Vec<Diagnostic>) -> Option<Date> {
+    match value.trim().parse::<Date>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errs.push(doc.error(key, format!("`{key}` {value:?} is not a date")).hint("write the date as YYYY-MM-DD, e.g. \"2026-12-03\""));
+            None
+        }
+    }
+}
+
+fn group_refs(doc: &Doc, group: &Option<String>, groups: &Option<Vec<String>>, errs: &mut Vec<Diagnostic>) -> Vec<(String, usize)> {
+    if group.is_some() && groups.is_some() {
+        errs.push(doc.error("groups", "both `group` and `groups` are set").hint("use `groups: [a, b]` alone"));
+    }
+    let mut out: Vec<(String, usize)> = group.iter().map(|g| (g.clone(), doc.line_of("group"))).collect();
+    out.extend(groups.iter().flatten().map(|g| (g.clone(), doc.line_of("groups"))));
+    out
+}
+
+fn check_meeting(config: &Config, doc: &Doc, f: &MeetingFront, errs: &mut Vec<Diagnostic>) -> (Meeting, Refs, MeetingTimes) {
+    let MeetingFront {
+        title: _, summary: _, tags: _, draft: _, slug: _,
+        group, groups, start, end, duration, timezone, location, online, leader, co_leaders,
+        status, repeat, except, signup, capacity,
+    } = f;
+    let refs = Refs { groups: group_refs(doc, group, groups, errs), meeting: None };
+    let status = match status.as_deref().map(str::trim) {
+        None | Some("confirmed") => Status::Confirmed,
+        Some("tentative") => Status::Tentative,
+        Some("cancelled") | Some("canceled") => Status::Cancelled,
+        Some(other) => {
+            errs.push(doc.error("status", format!("meeting status {other:?} is not known")).hint("use `confirmed`, `tentative` or `cancelled`"));
+            Status::Confirmed
+        }
+    };
+    let own_zone = timezone.as_ref().and_then(|name| match time::zone_by_name(name) {
+        Ok(tz) => Some((name.clone(), tz)),
+        Err(hint) => {
+            errs.push(doc.error("timezone", format!("unknown time zone {name:?}")).hint(hint));
+            None
+        }
+    });
+    let (tz_name, tz) = own_zone.clone().unwrap_or_else(|| (config.timezone_name.clone(), config.timezone.clone()));
+    let except_dates: Vec<Date> = except.iter().flatten().filter_map(|d| parse_date(doc, "except", d, errs)).collect();
+    if start.is_none() {
+        errs.push(Diagnostic::error(&doc.shown, 2, "missing `start`").hint(time::MOMENT_FORMS));
+    }
+    let at = |key: &str, v: &Option<String>| v.as_ref().map(|v| (v.clone(), doc.line_of(key)));
+    let times = MeetingTimes {
+        shown: doc.shown.clone(),
+        own_zone,
+        start: at("start", start).unwrap_or_default(),
+        end: at("end", end),
+        duration: at("duration", duration),
+        repeat_line: doc.line_of("repeat"),
+    };
+    let m = Meeting {
+        item: 0,
+        groups: Vec::new(),
+        all_day: false,
+        tz_name,
+        tz,
+        start: DateTime::default(),
+        end: DateTime::default(),
+        location: location.clone(),
+        online: check_url(doc, "online", online, false, errs),
+        leader: leader.clone(),
+        co_leaders: co_leaders.clone().unwrap_or_default(),
+        status,
+        repeat: repeat.clone(),
+        except: except_dates,
+        signup: check_url(doc, "signup", signup, true, errs),
+        capacity: *capacity,
+        occurrences: Vec::new(),
+        stories: Vec::new(),
+    };
+    (m, refs, times)
+}
+
+/// The time fields as written, with their lines, placed once the meeting's zone is known.
+struct MeetingTimes {
+    shown: PathBuf,
+    own_zone: Option<(String, TimeZone)>,
+    start: (String, usize),
+    end: Option<(String, usize)>,
+    duration: Option<(String, usize)>,
+    repeat_line: usize,
+}
+
+impl MeetingTimes {
+    fn error(&self, line: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.shown, line, message)
+    }
+}
+
+/// Computes start, end and occurrences of a meeting in `m.tz`.
+fn place_meeting(config: &Config, t: &MeetingTimes, m: &mut Meeting, now: Timestamp, warnings: &mut Vec<Diagnostic>) -> Result<(), Diagnostic> {
+    let (start_text, start_line) = &t.start;
+    let start = time::parse_moment(start_text).map_err(|e| t.error(*start_line, e).hint(time::MOMENT_FORMS))?;
+    let end_line = t.end.as_ref().map_or(*start_line, |e| e.1);
+    let end = t
+        .end
+        .as_ref()
+        .map(|(e, line)| time::parse_moment(e).map_err(|msg| t.error(*line, msg).hint(time::MOMENT_FORMS)))
+        .transpose()?;
+    if let (Some(_), Some((_, line))) = (&t.end, &t.duration) {
+        return Err(t.error(*line, "both `end` and `duration` are set").hint("keep one of them"));
+    }
+    let duration = t
+        .duration
+        .as_ref()
+        .map(|(d, line)| time::parse_duration(d).map_err(|msg| t.error(*line, msg).hint("write it like \"2h\", \"90m\" or \"1h30m\"")))
+        .transpose()?;
+    match start {
+        Moment::Date(d) => {
+            m.all_day = true;
+            m.start = d.to_datetime(jiff::civil::Time::midnight());
+            let last = match (end, duration) {
+                (Some(Moment::Date(e)), _) => e,
+                (Some(_), _) => return Err(t.error(end_line, "an all-day meeting ends on a date").hint("write end: \"2027-01-23\" (the last day), or give `start` a time")),
+                (None, Some(dur)) => d.checked_add(((dur.as_secs() + 86_399) / 86_400 - 1).days()).unwrap_or(d),
+                (None, None) => d,
+            };
+            if last < d {
+                return Err(t.error(end_line, format!("the meeting ends ({last}) before it starts ({d})")).hint("`end` is the last day of an all-day meeting"));
+            }
+            m.end = last.tomorrow().unwrap_or(last).to_datetime(jiff::civil::Time::midnight());
+        }
+        Moment::Local(_) | Moment::Instant(_) => {
+            m.start = match start {
+                Moment::Instant(ts) => ts.to_zoned_datetime(m.tz.clone()).datetime(),
+                Moment::Local(w) => w,
+                Moment::Date(_) => unreachable!("handled above"),
+            };
+            let (zstart, note) = time::place(&m.tz, m.start)
+                .map_err(|e| t.error(*start_line, e).hint("pick a time that exists, or write it with an offset like 2027-03-14T03:30:00-07:00"))?;
+            if let Some(note) = note {
+                warnings.push(Diagnostic::warning(&t.shown, *start_line, note).hint("write the time with an offset to choose the other one"));
+            }
+            let zend = match end {
+                Some(Moment::Local(w)) => time::place(&m.tz, w).map_err(|e| t.error(end_line, e))?.0,
+                Some(Moment::Instant(ts)) => ts.to_zoned_datetime(m.tz.clone()),
+                Some(Moment::Date(_)) => return Err(t.error(end_line, "`end` is a date but `start` has a time").hint("give `end` a time too, e.g. \"2026-12-03 16:00\"")),
+                None => zstart
+                    .checked_add(duration.unwrap_or(config.default_duration))
+                    .map_err(|e| t.error(*start_line, e.to_string()))?,
+            };
+            if zend.timestamp() <= zstart.timestamp() {
+                return Err(t
+                    .error(end_line, format!("the meeting ends ({}) before it starts ({})", zend.datetime(), zstart.datetime()))
+                    .hint("check the date and time of `end`, or use `duration`"));
+            }
+            m.end = zend.datetime();
+        }
+    }
+    m.occurrences = occurrences(t, m, now)?;
+    Ok(())
+}
+
+/// Expands a meeting into its occurrences: one, or the series of its `repeat` rule up to a
+/// horizon 12 months after the later of now and its start (and at most 1000).
+fn occurrences(t: &MeetingTimes, m: &Meeting, now: Timestamp) -> Result<Vec<Occurrence>, Diagnostic> {
+    let wall_starts = match &m.repeat {
+        None => vec![m.start],
+        Some(rule) => {
+            let now_wall = now.to_zoned_datetime(m.tz.clone()).datetime();
+            let base = now_wall.max(m.start);
+            let horizon = base.checked_add(12.months()).unwrap_or(base);
+            let starts = time::expand(rule, &m.tz, m.start, horizon, 1000).map_err(|e| {
+                t.error(t.repeat_line, format!("`repeat` is not a valid RRULE: {e}"))
+                    .hint("write an RFC 5545 rule, e.g. \"FREQ=WEEKLY;COUNT=6\" or \"FREQ=MONTHLY;BYDAY=1TU\"")
+            })?;
+            if starts.is_empty() {
+                return Err(t.error(t.repeat_line, "the rule gives no occurrence at all").hint("check UNTIL and COUNT"));
+            }
+            starts
+        }
+    };
+    let length = exact_length(m);
+    let days = m.start.date().until(m.end.date()).map(|s| s.get_days()).unwrap_or(1);
+    Ok(wall_starts
+        .into_iter()
+        .map(|w| {
+            let (start, end) = if m.all_day {
+                let last = w.date().checked_add(days.days()).unwrap_or(w.date());
+                (time::start_of_day(&m.tz, w.date()), time::start_of_day(&m.tz, last))
+            } else {
+                let start = time::place(&m.tz, w).map_or_else(|_| time::start_of_day(&m.tz, w.date()), |p| p.0);
+                let end = start.checked_add(length).unwrap_or_else(|_| start.clone());
+                (start, end)
+            };
+            Occurrence { skipped: m.except.contains(&w.date()), start, end }
+        })
+        .collect())
+}
+
+/// The exact length of a timed meeting (its first occurrence).
+fn exact_length(m: &Meeting) -> SignedDuration {
+    match (time::place(&m.tz, m.start), time::place(&m.tz, m.end)) {
+        (Ok((s, _)), Ok((e, _))) => s.duration_until(&e),
+        _ => m.start.duration_until(m.end),
+    }
+}
+
+fn check_story(doc: &Doc, f: &StoryFront, errs: &mut Vec<Diagnostic>) -> (Story, Refs) {
+    let StoryFront { title: _, summary: _, tags: _, draft: _, slug: _, date, author, groups, meeting } = f;
+    let date = match date {
+        Some(d) => parse_date(doc, "date", d, errs),
+        None => {
+            errs.push(Diagnostic::error(&doc.shown, 2, "missing `date`").hint("a story needs the date it happened, e.g. date: \"2026-10-14\""));
+            None
+        }
+    };
+    let refs = Refs { groups: group_refs(doc, &None, groups, errs), meeting: meeting.as_ref().map(|m| (m.clone(), doc.line_of("meeting"))) };
+    (Story { item: 0, date: date.unwrap_or_default(), author: author.clone(), groups: Vec::new(), meeting: None }, refs)
+}
+
+fn check_article(doc: &Doc, f: &ArticleFront, errs: &mut Vec<Diagnostic>) -> (Article, Refs) {
+    let ArticleFront { title: _, summary: _, tags: _, draft: _, slug: _, date, author, url, format, groups } = f;
+    let date = date.as_ref().and_then(|d| parse_date(doc, "date", d, errs));
+    let refs = Refs { groups: group_refs(doc, &None, groups, errs), meeting: None };
+    let url = check_url(doc, "url", url, false, errs);
+    (Article { item: 0, date, author: author.clone(), url, format: format.clone(), groups: Vec::new() }, refs)
+}
+
+/// Finds items of a kind by slug or by path inside the kind's folder.
+struct Index<'a> {
+    by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(items: &'a [Item], members: impl Iterator<Item = (usize, usize)>) -> Self {
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (pos, item_idx) in members {
+            let item = &items[item_idx];
+            by_name.entry(item.slug.as_str()).or_default().push(pos);
+            if item.key != item.slug {
+                by_name.entry(item.key.as_str()).or_default().push(pos);
+            }
+        }
+        Index { by_name }
+    }
+
+    fn find(&self, name: &str) -> &[usize] {
+        let name = name.trim().trim_matches('/');
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn resolve_one(
+    index: &Index,
+    kind: Kind,
+    name: &str,
+    shown: &PathBuf,
+    line: usize,
+    items: &[Item],
+    pos_to_item: &dyn Fn(usize) -> usize,
+    drafts: &[(String, String)],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    match index.find(name) {
+        [one] => Some(*one),
+        [] => {
+            let is_draft = drafts.iter().any(|(f, k)| f == kind.folder() && k == name.trim());
+            let d = if is_draft {
+                Diagnostic::error(shown, line, format!("{} {name:?} is a draft", kind.label())).hint("publish it (remove `draft: true`) or build with --drafts")
+            } else {
+                let names: Vec<&str> = index.by_name.keys().copied().collect();
+                let near = closest(name, names);
+                let hint = if near.is_empty() {
+                    format!("write the slug of a file in content/{}/", kind.folder())
+                } else {
+                    format!("did you mean {}?", near.join(" or "))
+                };
+                Diagnostic::error(shown, line, format!("no {} is called {name:?}", kind.label())).hint(hint)
+            };
+            diags.push(d);
+            None
+        }
+        many => {
+            let paths: Vec<String> = many.iter().map(|p| items[pos_to_item(*p)].shown.display().to_string()).collect();
+            diags.push(
+                Diagnostic::error(shown, line, format!("{name:?} matches {} {}s: {}", many.len(), kind.label(), paths.join(", ")))
+                    .hint("write the path inside the folder instead, e.g. 2026/alma-circle"),
+            );
+            None
+        }
+    }
+}
+
+fn resolve_refs(site: &mut Site, refs: Vec<(Kind, usize, Refs)>, drafts: &[(String, String)], diags: &mut Vec<Diagnostic>) {
+    let group_items: Vec<usize> = site.groups.iter().map(|g| g.item).collect();
+    let meeting_items: Vec<usize> = site.meetings.iter().map(|m| m.item).collect();
+    let groups_index = Index::new(&site.items, group_items.iter().copied().enumerate());
+    let meetings_index = Index::new(&site.items, meeting_items.iter().copied().enumerate());
+    let g_item = |p: usize| group_items[p];
+    let m_item = |p: usize| meeting_items[p];
+    let mut resolved: Vec<(Kind, usize, Vec<usize>, Option<usize>)> = Vec::with_capacity(refs.len());
+    for (kind, pos, r) in refs {
+        let item_idx = match kind {
+            Kind::Meeting => site.meetings[pos].item,
+            Kind::Story => site.stories[pos].item,
+            _ => site.articles[pos].item,
+        };
+        let shown = &site.items[item_idx].shown;
+        let mut groups: Vec<usize> = r
+            .groups
+            .iter()
+            .filter_map(|(name, line)| resolve_one(&groups_index, Kind::Group, name, shown, *line, &site.items, &g_item, drafts, diags))
+            .collect();
+        groups.dedup();
+        let meeting = r
+            .meeting
+            .as_ref()
+            .and_then(|(name, line)| resolve_one(&meetings_index, Kind::Meeting, name, shown, *line, &site.items, &m_item, drafts, diags));
+        resolved.push((kind, pos, groups, meeting));
+    }
+    drop(groups_index);
+    drop(meetings_index);
+    for (kind, pos, groups, meeting) in resolved {
+        match kind {
+            Kind::Meeting => {
+                for &g in &groups {
+                    site.groups[g].meetings.push(pos);
+                }
+                site.meetings[pos].groups = groups;
+            }
+            Kind::Story => {
+                for &g in &groups {
+                    site.groups[g].stories.push(pos);
+                }
+                if let Some(m) = meeting {
+                    site.meetings[m].stories.push(pos);
+                }
+                site.stories[pos].groups = groups;
+                site.stories[pos].meeting = meeting;
+            }
+            _ => {
+                for &g in &groups {
+                    site.groups[g].articles.push(pos);
+                }
+                site.articles[pos].groups = groups;
+            }
+        }
+    }
+}
+
+/// Places every meeting in its zone: its own `timezone`, else its first group's, else the
+/// site's. Runs after references resolve, in parallel.
+fn place_meetings(site: &mut Site, times: Vec<Option<MeetingTimes>>, diags: &mut Vec<Diagnostic>) {
+    let Site { config, groups, meetings, now, .. } = site;
+    let errors: Vec<Vec<Diagnostic>> = meetings
+        .par_iter_mut()
+        .zip(times.into_par_iter())
+        .filter_map(|(m, t)| {
+            let t = t?;
+            if t.own_zone.is_none() {
+                if let Some((name, tz)) = m.groups.first().and_then(|&g| groups[g].timezone.clone()) {
+                    m.tz_name = name;
+                    m.tz = tz;
+                }
+            }
+            let mut out = Vec::new();
+            if let Err(e) = place_meeting(config, &t, m, *now, &mut out) {
+                out.push(e);
+            }
+            Some(out)
+        })
+        .collect();
+    diags.extend(errors.into_iter().flatten());
+}
+
+fn collect_tags(site: &mut Site) {
+    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (idx, item) in site.items.iter().enumerate() {
+        for (slug, name) in &item.tags {
+            tags.entry(slug.clone()).or_insert_with(|| (name.clone(), Vec::new())).1.push(idx);
+        }
+    }
+    site.tags = tags;
+}
+
+/// Every list in a stable, sensible order: groups by title (archived last), meetings by
+/// first start, stories and articles newest first, pages by path.
+fn sort_lists(site: &mut Site) {
+    let items = &site.items;
+    site.groups.sort_by(|a, b| (a.archived, items[a.item].title.to_lowercase()).cmp(&(b.archived, items[b.item].title.to_lowercase())));
+    // Meetings, stories and articles are referred to by position from groups and from each
+    // other, so they are not moved; order is applied where lists are made.
+    site.wiki.sort_by(|a, b| items[*a].path.cmp(&items[*b].path));
+    site.pages.sort_by(|a, b| items[*a].path.cmp(&items[*b].path));
+    let meetings = &site.meetings;
+    let stories = &site.stories;
+    let articles = &site.articles;
+    for g in &mut site.groups {
+        g.meetings.sort_by_key(|&m| (meetings[m].occurrences.first().map(|o| o.start.timestamp()), meetings[m].item));
+        g.stories.sort_by_key(|&s| (std::cmp::Reverse(stories[s].date), stories[s].item));
+        g.articles.sort_by_key(|&a| (std::cmp::Reverse(articles[a].date), articles[a].item));
+    }
+    for m in &mut site.meetings {
+        m.stories.sort_by_key(|&s| (std::cmp::Reverse(stories[s].date), stories[s].item));
+    }
+}

@@ -1,0 +1,342 @@
+//! Parse: one source file -> front matter (typed per kind, as written) + markdown body.
+//! No cross-file knowledge here; that is the model's job.
+//!
+//! The raw structs mirror the YAML with `Option`s and `deny_unknown_fields`, so a misspelt
+//! field is an error that names the field and the ones allowed.
+
+use crate::config::line_col;
+use crate::diag::Diagnostic;
+use crate::load::SourceFile;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// What a file is, from the folder it sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Group,
+    Meeting,
+    Story,
+    Article,
+    Wiki,
+    Page,
+}
+
+impl Kind {
+    /// The content folder of the kind (`""` for top-level pages).
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Group => "groups",
+            Kind::Meeting => "meetings",
+            Kind::Story => "stories",
+            Kind::Article => "articles",
+            Kind::Wiki => "wiki",
+            Kind::Page => "",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Group => "group",
+            Kind::Meeting => "meeting",
+            Kind::Story => "story",
+            Kind::Article => "article",
+            Kind::Wiki => "wiki page",
+            Kind::Page => "page",
+        }
+    }
+
+    pub const SECTIONS: [Kind; 5] = [Kind::Group, Kind::Meeting, Kind::Story, Kind::Article, Kind::Wiki];
+
+    fn of_path(rel: &str) -> Kind {
+        let top = rel.split('/').next().unwrap_or("");
+        Kind::SECTIONS
+            .into_iter()
+            .find(|k| rel.contains('/') && k.folder() == top)
+            .unwrap_or(Kind::Page)
+    }
+}
+
+/// Defines a front-matter struct with the fields every kind shares plus its own.
+macro_rules! front_matter {
+    ($(#[$doc:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            pub title: Option<String>,
+            pub summary: Option<String>,
+            pub tags: Option<Vec<String>>,
+            pub draft: Option<bool>,
+            pub slug: Option<String>,
+            $(pub $field: $ty,)*
+        }
+    };
+}
+
+front_matter!(
+    /// `groups/*.md`
+    GroupFront {
+        leaders: Option<Vec<String>>,
+        contact: Option<String>,
+        forum: Option<String>,
+        mailing_list: Option<String>,
+        join: Option<String>,
+        timezone: Option<String>,
+        location: Option<String>,
+        status: Option<String>,
+    }
+);
+
+front_matter!(
+    /// `meetings/**/*.md`
+    MeetingFront {
+        group: Option<String>,
+        groups: Option<Vec<String>>,
+        start: Option<String>,
+        end: Option<String>,
+        duration: Option<String>,
+        timezone: Option<String>,
+        location: Option<String>,
+        online: Option<String>,
+        leader: Option<String>,
+        co_leaders: Option<Vec<String>>,
+        status: Option<String>,
+        repeat: Option<String>,
+        except: Option<Vec<String>>,
+        signup: Option<String>,
+        capacity: Option<u32>,
+    }
+);
+
+front_matter!(
+    /// `stories/*.md`
+    StoryFront {
+        date: Option<String>,
+        author: Option<String>,
+        groups: Option<Vec<String>>,
+        meeting: Option<String>,
+    }
+);
+
+front_matter!(
+    /// `articles/*.md`
+    ArticleFront {
+        date: Option<String>,
+        author: Option<String>,
+        url: Option<String>,
+        format: Option<String>,
+        groups: Option<Vec<String>>,
+    }
+);
+
+front_matter!(
+    /// `wiki/**/*.md` and top-level pages
+    PageFront {
+        aliases: Option<Vec<String>>,
+    }
+);
+
+#[derive(Debug)]
+pub enum Front {
+    Group(GroupFront),
+    Meeting(MeetingFront),
+    Story(StoryFront),
+    Article(ArticleFront),
+    Page(PageFront),
+}
+
+impl Front {
+    /// The fields every kind shares: (title, summary, tags, draft, slug).
+    pub fn common(&self) -> (&Option<String>, &Option<String>, &Option<Vec<String>>, Option<bool>, &Option<String>) {
+        macro_rules! c {
+            ($f:expr) => {
+                (&$f.title, &$f.summary, &$f.tags, $f.draft, &$f.slug)
+            };
+        }
+        match self {
+            Front::Group(f) => c!(f),
+            Front::Meeting(f) => c!(f),
+            Front::Story(f) => c!(f),
+            Front::Article(f) => c!(f),
+            Front::Page(f) => c!(f),
+        }
+    }
+}
+
+/// A parsed markdown file.
+#[derive(Debug)]
+pub struct Doc {
+    pub kind: Kind,
+    pub rel: String,
+    pub shown: PathBuf,
+    pub front: Front,
+    /// The front matter's text, to find the line of a key.
+    pub front_text: String,
+    pub body: String,
+    /// 1-based line of the file on which the body starts.
+    pub body_line: usize,
+}
+
+impl Doc {
+    /// The file line of a top-level front-matter key (the line of `---` + n), or 1.
+    pub fn line_of(&self, key: &str) -> usize {
+        self.front_text
+            .lines()
+            .position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))
+            .map_or(1, |i| i + 2)
+    }
+
+    pub fn error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.shown, self.line_of(key), message)
+    }
+}
+
+const FRONT_EXAMPLE: &str = "start the file with front matter between two `---` lines, e.g.\n  ---\n  title: \"Cataloging circle\"\n  ---";
+
+/// Parses one file. Text problems (encoding, missing front matter, YAML) are diagnostics.
+pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
+    let shown = &file.shown;
+    let text = std::str::from_utf8(&file.bytes).map_err(|e| {
+        let (line, col) = line_col(&String::from_utf8_lossy(&file.bytes[..e.valid_up_to()]), e.valid_up_to());
+        Diagnostic::error(shown, line, "the file is not valid UTF-8 text")
+            .at_column(col)
+            .hint("save the file with UTF-8 encoding")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let owned;
+    let text = if text.contains('\r') {
+        owned = text.replace("\r\n", "\n").replace('\r', "\n");
+        owned.as_str()
+    } else {
+        text
+    };
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(shown, 1, "the file is empty").hint(FRONT_EXAMPLE));
+    }
+    let after_open = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---").filter(|r| r.trim().is_empty()))
+        .ok_or_else(|| Diagnostic::error(shown, 1, "missing front matter").hint(FRONT_EXAMPLE))?;
+    let (front_text, body) = split_closing(after_open).ok_or_else(|| {
+        Diagnostic::error(shown, 1, "the front matter is not closed")
+            .hint("add a line with only `---` after the front matter")
+    })?;
+    let body_line = front_text.lines().count() + 3;
+    let kind = Kind::of_path(&file.rel);
+    let front = match kind {
+        Kind::Group => yaml(front_text, shown).map(Front::Group),
+        Kind::Meeting => yaml(front_text, shown).map(Front::Meeting),
+        Kind::Story => yaml(front_text, shown).map(Front::Story),
+        Kind::Article => yaml(front_text, shown).map(Front::Article),
+        Kind::Wiki | Kind::Page => yaml(front_text, shown).map(Front::Page),
+    }?;
+    Ok(Doc {
+        kind,
+        rel: file.rel.clone(),
+        shown: shown.clone(),
+        front,
+        front_text: front_text.to_string(),
+        body: body.to_string(),
+        body_line,
+    })
+}
+
+/// Splits at the closing `---` line: (front matter, body).
+fn split_closing(s: &str) -> Option<(&str, &str)> {
+    if let Some(rest) = s.strip_prefix("---") {
+        if rest.is_empty() || rest.starts_with('\n') {
+            return Some(("", rest.strip_prefix('\n').unwrap_or(rest)));
+        }
+    }
+    let mut offset = 0;
+    for line in s.split_inclusive('\n') {
+        if line.trim_end() == "---" && offset > 0 {
+            return Some((&s[..offset], &s[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// YAML -> a front-matter struct; errors point at the line inside the file.
+fn yaml<T: for<'de> Deserialize<'de> + Default>(front: &str, shown: &PathBuf) -> Result<T, Diagnostic> {
+    if front.trim().is_empty() {
+        return Ok(T::default());
+    }
+    // serde-saphyr's default budget bounds events, aliases and depth: no YAML bombs.
+    serde_saphyr::from_str(front).map_err(|e| {
+        let (line, col) = e
+            .location()
+            .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+        let message = plain_message(&e);
+        let hint = if message.contains("unknown field") {
+            "check the spelling; the fields this kind of page takes are listed above"
+        } else if message.contains("invalid type") {
+            "lists are written [\"a\", \"b\"] or one `- item` per line; text with a colon needs quotes"
+        } else {
+            "check the YAML syntax; text with a `:` or `#` in it needs quotes"
+        };
+        Diagnostic::error(shown, line + 1, message).at_column(col).hint(hint)
+    })
+}
+
+/// The error's message without the snippet and location that the crate adds.
+fn plain_message(e: &serde_saphyr::Error) -> String {
+    let text = e.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    match first.rfind(" at line ") {
+        Some(i) => first[..i].trim_end_matches(',').to_string(),
+        None => first.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(rel: &str, text: &str) -> SourceFile {
+        SourceFile { rel: rel.into(), shown: PathBuf::from("content").join(rel), bytes: text.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let d = parse(&file("meetings/a.md", "---\ntitle: A\nstart: \"2026-12-03 14:00\"\n---\nBody\n")).unwrap();
+        assert_eq!(d.kind, Kind::Meeting);
+        assert_eq!(d.body, "Body\n");
+        assert_eq!(d.body_line, 5);
+        assert_eq!(d.line_of("start"), 3);
+        let Front::Meeting(m) = d.front else { panic!() };
+        assert_eq!(m.start.as_deref(), Some("2026-12-03 14:00"));
+    }
+
+    #[test]
+    fn crlf_and_bom_are_accepted() {
+        let d = parse(&file("about.md", "\u{feff}---\r\ntitle: About\r\n---\r\nHi\r\n")).unwrap();
+        assert_eq!(d.kind, Kind::Page);
+        assert_eq!(d.body, "Hi\n");
+    }
+
+    #[test]
+    fn unknown_field_points_at_its_line() {
+        let e = parse(&file("meetings/a.md", "---\ntitle: A\nstrat: x\n---\n")).unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("strat"), "{e}");
+        assert!(e.message.contains("start"), "{e}");
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter() {
+        assert!(parse(&file("a.md", "# Hello\n")).unwrap_err().message.contains("missing front matter"));
+        assert!(parse(&file("a.md", "---\ntitle: x\n")).unwrap_err().message.contains("not closed"));
+        assert!(parse(&file("a.md", "")).unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn non_utf8_is_reported() {
+        let mut f = file("a.md", "---\ntitle: x\n---\n");
+        f.bytes.extend_from_slice(&[0xff, 0xfe]);
+        assert!(parse(&f).unwrap_err().message.contains("UTF-8"));
+    }
+}
