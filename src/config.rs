@@ -96,12 +96,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let base_path = base_url
-        .splitn(4, '/')
-        .nth(3)
-        .map(|p| format!("/{}", p.trim_matches('/')))
-        .filter(|p| p != "/")
-        .unwrap_or_default();
+    let base_path = parse_base_path(&base_url);
     Ok(Config {
         title,
         base_url,
@@ -125,6 +120,16 @@ pub fn normalize_base_url(url: &str) -> Option<String> {
         return None;
     }
     Some(url.trim_end_matches('/').to_string())
+}
+
+/// The path part of a normalized base URL: "" or "/sub".
+pub fn parse_base_path(base_url: &str) -> String {
+    base_url
+        .splitn(4, '/')
+        .nth(3)
+        .map(|p| format!("/{}", p.trim_matches('/')))
+        .filter(|p| p != "/")
+        .unwrap_or_default()
 }
 
 /// The host of an absolute URL, for UIDs and tags.

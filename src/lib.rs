@@ -1,7 +1,167 @@
+//! moot turns a learning community's markdown into a static site, as a pipeline you can
+//! read top to bottom: **load** (disk -> source files) -> **parse** (text -> front matter +
+//! markdown, per file) -> **model** (typed, validated, linked content; references resolved,
+//! meeting series expanded) -> **markdown** (bodies to HTML, links and backlinks) ->
+//! **render** (model + theme -> outputs in memory) -> **write** (outputs -> the output
+//! folder, atomically) -> **watch** (file events -> rebuild -> tell the browser).
+//!
+//! [`build`] runs the stages in that order and reads as their table of contents. Every
+//! stage collects its problems as [`diag::Diagnostic`]s instead of stopping at the first, so
+//! one run reports every mistake in a site with its file and line.
+
 pub mod config;
 pub mod diag;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod time;
+pub mod write;
+
+use diag::{Diagnostic, Diagnostics};
+use jiff::Timestamp;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What a build is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    /// "Now" for upcoming/past; `None` reads `SOURCE_DATE_EPOCH`, else the clock.
+    pub now: Option<Timestamp>,
+    /// `moot check`: validate strictly and write nothing.
+    pub check_only: bool,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        Options { output: root.join("public"), root, drafts: false, base_url: None, now: None, check_only: false }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// (kind label, count) of pages.
+    pub counts: Vec<(&'static str, usize)>,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        write!(f, "{}; {} files in {} ms", parts.join(", "), self.files, self.elapsed.as_millis())
+    }
+}
+
+/// "Now": `SOURCE_DATE_EPOCH` (seconds) if set, so builds are reproducible; else the clock.
+pub fn now_from_env() -> Result<Timestamp, Diagnostic> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or_else(|| Diagnostic::error("SOURCE_DATE_EPOCH", 0, format!("{v:?} is not a number of seconds"))),
+        Err(_) => Ok(Timestamp::now()),
+    }
+}
+
+/// The model of a site, with the sources it came from (the theme is needed to render).
+pub struct Loaded {
+    pub site: model::Site,
+    pub sources: load::Sources,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// load -> parse -> model -> markdown. Errors are every problem found, sorted by file.
+pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
+    let mut diags = Vec::new();
+    let config_path = opts.root.join(config::FILE);
+    let config_text = std::fs::read_to_string(&config_path).map_err(|e| {
+        Diagnostics(vec![Diagnostic::error(config::FILE, 0, format!("cannot read {}: {e}", config_path.display()))
+            .hint("run moot in a site folder (one with moot.toml), pass --root DIR, or create a site with `moot init`")])
+    })?;
+    let mut config = config::parse(Path::new(config::FILE), &config_text).map_err(Diagnostics)?;
+    if let Some(url) = &opts.base_url {
+        let normalized = config::normalize_base_url(url)
+            .ok_or_else(|| Diagnostics(vec![Diagnostic::error("--base-url", 0, format!("{url:?} is not an absolute http(s) URL"))]))?;
+        config.base_path = config::parse_base_path(&normalized);
+        config.base_url = normalized;
+    }
+    let now = match opts.now {
+        Some(t) => t,
+        None => now_from_env().map_err(|d| Diagnostics(vec![d]))?,
+    };
+    let sources = load::load(&opts.root, config.theme.as_deref(), &mut diags);
+    let parsed: Vec<Result<parse::Doc, Diagnostic>> = sources.markdown.par_iter().map(parse::parse).collect();
+    let docs: Vec<parse::Doc> = parsed.into_iter().filter_map(|r| r.map_err(|d| diags.push(d)).ok()).collect();
+    let (mut site, model_diags) = model::build(config, docs, sources.assets.clone(), now, opts.drafts);
+    diags.extend(model_diags);
+    let link_problems = markdown::render_all(&mut site);
+    diags.extend(link_problems.into_iter().map(|d| if opts.check_only { Diagnostic { severity: diag::Severity::Error, ..d } } else { d }));
+    let mut all = Diagnostics(diags);
+    all.sort();
+    if all.has_errors() {
+        return Err(all);
+    }
+    Ok(Loaded { site, sources, warnings: all.0 })
+}
+
+/// The whole pipeline: load, check, render and (unless `check_only`) write.
+pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
+    let started = Instant::now();
+    let Loaded { site, sources, warnings } = load_site(opts)?;
+    let renderer = render::Renderer::new(&site, &sources).map_err(Diagnostics)?;
+    let jobs = renderer.plan();
+    let files = if opts.check_only {
+        check_render(&renderer, &jobs)?
+    } else {
+        write::write_site(&renderer, &jobs, &opts.output).map_err(|e| {
+            let mut d = Diagnostics(e);
+            d.sort();
+            d
+        })?
+    };
+    Ok(Report { counts: counts(&site), files, elapsed: started.elapsed(), warnings })
+}
+
+/// Renders everything (to find template errors) and throws the result away.
+fn check_render(r: &render::Renderer, jobs: &[render::Job]) -> Result<usize, Diagnostics> {
+    let results: Vec<Result<usize, Diagnostic>> = jobs.par_iter().map(|j| r.run(j).map(|o| o.len())).collect();
+    let mut errors = Diagnostics::default();
+    let mut n = 0;
+    for r in results {
+        match r {
+            Ok(c) => n += c,
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.sort();
+    if errors.has_errors() {
+        Err(errors)
+    } else {
+        Ok(n)
+    }
+}
+
+fn counts(site: &model::Site) -> Vec<(&'static str, usize)> {
+    vec![
+        ("groups", site.groups.len()),
+        ("meetings", site.meetings.len()),
+        ("stories", site.stories.len()),
+        ("articles", site.articles.len()),
+        ("wiki pages", site.wiki.len()),
+        ("pages", site.pages.len()),
+    ]
+}

@@ -1,1 +1,147 @@
-fn main(){}
+//! The `moot` command: parses the command line, runs the library, prints what happened.
+
+use clap::{Parser, Subcommand};
+use moot::scaffold::{self, NewKind, NewRequest};
+use moot::Options;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A fast static-site generator for the wikis and calendars of learning groups.
+#[derive(Parser)]
+#[command(name = "moot", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct SiteArgs {
+    /// The site folder (the one holding moot.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a small working site into DIR (default: the current folder)
+    Init {
+        /// Where to create the site
+        dir: Option<PathBuf>,
+    },
+    /// Build the site into the output folder
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder (replaced as a whole only when the build succeeds)
+        #[arg(long, short, default_value = "public")]
+        output: PathBuf,
+        /// Override `base_url` of moot.toml (e.g. for a preview deploy)
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Check everything `build` checks, writing nothing
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Build, serve on loopback and rebuild when files change
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to bind (loopback by default; 0.0.0.0 exposes the site to your network)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+    },
+    /// Write a new page with the right front matter and path (never overwrites)
+    New {
+        /// What to create
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// Its title; the file name is made from it
+        title: String,
+        /// The group it belongs to (its slug)
+        #[arg(long)]
+        group: Option<String>,
+        /// For meetings: "YYYY-MM-DD HH:MM" (local time), "YYYY-MM-DD" (all day) or RFC 3339
+        #[arg(long)]
+        start: Option<String>,
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn site_options(site: &SiteArgs) -> Options {
+    let mut opts = Options::new(&site.root);
+    opts.drafts = site.drafts;
+    opts
+}
+
+fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let today = scaffold::today(&dir);
+            let files = scaffold::init(&dir, today)?;
+            for f in files {
+                println!("created {}", f.display());
+            }
+            println!("now run: cd {} && moot serve", dir.display());
+            Ok(())
+        }
+        Command::Build { site, output, base_url } => {
+            let mut opts = site_options(&site);
+            opts.output = if output.is_absolute() { output } else { site.root.join(output) };
+            opts.base_url = base_url;
+            report(moot::build(&opts), &format!("built into {}", opts.output.display()))
+        }
+        Command::Check { site } => {
+            let mut opts = site_options(&site);
+            opts.check_only = true;
+            report(moot::build(&opts), "checked, no problems")
+        }
+        Command::Serve { site, port, bind, open } => moot::serve::serve(site_options(&site), &bind, port, open),
+        Command::New { kind, title, group, start, root } => {
+            let req = NewRequest { kind, title: &title, group: group.as_deref(), start: start.as_deref(), today: scaffold::today(&root) };
+            let path = scaffold::new_page(&root, &req)?;
+            println!("created {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+fn report(result: Result<moot::Report, moot::diag::Diagnostics>, done: &str) -> Result<(), String> {
+    match result {
+        Ok(r) => {
+            for w in &r.warnings {
+                eprintln!("{w}");
+            }
+            println!("{done}: {r}");
+            Ok(())
+        }
+        Err(diags) => {
+            let n = diags.errors().count();
+            Err(format!("{diags}{n} error{} — nothing was written", if n == 1 { "" } else { "s" }))
+        }
+    }
+}

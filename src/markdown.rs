@@ -1,1 +1,303 @@
-#[derive(Debug, Clone)] pub struct TocEntry;
+//! Markdown -> HTML with pulldown-cmark: tables, footnotes, strikethrough, task lists,
+//! heading ids (stable slugs, de-duplicated) with a visible ¶ link, external links marked,
+//! relative links resolved against the source file's folder, and wikilinks resolved by
+//! path, title or alias to any kind of page.
+
+use crate::diag::{closest, Diagnostic};
+use crate::model::{slugify, Item};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+use std::collections::HashMap;
+
+/// One heading of a page, for its table of contents.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// What the markdown of one page becomes.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Plain text, for summaries, calendar descriptions and search.
+    pub text: String,
+    /// Items this page links to (for backlinks).
+    pub links: Vec<usize>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Finds pages by path, title or alias.
+pub struct Resolver<'a> {
+    items: &'a [Item],
+    by_path: HashMap<&'a str, usize>,
+    by_name: HashMap<String, usize>,
+    base_path: &'a str,
+    host: &'a str,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(items: &'a [Item], base_path: &'a str, base_url: &'a str) -> Self {
+        let mut by_path = HashMap::with_capacity(items.len());
+        let mut by_name = HashMap::with_capacity(items.len() * 2);
+        // Titles can repeat across kinds; wiki pages and pages win, then the rest in order.
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by_key(|&i| !matches!(items[i].kind, crate::parse::Kind::Wiki | crate::parse::Kind::Page));
+        for i in order {
+            let item = &items[i];
+            by_path.entry(item.path.as_str()).or_insert(i);
+            by_name.entry(item.title.to_lowercase()).or_insert(i);
+            for alias in &item.aliases {
+                by_name.entry(alias.to_lowercase()).or_insert(i);
+            }
+        }
+        Resolver { items, by_path, by_name, base_path, host: crate::config::host_of(base_url) }
+    }
+
+    /// A wikilink target (`Title`, `wiki/path/slug`, with an optional `#Heading`).
+    pub fn wikilink(&self, target: &str) -> Option<(usize, Option<String>)> {
+        let (name, heading) = match target.split_once('#') {
+            Some((n, h)) => (n.trim(), Some(slugify(h))),
+            None => (target.trim(), None),
+        };
+        let path = name.trim_matches('/').trim_end_matches(".md");
+        self.by_path
+            .get(path)
+            .or_else(|| self.by_path.get(slug_path(path).as_str()))
+            .or_else(|| self.by_name.get(&name.to_lowercase()))
+            .map(|&i| (i, heading))
+    }
+
+    fn nearest_titles(&self, target: &str) -> Vec<&str> {
+        closest(target, self.items.iter().map(|i| i.title.as_str()))
+    }
+}
+
+fn slug_path(path: &str) -> String {
+    path.split('/').map(slugify).collect::<Vec<_>>().join("/")
+}
+
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES)
+    .union(Options::ENABLE_WIKILINKS);
+
+/// Renders the body of `item`.
+pub fn render(item: &Item, r: &Resolver) -> Rendered {
+    let src = item.body.as_str();
+    let shift = u8::from(src.lines().any(|l| l == "#" || l.starts_with("# ")));
+    let mut out = Rendered::default();
+    let mut html = String::with_capacity(src.len() * 3 / 2);
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
+    let mut skip_text_of_wikilink = false;
+    let line_of = |offset: usize| item.body_line + src[..offset].matches('\n').count();
+    for (event, range) in Parser::new_ext(src, OPTIONS).into_offset_iter() {
+        match &event {
+            Event::Text(t) | Event::Code(t) => {
+                out.text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+                out.text.push(' ');
+            }
+            _ => {}
+        }
+        let event = match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, id.map(|i| i.to_string()), Vec::new()));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, inner)) = heading.take() {
+                    heading_html(&mut html, &mut out.toc, &mut ids, level, id, inner, shift);
+                }
+                continue;
+            }
+            Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
+                skip_text_of_wikilink = !has_pothole;
+                Event::Html(wikilink_open(&dest_url, has_pothole, r, &mut out, item, line_of(range.start)).into())
+            }
+            Event::Start(Tag::Link { dest_url, title, .. }) => Event::Html(link_open(&dest_url, &title, item, r).into()),
+            Event::End(TagEnd::Link) => {
+                skip_text_of_wikilink = false;
+                Event::Html("</a>".into())
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image { link_type, dest_url: resolve_relative(&dest_url, item, r).into(), title, id })
+            }
+            Event::Text(_) if skip_text_of_wikilink => continue,
+            other => other,
+        };
+        match &mut heading {
+            Some((_, _, inner)) => inner.push(event),
+            None => events.push(event),
+        }
+        if events.len() > 256 {
+            pulldown_cmark::html::push_html(&mut html, events.drain(..));
+        }
+    }
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = html;
+    out.links.sort_unstable();
+    out.links.dedup();
+    out
+}
+
+fn heading_html(
+    html: &mut String,
+    toc: &mut Vec<TocEntry>,
+    ids: &mut HashMap<String, usize>,
+    level: HeadingLevel,
+    id: Option<String>,
+    inner: Vec<Event>,
+    shift: u8,
+) {
+    let mut text = String::new();
+    for e in &inner {
+        if let Event::Text(t) | Event::Code(t) = e {
+            text.push_str(t);
+        }
+    }
+    let base = id.unwrap_or_else(|| slugify(&text));
+    let base = if base.is_empty() { "section".to_string() } else { base };
+    let n = ids.entry(base.clone()).or_insert(0);
+    let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+    *n += 1;
+    let level = (level as u8 + shift).min(6);
+    if (2..=3).contains(&level) {
+        toc.push(TocEntry { level, id: id.clone(), title: text });
+    }
+    let mut inner_html = String::new();
+    pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+    html.push_str(&format!(
+        "<h{level} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">¶</a></h{level}>\n",
+        id = attr(&id)
+    ));
+}
+
+fn attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = escape_html(&mut out, s);
+    out
+}
+
+fn href(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = escape_href(&mut out, s);
+    attr(&out)
+}
+
+fn wikilink_open(target: &CowStr, has_pothole: bool, r: &Resolver, out: &mut Rendered, item: &Item, line: usize) -> String {
+    match r.wikilink(target) {
+        Some((idx, heading)) => {
+            out.links.push(idx);
+            let to = &r.items[idx];
+            let url = match &heading {
+                Some(h) => format!("{}#{h}", to.url),
+                None => to.url.clone(),
+            };
+            let shown = if has_pothole { String::new() } else { attr(&to.title) };
+            format!("<a class=\"wikilink\" href=\"{}\">{shown}", href(&url))
+        }
+        None => {
+            let near = r.nearest_titles(target.split('#').next().unwrap_or(target));
+            let hint = if near.is_empty() {
+                "write the title, an alias or the path (wiki/folder/slug) of an existing page".to_string()
+            } else {
+                format!("closest titles: {}", near.join(", "))
+            };
+            out.problems.push(Diagnostic::warning(&item.shown, line, format!("wikilink [[{target}]] leads to no page")).hint(hint));
+            let shown = if has_pothole { String::new() } else { attr(target) };
+            format!("<a class=\"wikilink missing\" title=\"{}\">{shown}", attr(&format!("Missing page: {target}")))
+        }
+    }
+}
+
+fn link_open(dest: &str, title: &str, item: &Item, r: &Resolver) -> String {
+    let is_external = (dest.starts_with("http://") || dest.starts_with("https://")) && crate::config::host_of(dest) != r.host;
+    let url = if is_external { dest.to_string() } else { resolve_relative(dest, item, r) };
+    let mut s = format!("<a href=\"{}\"", href(&url));
+    if !title.is_empty() {
+        s.push_str(&format!(" title=\"{}\"", attr(title)));
+    }
+    if is_external {
+        s.push_str(" class=\"external\" rel=\"external noopener\"");
+    }
+    s.push('>');
+    s
+}
+
+/// Resolves a relative link against the folder of the source file: `photo.jpg` in
+/// `stories/x.md` -> `/stories/photo.jpg`; `../wiki/a.md` -> the page's URL.
+pub fn resolve_relative(dest: &str, item: &Item, r: &Resolver) -> String {
+    let is_relative = !dest.is_empty() && !dest.starts_with(['/', '#', '?']) && !dest.contains("://") && !dest.starts_with("mailto:") && !dest.starts_with("tel:") && !dest.starts_with("data:");
+    if !is_relative {
+        return if dest.starts_with('/') && !dest.starts_with("//") { format!("{}{dest}", r.base_path) } else { dest.to_string() };
+    }
+    let (path, fragment) = match dest.find(['#', '?']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    let mut parts: Vec<&str> = item.dir.split('/').filter(|p| !p.is_empty()).collect();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return dest.to_string();
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if let Some(page) = joined.strip_suffix(".md") {
+        let page = page.strip_suffix("/index").unwrap_or(page);
+        if let Some(&i) = r.by_path.get(slug_path(page).as_str()) {
+            return format!("{}{fragment}", r.items[i].url);
+        }
+    }
+    format!("{}/{joined}{fragment}", r.base_path)
+}
+
+/// The first words of a text, for summaries.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+/// Renders the bodies of every page in parallel, then records links both ways.
+/// Returns the problems found (unresolved wikilinks).
+pub fn render_all(site: &mut crate::model::Site) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let rendered: Vec<Rendered> = {
+        let r = Resolver::new(&site.items, &site.config.base_path, &site.config.base_url);
+        site.items.par_iter().map(|i| render(i, &r)).collect()
+    };
+    let mut problems = Vec::new();
+    let mut backlinks: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (idx, (item, out)) in site.items.iter_mut().zip(rendered).enumerate() {
+        for &to in &out.links {
+            if to != idx {
+                backlinks.entry(to).or_default().push(idx);
+            }
+        }
+        item.html = out.html;
+        item.toc = out.toc;
+        item.text = out.text;
+        item.links = out.links;
+        problems.extend(out.problems);
+    }
+    site.backlinks = backlinks;
+    problems
+}

@@ -141,6 +141,8 @@ pub struct Site {
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
     /// Item -> the items that link to it (wikilinks and internal links).
     pub backlinks: HashMap<usize, Vec<usize>>,
+    /// Item -> its position in `groups`, `meetings`, `stories` or `articles` (0 for pages).
+    pub position: Vec<usize>,
     /// Files beside the pages: (destination, source).
     pub assets: Vec<crate::load::CopyFile>,
 }
@@ -200,6 +202,7 @@ pub fn build(
         intros: HashMap::new(),
         tags: BTreeMap::new(),
         backlinks: HashMap::new(),
+        position: Vec::new(),
         assets,
     };
     let mut pending: Vec<(usize, Typed)> = Vec::new();
@@ -259,6 +262,7 @@ pub fn build(
     place_meetings(&mut site, times, &mut diags);
     collect_tags(&mut site);
     sort_lists(&mut site);
+    site.position = positions(&site);
     (site, diags)
 }
 
@@ -826,6 +830,22 @@ fn place_meetings(site: &mut Site, times: Vec<Option<MeetingTimes>>, diags: &mut
     diags.extend(errors.into_iter().flatten());
 }
 
+fn positions(site: &Site) -> Vec<usize> {
+    let mut pos = vec![0; site.items.len()];
+    let kinds = [
+        site.groups.iter().map(|g| g.item).collect::<Vec<_>>(),
+        site.meetings.iter().map(|m| m.item).collect(),
+        site.stories.iter().map(|s| s.item).collect(),
+        site.articles.iter().map(|a| a.item).collect(),
+    ];
+    for list in kinds {
+        for (p, item) in list.into_iter().enumerate() {
+            pos[item] = p;
+        }
+    }
+    pos
+}
+
 fn collect_tags(site: &mut Site) {
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (idx, item) in site.items.iter().enumerate() {
@@ -855,5 +875,26 @@ fn sort_lists(site: &mut Site) {
     }
     for m in &mut site.meetings {
         m.stories.sort_by_key(|&s| (std::cmp::Reverse(stories[s].date), stories[s].item));
+    }
+}
+
+impl Site {
+    /// Stories, newest first.
+    pub fn stories_by_date(&self) -> Vec<&Story> {
+        let mut v: Vec<&Story> = self.stories.iter().collect();
+        v.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| self.items[a.item].path.cmp(&self.items[b.item].path)));
+        v
+    }
+
+    /// Articles, newest first (undated last).
+    pub fn articles_by_date(&self) -> Vec<&Article> {
+        let mut v: Vec<&Article> = self.articles.iter().collect();
+        v.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| self.items[a.item].path.cmp(&self.items[b.item].path)));
+        v
+    }
+
+    /// An absolute URL for a root-relative one.
+    pub fn absolute(&self, url: &str) -> String {
+        format!("{}{}", self.config.base_url, url.strip_prefix(self.config.base_path.as_str()).unwrap_or(url))
     }
 }

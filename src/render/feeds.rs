@@ -1,0 +1,126 @@
+//! Machine-readable outputs: Atom feeds (the site's and each group's), `sitemap.xml` and
+//! `robots.txt`. Written by hand: each is a few lines of XML, escaped here.
+
+use super::{Body, Output, Renderer};
+use crate::diag::Diagnostic;
+use crate::model::Site;
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+/// How many entries a feed holds.
+const FEED_LEN: usize = 50;
+
+struct Entry<'a> {
+    item: usize,
+    updated: Timestamp,
+    author: Option<&'a str>,
+}
+
+pub fn all(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
+    let s = r.site;
+    let mut out = vec![
+        Output { path: "atom.xml".into(), body: Body::Bytes(atom(s, &s.config.title, "/atom.xml", "/", entries(s, None)).into_bytes()) },
+        Output { path: "sitemap.xml".into(), body: Body::Bytes(sitemap(r).into_bytes()) },
+        Output {
+            path: "robots.txt".into(),
+            body: Body::Bytes(format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", s.config.base_url).into_bytes()),
+        },
+    ];
+    for (gi, g) in s.groups.iter().enumerate() {
+        let item = &s.items[g.item];
+        let rel = item.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(&item.url);
+        let title = format!("{} — {}", item.title, s.config.title);
+        out.push(Output {
+            path: format!("{}atom.xml", rel.trim_start_matches('/')),
+            body: Body::Bytes(atom(s, &title, &format!("{rel}atom.xml"), rel, entries(s, Some(gi))).into_bytes()),
+        });
+    }
+    Ok(out)
+}
+
+fn midnight(s: &Site, d: Date) -> Timestamp {
+    crate::time::start_of_day(&s.config.timezone, d).timestamp()
+}
+
+/// Stories, articles and meetings (of one group, or all), newest first.
+fn entries(s: &Site, group: Option<usize>) -> Vec<Entry<'_>> {
+    let in_group = |groups: &[usize]| group.is_none_or(|g| groups.contains(&g));
+    let mut v: Vec<Entry> = Vec::new();
+    v.extend(s.stories.iter().filter(|x| in_group(&x.groups)).map(|x| Entry { item: x.item, updated: midnight(s, x.date), author: x.author.as_deref() }));
+    v.extend(s.articles.iter().filter(|x| in_group(&x.groups)).filter_map(|x| Some(Entry { item: x.item, updated: midnight(s, x.date?), author: x.author.as_deref() })));
+    v.extend(s.meetings.iter().filter(|x| in_group(&x.groups)).map(|x| Entry { item: x.item, updated: x.occurrences[0].start.timestamp(), author: x.leader.as_deref() }));
+    v.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.item.cmp(&b.item)));
+    v.truncate(FEED_LEN);
+    v
+}
+
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rfc3339(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn atom(s: &Site, title: &str, self_path: &str, home_path: &str, entries: Vec<Entry>) -> String {
+    let base = &s.config.base_url;
+    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(Timestamp::UNIX_EPOCH);
+    let mut x = String::with_capacity(4096 + entries.len() * 1024);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    x.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
+    x.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(&format!("{base}{self_path}"))));
+    x.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&format!("{base}{home_path}"))));
+    x.push_str(&format!("  <id>{}</id>\n  <updated>{}</updated>\n", xml_escape(&format!("{base}{self_path}")), rfc3339(updated)));
+    x.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&s.config.title)));
+    for e in entries {
+        let item = &s.items[e.item];
+        let url = s.absolute(&item.url);
+        x.push_str("  <entry>\n");
+        x.push_str(&format!("    <title>{}</title>\n", xml_escape(&item.title)));
+        x.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&url)));
+        x.push_str(&format!("    <id>{}</id>\n    <updated>{}</updated>\n", xml_escape(&url), rfc3339(e.updated)));
+        if let Some(a) = e.author {
+            x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(a)));
+        }
+        x.push_str(&format!("    <category term=\"{}\"/>\n", item.kind.label()));
+        x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&super::views::summary_of(item))));
+        x.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&item.html)));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+fn sitemap(r: &Renderer) -> String {
+    let s = r.site;
+    let mut urls: Vec<String> = Vec::with_capacity(s.items.len() + 16);
+    urls.push(format!("{}/", s.config.base_path));
+    for section in ["groups", "meetings", "stories", "articles", "wiki", "tags"] {
+        urls.push(format!("{}/{section}/", s.config.base_path));
+    }
+    for (i, item) in s.items.iter().enumerate() {
+        if s.home != Some(i) && !s.intros.values().any(|&v| v == i) {
+            urls.push(item.url.clone());
+        }
+    }
+    urls.extend(s.tags.keys().map(|t| super::views::tag_url(s, t)));
+    let mut x = String::with_capacity(urls.len() * 100);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&s.absolute(&u))));
+    }
+    x.push_str("</urlset>\n");
+    x
+}

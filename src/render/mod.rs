@@ -1,0 +1,607 @@
+//! Render: model + theme -> outputs in memory. No disk writes here.
+//!
+//! The site is first planned as a list of [`Job`]s (one per output page or feed); each job
+//! renders on its own, so the writer can run them in parallel and write each output as soon
+//! as it is made, and `serve` can keep them in memory.
+
+pub mod feeds;
+pub mod theme;
+pub mod views;
+
+use crate::diag::Diagnostic;
+use crate::load::{CopyFile, Sources};
+use crate::model::{Meeting, Occurrence, Site};
+use crate::parse::Kind;
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::{Context, Tera};
+use views::*;
+
+/// What one output file holds.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Bytes(Vec<u8>),
+    Static(&'static [u8]),
+    File(std::path::PathBuf),
+}
+
+/// One file of the output, at a `/`-separated path relative to the output root.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub path: String,
+    pub body: Body,
+}
+
+impl Output {
+    fn html(url_path: &str, html: String) -> Output {
+        let dir = url_path.trim_matches('/');
+        let path = if dir.is_empty() { "index.html".to_string() } else { format!("{dir}/index.html") };
+        Output { path, body: Body::Bytes(html.into_bytes()) }
+    }
+}
+
+/// How many entries a list page holds.
+pub const PER_PAGE: usize = 30;
+/// How many entries the home page and a group page show before "see all".
+pub const SHORT_LIST: usize = 8;
+
+/// One unit of rendering work.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Item(usize),
+    Home,
+    Groups,
+    GroupMeetings(usize, usize),
+    MeetingsUpcoming(usize),
+    MeetingsPast(usize),
+    Stories(usize),
+    Articles(usize),
+    Wiki,
+    Tags,
+    Tag(String, usize),
+    NotFound,
+    Feeds,
+    Copies,
+}
+
+/// The model plus what every page needs: the theme and the meeting occurrences in order.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub tera: Tera,
+    /// Every (start, meeting, occurrence) that is not skipped, by start.
+    pub upcoming: Vec<(usize, usize)>,
+    pub past: Vec<(usize, usize)>,
+    /// Per group: its (meeting, occurrence) pairs, upcoming by start then past newest first.
+    pub group_occ: Vec<(Vec<(usize, usize)>, Vec<(usize, usize)>)>,
+    pub copies: Vec<CopyFile>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, sources: &Sources) -> Result<Self, Vec<Diagnostic>> {
+        let tera = theme::load(sources)?;
+        let all: Vec<(usize, usize)> = (0..site.meetings.len()).collect::<Vec<_>>().into_iter().flat_map(|m| (0..site.meetings[m].occurrences.len()).map(move |o| (m, o))).collect();
+        let (upcoming, past) = split_occurrences(site, all);
+        let group_occ = site
+            .groups
+            .iter()
+            .map(|g| {
+                let pairs = g.meetings.iter().flat_map(|&m| (0..site.meetings[m].occurrences.len()).map(move |o| (m, o))).collect();
+                split_occurrences(site, pairs)
+            })
+            .collect();
+        let mut copies = sources.statics.clone();
+        copies.extend(sources.theme_statics.iter().cloned());
+        copies.extend(site.assets.iter().cloned());
+        Ok(Renderer { site, tera, upcoming, past, group_occ, copies })
+    }
+
+    /// Every job of the site.
+    pub fn plan(&self) -> Vec<Job> {
+        let s = self.site;
+        let mut jobs: Vec<Job> = (0..s.items.len())
+            .filter(|&i| !(s.home == Some(i) || s.intros.values().any(|&v| v == i)))
+            .map(Job::Item)
+            .collect();
+        jobs.extend([Job::Home, Job::Groups, Job::Wiki, Job::Tags, Job::NotFound, Job::Feeds, Job::Copies]);
+        for (gi, (up, past)) in self.group_occ.iter().enumerate() {
+            jobs.extend((1..=pages(up.len() + past.len())).map(|p| Job::GroupMeetings(gi, p)));
+        }
+        jobs.extend((1..=pages(self.upcoming.len())).map(Job::MeetingsUpcoming));
+        jobs.extend((1..=pages(self.past.len())).map(Job::MeetingsPast));
+        jobs.extend((1..=pages(s.stories.len())).map(Job::Stories));
+        jobs.extend((1..=pages(s.articles.len())).map(Job::Articles));
+        for (slug, (_, items)) in &s.tags {
+            jobs.extend((1..=pages(items.len())).map(|p| Job::Tag(slug.clone(), p)));
+        }
+        jobs
+    }
+
+    /// Renders one job. Errors name the template and what went wrong.
+    pub fn run(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site;
+        let base = &s.config.base_path;
+        match job {
+            Job::Item(i) => self.item(*i),
+            Job::Home => self.home(),
+            Job::Groups => self.groups(),
+            Job::GroupMeetings(g, p) => {
+                let group = &s.groups[*g];
+                let item = &s.items[group.item];
+                let (up, past) = &self.group_occ[*g];
+                let all: Vec<(usize, usize)> = up.iter().chain(past.iter()).copied().collect();
+                let title = format!("All meetings of {}", item.title);
+                self.occurrence_list(&format!("{}meetings/", item.url), &title, &all, *p, up.len(), None)
+            }
+            Job::MeetingsUpcoming(p) => {
+                let intro = s.intros.get(&Kind::Meeting).map(|&i| s.items[i].html.as_str());
+                self.occurrence_list(&format!("{base}/meetings/"), "Upcoming meetings", &self.upcoming, *p, self.upcoming.len(), intro)
+            }
+            Job::MeetingsPast(p) => self.occurrence_list(&format!("{base}/meetings/past/"), "Past meetings", &self.past, *p, 0, None),
+            Job::Stories(p) => {
+                let cards: Vec<Card> = s.stories_by_date().into_iter().map(|st| story_card(s, st)).collect();
+                self.card_list(&format!("{base}/stories/"), "Stories", Kind::Story, cards, *p)
+            }
+            Job::Articles(p) => {
+                let cards: Vec<Card> = s.articles_by_date().into_iter().map(|a| article_card(s, a)).collect();
+                self.card_list(&format!("{base}/articles/"), "Articles and resources", Kind::Article, cards, *p)
+            }
+            Job::Wiki => self.wiki(),
+            Job::Tags => self.tags(),
+            Job::Tag(slug, p) => {
+                let (name, items) = &s.tags[slug];
+                let mut items = items.clone();
+                items.sort_by(|a, b| s.items[*a].title.to_lowercase().cmp(&s.items[*b].title.to_lowercase()));
+                let cards = items.into_iter().map(|i| card(s, i)).collect();
+                self.card_list(&tag_url(s, slug), &format!("Tagged “{name}”"), Kind::Page, cards, *p)
+            }
+            Job::NotFound => {
+                let mut ctx = self.context();
+                ctx.insert("title", "Page not found");
+                Ok(vec![Output { path: "404.html".into(), body: Body::Bytes(self.template("404.html", &ctx)?.into_bytes()) }])
+            }
+            Job::Feeds => feeds::all(self),
+            Job::Copies => Ok(self.copies()),
+        }
+    }
+
+    fn context(&self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &SiteView::new(self.site));
+        ctx
+    }
+
+    pub fn template(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| {
+            Diagnostic::error(format!("themes/default/templates/{name}"), 0, theme::chain(&e))
+                .hint("a site template in themes/NAME/templates/ overrides the built-in one of the same name")
+        })
+    }
+
+    fn page(&self, url: &str, template: &str, ctx: &Context) -> Result<Vec<Output>, Diagnostic> {
+        let path = url.strip_prefix(self.site.config.base_path.as_str()).unwrap_or(url);
+        Ok(vec![Output::html(path, self.template(template, ctx)?)])
+    }
+
+    fn item(&self, idx: usize) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site;
+        let item = &s.items[idx];
+        let mut ctx = self.context();
+        ctx.insert("page", &page(s, idx));
+        let template = match item.kind {
+            Kind::Group => {
+                let g = &s.groups[s.position[idx]];
+                let gi = s.position[idx];
+                let (up, past) = &self.group_occ[gi];
+                ctx.insert("group", &GroupView {
+                    leaders: &g.leaders,
+                    contact: g.contact.as_deref(),
+                    forum: g.forum.as_deref(),
+                    mailing_list: g.mailing_list.as_deref(),
+                    join: g.join.as_deref(),
+                    timezone: g.timezone.as_ref().map(|t| t.0.as_str()),
+                    location: g.location.as_deref(),
+                    archived: g.archived,
+                    upcoming: self.occ_views(&up[..up.len().min(SHORT_LIST)]),
+                    past: self.occ_views(&past[..past.len().min(SHORT_LIST)]),
+                    upcoming_count: up.len(),
+                    past_count: past.len(),
+                    all_meetings_url: format!("{}meetings/", item.url),
+                    stories: g.stories.iter().take(SHORT_LIST * 2).map(|&st| story_card(s, &s.stories[st])).collect(),
+                    stories_count: g.stories.len(),
+                    articles: g.articles.iter().take(SHORT_LIST * 2).map(|&a| article_card(s, &s.articles[a])).collect(),
+                    articles_count: g.articles.len(),
+                    feed_url: format!("{}atom.xml", item.url),
+                });
+                "group.html"
+            }
+            Kind::Meeting => {
+                let m = &s.meetings[s.position[idx]];
+                ctx.insert("meeting", &self.meeting_view(m));
+                "meeting.html"
+            }
+            Kind::Story => {
+                let st = &s.stories[s.position[idx]];
+                ctx.insert("story", &StoryView {
+                    date: long_date(st.date),
+                    date_iso: st.date.to_string(),
+                    author: st.author.as_deref(),
+                    groups: st.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
+                    meeting: st.meeting.map(|m| link(&s.items[s.meetings[m].item])),
+                });
+                "story.html"
+            }
+            Kind::Article => {
+                let a = &s.articles[s.position[idx]];
+                ctx.insert("article", &ArticleView {
+                    date: a.date.map(long_date),
+                    date_iso: a.date.map(|d| d.to_string()),
+                    author: a.author.as_deref(),
+                    url: a.url.as_deref(),
+                    format: a.format.as_deref(),
+                    groups: a.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
+                });
+                "article.html"
+            }
+            Kind::Wiki => {
+                ctx.insert("breadcrumbs", &self.breadcrumbs(item));
+                "page.html"
+            }
+            Kind::Page => "page.html",
+        };
+        self.page(&item.url, template, &ctx)
+    }
+
+    fn breadcrumbs(&self, item: &crate::model::Item) -> Vec<(String, String)> {
+        let base = &self.site.config.base_path;
+        let mut crumbs = vec![("Wiki".to_string(), format!("{base}/wiki/"))];
+        let parts: Vec<&str> = item.path.split('/').collect();
+        for depth in 2..parts.len() {
+            let path = parts[..depth].join("/");
+            crumbs.push((title_case(parts[depth - 1]), format!("{base}/wiki/#{}", path.replace('/', "-"))));
+        }
+        crumbs
+    }
+
+    fn meeting_view(&self, m: &'a Meeting) -> MeetingView<'a> {
+        let s = self.site;
+        let first = &m.occurrences[0];
+        let upcoming: Vec<&Occurrence> = m.occurrences.iter().filter(|o| s.is_upcoming(o)).collect();
+        let next = upcoming.iter().find(|o| !o.skipped).copied().unwrap_or(first);
+        let series = m.repeat.is_some();
+        MeetingView {
+            when: when(m, next),
+            start_iso: next.start.timestamp().to_string(),
+            end_iso: next.end.timestamp().to_string(),
+            timezone: &m.tz_name,
+            abbreviation: crate::time::abbreviation(&next.start),
+            duration: duration_text(m),
+            all_day: m.all_day,
+            location: m.location.as_deref(),
+            online: m.online.as_deref(),
+            leader: m.leader.as_deref(),
+            co_leaders: &m.co_leaders,
+            status: m.status,
+            signup: m.signup.as_deref(),
+            capacity: m.capacity,
+            groups: m.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
+            repeat: m.repeat.as_deref().map(describe_rule),
+            series,
+            past: !s.is_upcoming(m.occurrences.last().unwrap_or(first)),
+            occurrences: if series { upcoming.iter().take(20).map(|o| occ(s, m, o)).collect() } else { Vec::new() },
+            more_occurrences: upcoming.len().saturating_sub(20),
+            stories: m.stories.iter().map(|&st| story_card(s, &s.stories[st])).collect(),
+        }
+    }
+
+    fn occ_views(&self, pairs: &[(usize, usize)]) -> Vec<OccView<'a>> {
+        pairs.iter().map(|&(m, o)| occ(self.site, &self.site.meetings[m], &self.site.meetings[m].occurrences[o])).collect()
+    }
+
+    fn home(&self) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site;
+        let mut ctx = self.context();
+        let intro = s.home.map(|i| page(s, i));
+        ctx.insert("intro", &intro);
+        ctx.insert("upcoming", &self.occ_views(&self.upcoming[..self.upcoming.len().min(SHORT_LIST)]));
+        ctx.insert("upcoming_count", &self.upcoming.len());
+        let stories: Vec<Card> = s.stories_by_date().into_iter().take(6).map(|st| story_card(s, st)).collect();
+        ctx.insert("stories", &stories);
+        let groups: Vec<Card> = s.groups.iter().filter(|g| !g.archived).map(|g| card(s, g.item)).collect();
+        ctx.insert("groups", &groups);
+        self.page(&format!("{}/", s.config.base_path), "home.html", &ctx)
+    }
+
+    fn groups(&self) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site;
+        let mut ctx = self.context();
+        ctx.insert("intro", &s.intros.get(&Kind::Group).map(|&i| page(s, i)));
+        let cards = |archived: bool| -> Vec<GroupCard> {
+            s.groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| g.archived == archived)
+                .map(|(gi, g)| GroupCard {
+                    card: card(s, g.item),
+                    leaders: &g.leaders,
+                    next: self.group_occ[gi].0.first().map(|&(m, o)| when(&s.meetings[m], &s.meetings[m].occurrences[o])),
+                    meetings: g.meetings.len(),
+                })
+                .collect()
+        };
+        ctx.insert("active", &cards(false));
+        ctx.insert("archived", &cards(true));
+        self.page(&format!("{}/groups/", s.config.base_path), "groups.html", &ctx)
+    }
+
+    fn occurrence_list(&self, base: &str, title: &str, pairs: &[(usize, usize)], p: usize, upcoming_count: usize, intro: Option<&str>) -> Result<Vec<Output>, Diagnostic> {
+        let total = pages(pairs.len());
+        let start = (p - 1) * PER_PAGE;
+        let slice = &pairs[start.min(pairs.len())..(start + PER_PAGE).min(pairs.len())];
+        let mut ctx = self.context();
+        ctx.insert("title", title);
+        ctx.insert("intro_html", &intro);
+        ctx.insert("occurrences", &self.occ_views(slice));
+        ctx.insert("first_past", &upcoming_count.checked_sub(start).filter(|&n| n < slice.len()));
+        ctx.insert("pager", &pager(base, p, total));
+        ctx.insert("base", base);
+        ctx.insert("past_url", &format!("{}/meetings/past/", self.site.config.base_path));
+        ctx.insert("upcoming_url", &format!("{}/meetings/", self.site.config.base_path));
+        self.page(&page_url(base, p), "meetings.html", &ctx)
+    }
+
+    fn card_list(&self, base: &str, title: &str, kind: Kind, cards: Vec<Card>, p: usize) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site;
+        let total = pages(cards.len());
+        let start = (p - 1) * PER_PAGE;
+        let slice: Vec<&Card> = cards.iter().skip(start).take(PER_PAGE).collect();
+        let mut ctx = self.context();
+        ctx.insert("title", title);
+        ctx.insert("intro", &s.intros.get(&kind).map(|&i| page(s, i)));
+        ctx.insert("cards", &slice);
+        ctx.insert("pager", &pager(base, p, total));
+        self.page(&page_url(base, p), "list.html", &ctx)
+    }
+
+    fn wiki(&self) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site;
+        let mut folders: BTreeMap<String, Vec<Card>> = BTreeMap::new();
+        for &i in &s.wiki {
+            let item = &s.items[i];
+            let folder = item.path.strip_prefix("wiki").unwrap_or("").trim_start_matches('/');
+            let folder = folder.rsplit_once('/').map_or("", |(f, _)| f).to_string();
+            folders.entry(folder).or_default().push(card(s, i));
+        }
+        let tree: Vec<WikiFolder> = folders
+            .into_iter()
+            .map(|(path, mut pages)| {
+                pages.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+                WikiFolder {
+                    id: if path.is_empty() { "wiki".into() } else { format!("wiki-{}", path.replace('/', "-")) },
+                    depth: if path.is_empty() { 0 } else { path.matches('/').count() + 1 },
+                    name: if path.is_empty() { String::new() } else { path.split('/').map(title_case).collect::<Vec<_>>().join(" › ") },
+                    pages,
+                }
+            })
+            .collect();
+        let mut ctx = self.context();
+        ctx.insert("intro", &s.intros.get(&Kind::Wiki).map(|&i| page(s, i)));
+        ctx.insert("tree", &tree);
+        ctx.insert("count", &s.wiki.len());
+        self.page(&format!("{}/wiki/", s.config.base_path), "wiki.html", &ctx)
+    }
+
+    fn tags(&self) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site;
+        let tags: Vec<(String, String, usize)> = s.tags.iter().map(|(slug, (name, items))| (name.clone(), tag_url(s, slug), items.len())).collect();
+        let mut ctx = self.context();
+        ctx.insert("tags", &tags);
+        self.page(&format!("{}/tags/", s.config.base_path), "tags.html", &ctx)
+    }
+
+    fn copies(&self) -> Vec<Output> {
+        let mut out: Vec<Output> = theme::builtin_statics()
+            .into_iter()
+            .map(|(path, bytes)| Output { path: format!("static/{path}"), body: Body::Static(bytes) })
+            .collect();
+        for c in &self.copies {
+            out.push(Output { path: c.dest.clone(), body: Body::File(c.from.clone()) });
+        }
+        out
+    }
+}
+
+fn pages(n: usize) -> usize {
+    n.div_ceil(PER_PAGE).max(1)
+}
+
+/// Splits (meeting, occurrence) pairs into upcoming (soonest first) and past (newest first),
+/// leaving out skipped dates.
+fn split_occurrences(site: &Site, mut pairs: Vec<(usize, usize)>) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    let key = |&(m, o): &(usize, usize)| -> (Timestamp, usize) { (site.meetings[m].occurrences[o].start.timestamp(), site.meetings[m].item) };
+    pairs.retain(|&(m, o)| !site.meetings[m].occurrences[o].skipped);
+    pairs.sort_by_key(key);
+    let (upcoming, mut past): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|&(m, o)| site.is_upcoming(&site.meetings[m].occurrences[o]));
+    past.reverse();
+    (upcoming, past)
+}
+
+fn title_case(slug: &str) -> String {
+    let words: Vec<String> = slug
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        })
+        .collect();
+    words.join(" ")
+}
+
+fn duration_text(m: &Meeting) -> String {
+    if m.all_day {
+        let days = m.start.date().until(m.end.date()).map(|s| s.get_days()).unwrap_or(1);
+        return if days <= 1 { "all day".into() } else { format!("{days} days") };
+    }
+    let mins = m.start.duration_until(m.end).as_mins();
+    match (mins / 60, mins % 60) {
+        (0, m) => format!("{m} minutes"),
+        (1, 0) => "1 hour".into(),
+        (h, 0) => format!("{h} hours"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// "FREQ=WEEKLY;COUNT=6" -> "weekly, 6 times".
+fn describe_rule(rule: &str) -> String {
+    let mut freq = "";
+    let mut extra = Vec::new();
+    let mut interval = 1;
+    for part in rule.split(';') {
+        let Some((k, v)) = part.split_once('=') else { continue };
+        match k.to_ascii_uppercase().as_str() {
+            "FREQ" => {
+                freq = match v.to_ascii_uppercase().as_str() {
+                    "DAILY" => "day",
+                    "WEEKLY" => "week",
+                    "MONTHLY" => "month",
+                    "YEARLY" => "year",
+                    _ => "",
+                }
+            }
+            "INTERVAL" => interval = v.parse().unwrap_or(1),
+            "COUNT" => extra.push(format!("{v} times")),
+            "UNTIL" => extra.push(format!("until {}", v.get(0..8).map(|d| format!("{}-{}-{}", &d[0..4], &d[4..6], &d[6..8])).unwrap_or_default())),
+            "BYDAY" => extra.push(format!("on {}", v.split(',').map(day_name).collect::<Vec<_>>().join(", "))),
+            _ => {}
+        }
+    }
+    let every = match interval {
+        1 => format!("every {freq}"),
+        n => format!("every {n} {freq}s"),
+    };
+    std::iter::once(every).chain(extra).collect::<Vec<_>>().join(", ")
+}
+
+fn day_name(code: &str) -> String {
+    let code = code.trim().to_ascii_uppercase();
+    let (n, d) = code.split_at(code.len().saturating_sub(2));
+    let day = match d {
+        "MO" => "Monday",
+        "TU" => "Tuesday",
+        "WE" => "Wednesday",
+        "TH" => "Thursday",
+        "FR" => "Friday",
+        "SA" => "Saturday",
+        "SU" => "Sunday",
+        other => other,
+    };
+    let nth = match n.trim_start_matches('+') {
+        "" => "",
+        "1" => "first ",
+        "2" => "second ",
+        "3" => "third ",
+        "4" => "fourth ",
+        "-1" => "last ",
+        _ => "",
+    };
+    format!("{nth}{day}")
+}
+
+#[derive(Serialize)]
+struct GroupView<'a> {
+    leaders: &'a [String],
+    contact: Option<&'a str>,
+    forum: Option<&'a str>,
+    mailing_list: Option<&'a str>,
+    join: Option<&'a str>,
+    timezone: Option<&'a str>,
+    location: Option<&'a str>,
+    archived: bool,
+    upcoming: Vec<OccView<'a>>,
+    past: Vec<OccView<'a>>,
+    upcoming_count: usize,
+    past_count: usize,
+    all_meetings_url: String,
+    stories: Vec<Card<'a>>,
+    stories_count: usize,
+    articles: Vec<Card<'a>>,
+    articles_count: usize,
+    feed_url: String,
+}
+
+#[derive(Serialize)]
+struct GroupCard<'a> {
+    card: Card<'a>,
+    leaders: &'a [String],
+    next: Option<String>,
+    meetings: usize,
+}
+
+#[derive(Serialize)]
+struct MeetingView<'a> {
+    when: String,
+    start_iso: String,
+    end_iso: String,
+    timezone: &'a str,
+    abbreviation: String,
+    duration: String,
+    all_day: bool,
+    location: Option<&'a str>,
+    online: Option<&'a str>,
+    leader: Option<&'a str>,
+    co_leaders: &'a [String],
+    status: crate::model::Status,
+    signup: Option<&'a str>,
+    capacity: Option<u32>,
+    groups: Vec<Link<'a>>,
+    repeat: Option<String>,
+    series: bool,
+    past: bool,
+    occurrences: Vec<OccView<'a>>,
+    more_occurrences: usize,
+    stories: Vec<Card<'a>>,
+}
+
+#[derive(Serialize)]
+struct StoryView<'a> {
+    date: String,
+    date_iso: String,
+    author: Option<&'a str>,
+    groups: Vec<Link<'a>>,
+    meeting: Option<Link<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArticleView<'a> {
+    date: Option<String>,
+    date_iso: Option<String>,
+    author: Option<&'a str>,
+    url: Option<&'a str>,
+    format: Option<&'a str>,
+    groups: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+struct WikiFolder<'a> {
+    id: String,
+    depth: usize,
+    name: String,
+    pages: Vec<Card<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_read_as_english() {
+        assert_eq!(describe_rule("FREQ=WEEKLY;COUNT=6"), "every week, 6 times");
+        assert_eq!(describe_rule("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z"), "every month, on first Tuesday, until 2027-06-01");
+    }
+
+    #[test]
+    fn page_urls() {
+        assert_eq!(page_url("/stories/", 1), "/stories/");
+        assert_eq!(page_url("/stories/", 3), "/stories/page/3/");
+    }
+}

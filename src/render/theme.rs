@@ -1,0 +1,88 @@
+//! The theme: tera templates and static files. The default theme is embedded in the binary
+//! (so `moot` works anywhere); a site's `themes/NAME/templates/X.html` overrides the built-in
+//! `X.html`, and its `themes/NAME/static/` files are copied over the built-in ones.
+
+use crate::diag::Diagnostic;
+use crate::load::Sources;
+use include_dir::{include_dir, Dir};
+use std::error::Error as _;
+use tera::Tera;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The built-in templates: (name, text).
+pub fn builtin_templates() -> Vec<(&'static str, &'static str)> {
+    let Some(dir) = DEFAULT_THEME.get_dir("templates") else { return Vec::new() };
+    dir.files()
+        .filter_map(|f| Some((f.path().strip_prefix("templates").ok()?.to_str()?, f.contents_utf8()?)))
+        .collect()
+}
+
+/// The built-in static files: (output path, bytes).
+pub fn builtin_statics() -> Vec<(String, &'static [u8])> {
+    let mut out = Vec::new();
+    if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+        collect(dir, &mut out);
+    }
+    out
+}
+
+fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+    for f in dir.files() {
+        if let Ok(rel) = f.path().strip_prefix("static") {
+            out.push((rel.to_string_lossy().replace('\\', "/"), f.contents()));
+        }
+    }
+    for d in dir.dirs() {
+        collect(d, out);
+    }
+}
+
+/// Compiles the templates once: built-in, then the site's overrides.
+pub fn load(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut all: Vec<(String, String)> = builtin_templates()
+        .into_iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    for (name, text, _) in &sources.templates {
+        match all.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = text.clone(),
+            None => all.push((name.clone(), text.clone())),
+        }
+    }
+    tera.add_raw_templates(all).map_err(|e| {
+        let shown = sources
+            .templates
+            .iter()
+            .find(|(n, _, _)| e.to_string().contains(n.as_str()))
+            .map(|(_, _, p)| p.clone())
+            .unwrap_or_else(|| "themes/default/templates".into());
+        vec![Diagnostic::error(shown, template_line(&e), chain(&e)).hint("fix the template syntax")]
+    })?;
+    Ok(tera)
+}
+
+/// The whole cause chain of a tera error on one line.
+pub fn chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        let text = s.to_string();
+        msg.push_str(": ");
+        msg.push_str(text.trim());
+        src = s.source();
+    }
+    msg.replace('\n', " ")
+}
+
+/// Tera's parse errors carry a "--> LINE:COL" marker.
+fn template_line(e: &tera::Error) -> usize {
+    let text = chain(e);
+    text.split("--> ")
+        .nth(1)
+        .and_then(|r| r.split(':').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}

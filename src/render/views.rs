@@ -1,0 +1,265 @@
+//! Views: the model as the templates see it. Small serde structs made per page, borrowing
+//! from the model, so no page clones the whole site into its context.
+
+use crate::model::{Article, Item, Meeting, Occurrence, Site, Status, Story};
+use crate::parse::Kind;
+use jiff::civil::Date;
+use jiff::ZonedDateTime;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub timezone: &'a str,
+    pub now: String,
+    pub year: i16,
+    pub drafts_shown: bool,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let now = site.now.to_zoned_datetime(site.config.timezone.clone());
+        SiteView {
+            title: &site.config.title,
+            base_url: &site.config.base_url,
+            base_path: &site.config.base_path,
+            language: &site.config.language,
+            timezone: &site.config.timezone_name,
+            now: now.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            year: now.year(),
+            drafts_shown: site.drafts_shown,
+        }
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub kind: &'static str,
+}
+
+pub fn link(item: &Item) -> Link<'_> {
+    Link { title: &item.title, url: &item.url, kind: item.kind.label() }
+}
+
+#[derive(Serialize)]
+pub struct TagLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// A page in a list: title, kind, date and a line of summary.
+#[derive(Serialize)]
+pub struct Card<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub summary: String,
+    pub date: Option<String>,
+    pub date_iso: Option<String>,
+    pub meta: Option<String>,
+    pub draft: bool,
+}
+
+pub fn summary_of(item: &Item) -> String {
+    match &item.summary {
+        Some(s) => s.clone(),
+        None => crate::markdown::excerpt(&item.text, 180),
+    }
+}
+
+pub fn card<'a>(site: &'a Site, idx: usize) -> Card<'a> {
+    let item = &site.items[idx];
+    let (date, meta) = match item.kind {
+        Kind::Story => {
+            let s = &site.stories[site.position[idx]];
+            (Some(s.date), s.author.clone())
+        }
+        Kind::Article => {
+            let a = &site.articles[site.position[idx]];
+            (a.date, a.format.clone())
+        }
+        Kind::Meeting => {
+            let m = &site.meetings[site.position[idx]];
+            (None, m.occurrences.first().map(|o| when(m, o)))
+        }
+        _ => (None, None),
+    };
+    card_with(item, date, meta)
+}
+
+pub fn card_with(item: &Item, date: Option<Date>, meta: Option<String>) -> Card<'_> {
+    Card {
+        kind: item.kind.label(),
+        title: &item.title,
+        url: &item.url,
+        summary: summary_of(item),
+        date: date.map(long_date),
+        date_iso: date.map(|d| d.to_string()),
+        meta,
+        draft: item.draft,
+    }
+}
+
+pub fn story_card<'a>(site: &'a Site, s: &Story) -> Card<'a> {
+    card_with(&site.items[s.item], Some(s.date), s.author.clone())
+}
+
+pub fn article_card<'a>(site: &'a Site, a: &Article) -> Card<'a> {
+    card_with(&site.items[a.item], a.date, a.format.clone())
+}
+
+pub fn long_date(d: Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
+}
+
+/// "Thu 3 Dec 2026, 14:00–16:00 PST", "Fri 22 Jan 2027 (all day)".
+pub fn when(m: &Meeting, o: &Occurrence) -> String {
+    if m.all_day {
+        let last = o.end.date().yesterday().unwrap_or(o.end.date());
+        if last <= o.start.date() {
+            return format!("{} (all day)", o.start.strftime("%a %-d %b %Y"));
+        }
+        return format!("{} – {} (all day)", o.start.strftime("%a %-d %b"), last.strftime("%a %-d %b %Y"));
+    }
+    let abbr = crate::time::abbreviation(&o.start);
+    if o.start.date() == o.end.date() {
+        format!("{}, {}–{} {abbr}", o.start.strftime("%a %-d %b %Y"), o.start.strftime("%H:%M"), o.end.strftime("%H:%M"))
+    } else {
+        format!("{} {} – {} {} {abbr}", o.start.strftime("%a %-d %b %Y"), o.start.strftime("%H:%M"), o.end.strftime("%a %-d %b"), o.end.strftime("%H:%M"))
+    }
+}
+
+fn iso(z: &ZonedDateTime) -> String {
+    z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// One occurrence of a meeting in a list or on a calendar.
+#[derive(Serialize)]
+pub struct OccView<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub when: String,
+    pub weekday: String,
+    pub day: i8,
+    pub month: String,
+    pub year: i16,
+    pub month_key: String,
+    pub month_name: String,
+    pub start_iso: String,
+    pub end_iso: String,
+    pub status: Status,
+    pub skipped: bool,
+    pub all_day: bool,
+    pub location: Option<&'a str>,
+    pub online: bool,
+    pub groups: Vec<Link<'a>>,
+}
+
+pub fn occ<'a>(site: &'a Site, m: &'a Meeting, o: &Occurrence) -> OccView<'a> {
+    let item = &site.items[m.item];
+    OccView {
+        title: &item.title,
+        url: &item.url,
+        when: when(m, o),
+        weekday: o.start.strftime("%a").to_string(),
+        day: o.start.day(),
+        month: o.start.strftime("%b").to_string(),
+        year: o.start.year(),
+        month_key: o.start.strftime("%Y-%m").to_string(),
+        month_name: o.start.strftime("%B %Y").to_string(),
+        start_iso: iso(&o.start),
+        end_iso: iso(&o.end),
+        status: m.status,
+        skipped: o.skipped,
+        all_day: m.all_day,
+        location: m.location.as_deref(),
+        online: m.online.is_some(),
+        groups: m.groups.iter().map(|&g| link(&site.items[site.groups[g].item])).collect(),
+    }
+}
+
+/// Any page's own fields.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub permalink: String,
+    pub summary: Option<&'a str>,
+    pub description: String,
+    pub html: &'a str,
+    pub toc: &'a [crate::markdown::TocEntry],
+    pub tags: Vec<TagLink<'a>>,
+    pub backlinks: Vec<Link<'a>>,
+    pub draft: bool,
+    pub source: String,
+}
+
+pub fn page<'a>(site: &'a Site, idx: usize) -> PageView<'a> {
+    let item = &site.items[idx];
+    let mut backlinks: Vec<Link> = site
+        .backlinks
+        .get(&idx)
+        .map(|v| v.iter().map(|&i| link(&site.items[i])).collect())
+        .unwrap_or_default();
+    backlinks.sort_by(|a, b| a.title.cmp(b.title));
+    PageView {
+        kind: item.kind.label(),
+        title: &item.title,
+        url: &item.url,
+        permalink: format!("{}{}", site.config.base_url, item.url.strip_prefix(&site.config.base_path).unwrap_or(&item.url)),
+        summary: item.summary.as_deref(),
+        description: summary_of(item),
+        html: &item.html,
+        toc: if item.toc.len() >= 3 { &item.toc } else { &[] },
+        tags: tag_links(site, item),
+        backlinks,
+        draft: item.draft,
+        source: item.shown.display().to_string(),
+    }
+}
+
+pub fn tag_links<'a>(site: &'a Site, item: &'a Item) -> Vec<TagLink<'a>> {
+    item.tags
+        .iter()
+        .map(|(slug, name)| TagLink { name, url: tag_url(site, slug) })
+        .collect()
+}
+
+pub fn tag_url(site: &Site, slug: &str) -> String {
+    format!("{}/tags/{slug}/", site.config.base_path)
+}
+
+/// A list's pages: which one this is and where the others are.
+#[derive(Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<(usize, String)>,
+}
+
+/// URL of page `n` (1-based) of a list whose first page is at `base` (ending with `/`).
+pub fn page_url(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+pub fn pager(base: &str, current: usize, total: usize) -> Pager {
+    Pager {
+        current,
+        total,
+        prev: (current > 1).then(|| page_url(base, current - 1)),
+        next: (current < total).then(|| page_url(base, current + 1)),
+        pages: (1..=total).map(|n| (n, page_url(base, n))).collect(),
+    }
+}

@@ -1,0 +1,161 @@
+//! `moot init` and `moot new`: write new files with the right front matter and path,
+//! never overwriting ("anyone can sign up to lead a meeting": this is how a new leader starts).
+
+use crate::model::slugify;
+use crate::time::{parse_moment, Moment};
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+
+/// The kinds `moot new` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NewKind {
+    Group,
+    Meeting,
+    Story,
+    Article,
+    Page,
+    Wiki,
+}
+
+/// A YAML double-quoted string.
+fn q(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes a file unless it exists.
+fn create(path: &Path, text: &str) -> Result<(), String> {
+    if path.exists() {
+        return Err(format!("{} already exists; moot never overwrites a file (choose another title or remove it first)", path.display()));
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// What `moot new` was asked for.
+pub struct NewRequest<'a> {
+    pub kind: NewKind,
+    pub title: &'a str,
+    pub group: Option<&'a str>,
+    pub start: Option<&'a str>,
+    pub today: Date,
+}
+
+/// Writes a new page into `root/content` and returns its path.
+pub fn new_page(root: &Path, req: &NewRequest) -> Result<PathBuf, String> {
+    if !root.join(crate::config::FILE).exists() {
+        return Err(format!("{} has no moot.toml; run `moot init` first or pass --root DIR", root.display()));
+    }
+    let slug = slugify(req.title);
+    if slug.is_empty() {
+        return Err("the title needs at least one letter or digit".into());
+    }
+    if let Some(g) = req.group {
+        let groups = root.join("content/groups");
+        if !groups.join(format!("{g}.md")).exists() {
+            let known: Vec<String> = std::fs::read_dir(&groups)
+                .map(|rd| rd.filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".md").map(String::from)).collect())
+                .unwrap_or_default();
+            return Err(format!("there is no group {g:?} (content/groups/{g}.md); known groups: {}", if known.is_empty() { "none yet".into() } else { known.join(", ") }));
+        }
+    }
+    let start = match req.start {
+        Some(s) => Some(parse_moment(s).map_err(|e| format!("--start: {e}; {}", crate::time::MOMENT_FORMS))?),
+        None => None,
+    };
+    let date = req.today.to_string();
+    let group_line = req.group.map(|g| format!("group: {}\n", q(g))).unwrap_or_default();
+    let groups_line = req.group.map(|g| format!("groups: [{}]\n", q(g))).unwrap_or_default();
+    let title = q(req.title);
+    let (rel, text) = match req.kind {
+        NewKind::Group => (
+            format!("groups/{slug}.md"),
+            format!("---\ntitle: {title}\nsummary: \"One line about what the group learns together\"\nleaders: [\"Your Name\"]\ncontact: \"you@example.org\"\nstatus: active\ntags: []\n---\n\nWhat the group is about, who it is for and how to join.\n"),
+        ),
+        NewKind::Meeting => {
+            let start = start.unwrap_or(Moment::Local(req.today.checked_add(jiff::ToSpan::days(7)).unwrap_or(req.today).at(14, 0, 0, 0)));
+            let (year, start_text) = match start {
+                Moment::Local(dt) => (dt.year(), dt.strftime("%Y-%m-%d %H:%M").to_string()),
+                Moment::Date(d) => (d.year(), d.to_string()),
+                Moment::Instant(ts) => (ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).year(), req.start.unwrap_or_default().to_string()),
+            };
+            (
+                format!("meetings/{year}/{slug}.md"),
+                format!("---\ntitle: {title}\n{group_line}start: {}\nduration: \"2h\"\nlocation: \"\"\nleader: \"Your Name\"\nco_leaders: []\nstatus: tentative\ntags: []\n---\n\nWhat we will do, what to read or bring, and who it is for.\n", q(&start_text)),
+            )
+        }
+        NewKind::Story => (
+            format!("stories/{slug}.md"),
+            format!("---\ntitle: {title}\ndate: {}\nauthor: \"Your Name\"\n{groups_line}tags: []\n---\n\nWhat happened, what people learned, and what you would do again.\n", q(&date)),
+        ),
+        NewKind::Article => (
+            format!("articles/{slug}.md"),
+            format!("---\ntitle: {title}\ndate: {}\nauthor: \"\"\nurl: \"https://example.org/\"\nformat: article\n{groups_line}tags: []\n---\n\nWhy this resource is worth reading.\n", q(&date)),
+        ),
+        NewKind::Page => (format!("{slug}.md"), format!("---\ntitle: {title}\n---\n\n")),
+        NewKind::Wiki => (format!("wiki/{slug}.md"), format!("---\ntitle: {title}\ndraft: true\n---\n\nStill being drafted.\n")),
+    };
+    let path = root.join("content").join(rel);
+    create(&path, &text)?;
+    Ok(path)
+}
+
+/// Writes a small working site into `dir`.
+pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
+    if dir.join(crate::config::FILE).exists() {
+        return Err(format!("{} already holds a site (moot.toml exists)", dir.display()));
+    }
+    let next = today.checked_add(jiff::ToSpan::days(7)).unwrap_or(today);
+    let files = [
+        ("moot.toml", "title = \"Our Learning Groups\"\nbase_url = \"https://learn.example.org\"\ntimezone = \"America/Los_Angeles\"\nlanguage = \"en\"\ndefault_duration = \"2h\"\n".to_string()),
+        ("content/index.md", "---\ntitle: \"Welcome\"\n---\n\nWe are library staff who learn from each other in small groups. Anyone may lead a meeting: see [[Start here]].\n".to_string()),
+        ("content/groups/first-group.md", "---\ntitle: \"First learning group\"\nsummary: \"Peer learning for anyone who wants to join\"\nleaders: [\"Your Name\"]\ncontact: \"you@example.org\"\nstatus: active\n---\n\nWhat the group is about and how to join.\n".to_string()),
+        (
+            "content/meetings/first-meeting.md",
+            format!("---\ntitle: \"Our first meeting\"\ngroup: \"first-group\"\nstart: \"{} 14:00\"\nduration: \"2h\"\nlocation: \"Main Library, Room 1\"\nleader: \"Your Name\"\n---\n\nIntroductions and what we want to learn.\n", next),
+        ),
+        (
+            "content/stories/how-we-started.md",
+            format!("---\ntitle: \"How we started\"\ndate: \"{today}\"\nauthor: \"Your Name\"\ngroups: [\"first-group\"]\n---\n\nA few colleagues wanted to learn together, so we did.\n"),
+        ),
+        ("content/wiki/start-here.md", "---\ntitle: \"Start here\"\n---\n\nThe wiki collects what the groups learn. Add a page with `moot new wiki \"Title\"`.\n".to_string()),
+    ];
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        create(&path, &text)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Today's date in the site's zone (or UTC when the site has none yet).
+pub fn today(root: &Path) -> Date {
+    let tz = std::fs::read_to_string(root.join(crate::config::FILE))
+        .ok()
+        .and_then(|t| crate::config::parse(Path::new(crate::config::FILE), &t).ok())
+        .map_or(jiff::tz::TimeZone::UTC, |c| c.timezone);
+    crate::now_from_env().unwrap_or_else(|_| jiff::Timestamp::now()).to_zoned_datetime(tz).date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_yaml() {
+        assert_eq!(q("Say \"hi\": now"), "\"Say \\\"hi\\\": now\"");
+    }
+}

@@ -1,0 +1,348 @@
+//! Watch and serve: build the site into memory, serve it on loopback, rebuild when a file
+//! of the site changes and tell open pages to reload (server-sent events).
+//!
+//! The server keeps serving the last good build when a save breaks the site; the error is
+//! printed and shown in the browser until the next good save.
+
+use crate::render::{Body, Renderer};
+use crate::Options;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// The site as served: files by output path, the build's version and its last error.
+#[derive(Default)]
+pub struct State {
+    pub files: HashMap<String, Body>,
+    pub version: u64,
+    pub error: Option<String>,
+}
+
+const LIVE_SCRIPT: &str = r#"<script>(function(){var v=null;function show(t){var d=document.getElementById('moot-error');if(!t){if(d)d.remove();return;}if(!d){d=document.createElement('pre');d.id='moot-error';d.style.cssText='position:fixed;inset:auto 1rem 1rem 1rem;max-height:50vh;overflow:auto;background:#3b0d0d;color:#fff;padding:1rem;border-radius:.5rem;z-index:9999;white-space:pre-wrap;font:14px/1.4 monospace';document.body.appendChild(d);}d.textContent=t;}var es=new EventSource('/__moot/events');es.onmessage=function(e){var m=JSON.parse(e.data);if(v!==null&&m.version!==v){location.reload();return;}v=m.version;show(m.error);};})();</script>"#;
+
+/// Renders every job into memory, adding the live-reload script to HTML pages.
+pub fn build_to_memory(opts: &Options, live: bool) -> Result<(HashMap<String, Body>, crate::Report), crate::diag::Diagnostics> {
+    let started = Instant::now();
+    let loaded = crate::load_site(opts)?;
+    let renderer = Renderer::new(&loaded.site, &loaded.sources).map_err(crate::diag::Diagnostics)?;
+    let jobs = renderer.plan();
+    let results: Vec<Result<Vec<crate::render::Output>, crate::diag::Diagnostic>> = jobs.par_iter().map(|j| renderer.run(j)).collect();
+    let mut files = HashMap::with_capacity(jobs.len() + 64);
+    let mut errors = crate::diag::Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(outs) => {
+                for o in outs {
+                    let body = match o.body {
+                        Body::Bytes(b) if live && o.path.ends_with(".html") => Body::Bytes(inject(b)),
+                        other => other,
+                    };
+                    files.insert(o.path, body);
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    let report = crate::Report { counts: Vec::new(), files: files.len(), elapsed: started.elapsed(), warnings: loaded.warnings };
+    Ok((files, report))
+}
+
+fn inject(mut html: Vec<u8>) -> Vec<u8> {
+    let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
+    html.splice(at..at, LIVE_SCRIPT.bytes());
+    html
+}
+
+/// Builds, serves on `bind:port`, and rebuilds on change until the process ends.
+pub fn serve(mut opts: Options, bind: &str, port: u16, open: bool) -> Result<(), String> {
+    let listener = TcpListener::bind((bind, port)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!("port {port} is already in use on {bind}; try another: moot serve --port {}", port.wrapping_add(1))
+        } else {
+            format!("cannot listen on {bind}:{port}: {e}")
+        }
+    })?;
+    let host = if bind.contains(':') { format!("[{bind}]") } else { bind.to_string() };
+    opts.base_url = Some(format!("http://{host}:{port}"));
+    let state = Arc::new(RwLock::new(State::default()));
+    rebuild(&opts, &state);
+    let url = format!("http://{host}:{port}/");
+    println!("serving {} at {url} (Ctrl-C to stop)", opts.root.display());
+    if open {
+        let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" }).arg(&url).spawn();
+    }
+    let watch_state = Arc::clone(&state);
+    let watch_opts = opts.clone();
+    std::thread::spawn(move || watch(&watch_opts, &watch_state));
+    for stream in listener.incoming().flatten() {
+        let state = Arc::clone(&state);
+        std::thread::spawn(move || {
+            let _ = handle(stream, &state);
+        });
+    }
+    Ok(())
+}
+
+fn rebuild(opts: &Options, state: &RwLock<State>) {
+    match build_to_memory(opts, true) {
+        Ok((files, report)) => {
+            for w in &report.warnings {
+                eprintln!("{w}");
+            }
+            let mut s = state.write().expect("state lock");
+            s.files = files;
+            s.version += 1;
+            s.error = None;
+            println!("built {} files in {} ms", report.files, report.elapsed.as_millis());
+        }
+        Err(e) => {
+            eprint!("{e}");
+            eprintln!("(still serving the last good build)");
+            let mut s = state.write().expect("state lock");
+            s.error = Some(e.to_string());
+            s.version += u64::from(s.files.is_empty());
+        }
+    }
+}
+
+/// What a changed path means for the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Content,
+    Static,
+    Theme,
+    Config,
+}
+
+/// Classifies a changed path (relative to the site root); `None` for files that do not
+/// matter (editor swap files, the output folder, anything outside the site's folders).
+pub fn classify(rel: &Path) -> Option<Change> {
+    let name = rel.file_name()?.to_str()?;
+    if rel.components().any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy())) || crate::load::is_ignored(name) {
+        return None;
+    }
+    let first = rel.components().next()?.as_os_str().to_str()?;
+    match first {
+        "content" => Some(Change::Content),
+        "static" => Some(Change::Static),
+        "themes" => Some(Change::Theme),
+        "moot.toml" => Some(Change::Config),
+        _ => None,
+    }
+}
+
+fn watch(opts: &Options, state: &RwLock<State>) {
+    use notify::{RecursiveMode, Watcher};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(tx) {
+        Ok(w) => w,
+        Err(e) => return eprintln!("cannot watch for changes: {e}"),
+    };
+    if let Err(e) = watcher.watch(&opts.root, RecursiveMode::Recursive) {
+        return eprintln!("cannot watch {}: {e}", opts.root.display());
+    }
+    let root = opts.root.canonicalize().unwrap_or_else(|_| opts.root.clone());
+    let relevant = |ev: &notify::Event| ev.paths.iter().any(|p| classify(p.strip_prefix(&root).unwrap_or(p)).is_some());
+    while let Ok(first) = rx.recv() {
+        let mut changed = first.map(|e| relevant(&e)).unwrap_or(false);
+        // Debounce: gather the burst of events of one save (or a git checkout).
+        let deadline = Instant::now() + Duration::from_millis(50);
+        while let Ok(ev) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            changed |= ev.map(|e| relevant(&e)).unwrap_or(false);
+        }
+        if changed {
+            rebuild(opts, state);
+        }
+    }
+}
+
+fn handle(stream: TcpStream, state: &RwLock<State>) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? <= 2 {
+            break;
+        }
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/");
+    let mut stream = stream;
+    if method != "GET" && method != "HEAD" {
+        return respond(&mut stream, 405, "text/plain", b"method not allowed", method == "HEAD");
+    }
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    if path == "/__moot/events" {
+        return events(stream, state);
+    }
+    let Some(rel) = request_path(path) else {
+        return respond(&mut stream, 400, "text/plain", b"bad path", false);
+    };
+    let s = state.read().expect("state lock");
+    let found = [rel.clone(), format!("{rel}/index.html").trim_start_matches('/').to_string()]
+        .into_iter()
+        .find(|p| !p.is_empty() && s.files.contains_key(p));
+    match found {
+        Some(p) if p != rel && !path.ends_with('/') => {
+            let location = format!("{path}/");
+            let head = format!("HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            stream.write_all(head.as_bytes())
+        }
+        Some(p) => {
+            let bytes = body_bytes(&s.files[&p])?;
+            respond(&mut stream, 200, content_type(&p), &bytes, method == "HEAD")
+        }
+        None => {
+            let bytes = s.files.get("404.html").map(body_bytes).transpose()?.unwrap_or_else(|| b"not found".to_vec());
+            respond(&mut stream, 404, "text/html; charset=utf-8", &bytes, method == "HEAD")
+        }
+    }
+}
+
+fn body_bytes(b: &Body) -> std::io::Result<Vec<u8>> {
+    match b {
+        Body::Bytes(v) => Ok(v.clone()),
+        Body::Static(s) => Ok(s.to_vec()),
+        Body::File(p) => std::fs::read(p),
+    }
+}
+
+/// A request path -> the output path it names (`/a/b/` -> `a/b/index.html`), or `None` if it
+/// would leave the output folder (`..`, encoded or not).
+pub fn request_path(path: &str) -> Option<String> {
+    let decoded = percent_decode(path)?;
+    let mut parts = Vec::new();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            p if crate::load::is_safe_component(p) => parts.push(p),
+            _ => return None,
+        }
+    }
+    let joined = parts.join("/");
+    Some(if decoded.ends_with('/') {
+        if joined.is_empty() { "index.html".to_string() } else { format!("{joined}/index.html") }
+    } else {
+        joined
+    })
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "json" => "application/json",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[u8], head_only: bool) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "",
+    };
+    let head = format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n", body.len());
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+/// Server-sent events: the build version and its error, sent whenever either changes.
+fn events(mut stream: TcpStream, state: &RwLock<State>) -> std::io::Result<()> {
+    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n")?;
+    let mut last: Option<(u64, Option<String>)> = None;
+    loop {
+        let now = {
+            let s = state.read().expect("state lock");
+            (s.version, s.error.clone())
+        };
+        if last.as_ref() != Some(&now) {
+            let error = now.1.as_deref().map_or("null".to_string(), json_string);
+            stream.write_all(format!("data: {{\"version\":{},\"error\":{error}}}\n\n", now.0).as_bytes())?;
+            stream.flush()?;
+            last = Some(now);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        // A closed connection shows up as a failed write above; nothing to read here.
+        let _ = stream.set_nonblocking(true).and_then(|_| stream.read(&mut [0u8; 1]).map(|_| ()));
+        let _ = stream.set_nonblocking(false);
+    }
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The site root given on the command line, made absolute.
+pub fn absolute(root: &Path) -> PathBuf {
+    root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_stay_inside() {
+        assert_eq!(request_path("/").as_deref(), Some("index.html"));
+        assert_eq!(request_path("/groups/").as_deref(), Some("groups/index.html"));
+        assert_eq!(request_path("/static/style.css").as_deref(), Some("static/style.css"));
+        for bad in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/a/%2E%2E/%2E%2E/x", "/a/..%2f..%2fx", "/%zz"] {
+            assert_eq!(request_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn classifies_changes() {
+        assert_eq!(classify(Path::new("content/a.md")), Some(Change::Content));
+        assert_eq!(classify(Path::new("content/.a.md.swp")), None);
+        assert_eq!(classify(Path::new("content/a.md~")), None);
+        assert_eq!(classify(Path::new("public/index.html")), None);
+        assert_eq!(classify(Path::new("moot.toml")), Some(Change::Config));
+        assert_eq!(classify(Path::new("themes/x/templates/base.html")), Some(Change::Theme));
+    }
+}
