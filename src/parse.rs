@@ -270,15 +270,28 @@ fn yaml<T: for<'de> Deserialize<'de> + Default>(front: &str, shown: &PathBuf) ->
             .location()
             .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
         let message = plain_message(&e);
-        let hint = if message.contains("unknown field") {
-            "check the spelling; the fields this kind of page takes are listed above"
-        } else if message.contains("invalid type") {
+        if let Some((field, allowed)) = unknown_field(&message) {
+            let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+            return Diagnostic::error(shown, line + 1, format!("unknown field `{field}`"))
+                .at_column(col)
+                .hint(crate::config::unknown_field_hint(&field, &allowed));
+        }
+        let hint = if message.contains("invalid type") {
             "lists are written [\"a\", \"b\"] or one `- item` per line; text with a colon needs quotes"
         } else {
             "check the YAML syntax; text with a `:` or `#` in it needs quotes"
         };
         Diagnostic::error(shown, line + 1, message).at_column(col).hint(hint)
     })
+}
+
+/// "unknown field `strat`, expected one of a, b" -> ("strat", [a, b]).
+fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let list = rest.split_once("expected one of").map_or("", |(_, l)| l);
+    let allowed = list.split(',').map(|a| a.trim().trim_matches('`').to_string()).filter(|a| !a.is_empty()).collect();
+    Some((field.to_string(), allowed))
 }
 
 /// The error's message without the snippet and location that the crate adds.
