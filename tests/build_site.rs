@@ -1,0 +1,318 @@
+//! Builds the valid fixture site (`tests/fixtures/valid`) into a temp dir and checks the
+//! output files; plus sites made on the fly for escaping, themes, pagination and the CLI.
+
+use jiff::Timestamp;
+use moot::Options;
+use std::path::{Path, PathBuf};
+
+/// 2026-11-25 12:00 UTC, the "now" of every test build.
+const NOW: i64 = 1_795_608_000;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
+}
+
+fn options(root: &Path, out: &Path) -> Options {
+    let mut o = Options::new(root);
+    o.output = out.to_path_buf();
+    o.now = Some(Timestamp::from_second(NOW).unwrap());
+    o
+}
+
+struct Built {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+}
+
+impl Built {
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+    fn exists(&self, rel: &str) -> bool {
+        self.out.join(rel).exists()
+    }
+}
+
+fn build_with(root: &Path, edit: impl FnOnce(&mut Options)) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let mut o = options(root, &out);
+    edit(&mut o);
+    if let Err(e) = moot::build(&o) {
+        panic!("build failed:\n{e}");
+    }
+    Built { _dir: dir, out }
+}
+
+fn build() -> Built {
+    build_with(&fixture(), |_| {})
+}
+
+/// Writes a small site from (path, text) pairs.
+fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let default_config = ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org\"\ntimezone = \"Europe/London\"\n");
+    let has_config = files.iter().any(|(r, _)| *r == "moot.toml");
+    for (rel, text) in files.iter().chain((!has_config).then_some(&default_config)) {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn every_kind_of_output_is_written() {
+    let b = build();
+    for f in [
+        "index.html",
+        "404.html",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "favicon.svg",
+        "static/style.css",
+        "groups/index.html",
+        "groups/alma/index.html",
+        "groups/alma/atom.xml",
+        "groups/alma/meetings/index.html",
+        "groups/rda/index.html",
+        "meetings/index.html",
+        "meetings/past/index.html",
+        "meetings/2026/weekly-lab/index.html",
+        "meetings/2027/learning-day/index.html",
+        "stories/index.html",
+        "stories/first/index.html",
+        "stories/diagram.svg",
+        "articles/index.html",
+        "articles/handbook/index.html",
+        "wiki/index.html",
+        "wiki/peer/ground-rules/index.html",
+        "how-it-works/index.html",
+        "tags/index.html",
+        "tags/alma/index.html",
+        "tags/cataloging/index.html",
+        "tags/peer-learning/index.html",
+    ] {
+        assert!(b.exists(f), "missing {f}");
+    }
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let b = build();
+    assert!(!b.exists("wiki/draft-page/index.html"));
+    assert!(!b.read("wiki/index.html").contains("Secret draft"));
+    assert!(!b.read("sitemap.xml").contains("draft-page"));
+    let d = build_with(&fixture(), |o| o.drafts = true);
+    assert!(d.read("wiki/draft-page/index.html").contains("Secret draft"));
+    assert!(d.read("wiki/index.html").contains("Secret draft"));
+}
+
+#[test]
+fn markdown_features_render() {
+    let b = build();
+    let rules = b.read("wiki/peer/ground-rules/index.html");
+    assert!(rules.contains("<h2 id=\"be-kind\">Be kind <a class=\"anchor\" href=\"#be-kind\""), "{rules}");
+    assert!(rules.contains("<table>"));
+    assert!(rules.contains("type=\"checkbox\""));
+    assert!(rules.contains("<del>old</del>"));
+    assert!(rules.contains("footnote-definition"));
+    assert!(rules.contains("<code>[[not a link]]</code>"), "wikilinks stay literal in code spans");
+    assert!(rules.contains("[[also not a link]]"), "and in code blocks");
+    assert!(rules.contains("<a class=\"wikilink\" href=\"/wiki/peer/learning-circles/\">Learning circles</a>"));
+    assert!(rules.contains("<a class=\"wikilink missing\" title=\"Missing page: Missing page\">Missing page</a>"));
+    let how = b.read("how-it-works/index.html");
+    assert!(how.contains("id=\"sign-up\"") && how.contains("id=\"sign-up-1\""), "duplicate headings get distinct ids");
+    let circles = b.read("wiki/peer/learning-circles/index.html");
+    assert!(circles.contains("<h2 id=\"a-big-heading\">"), "a body h1 is moved down: the page has one h1");
+    assert!(circles.contains("<a class=\"wikilink\" href=\"/wiki/peer/ground-rules/\">our rules</a>"), "alias + shown text");
+}
+
+#[test]
+fn links_assets_and_backlinks_resolve() {
+    let b = build();
+    let story = b.read("stories/first/index.html");
+    assert!(story.contains("src=\"/stories/diagram.svg\""), "image beside the page");
+    assert!(story.contains("href=\"/meetings/2026/weekly-lab/\""), "relative .md link");
+    assert!(story.contains("href=\"/wiki/peer/ground-rules/#be-kind\""), "wikilink to a heading");
+    assert!(story.contains("href=\"/meetings/2026/past/\""), "the story's meeting");
+    let rules = b.read("wiki/peer/ground-rules/index.html");
+    assert!(rules.contains("Our first circle"), "backlink from the story");
+    let article = b.read("articles/handbook/index.html");
+    assert!(article.contains("href=\"https://www.p2pu.org/\" class=\"external\""));
+    assert!(article.contains("https://example.org/handbook.pdf"));
+    let home = b.read("index.html");
+    assert!(home.contains("href=\"/how-it-works/\""), "home intro wikilink");
+}
+
+#[test]
+fn meetings_show_local_times_series_and_status() {
+    let b = build();
+    let lab = b.read("meetings/2026/weekly-lab/index.html");
+    assert!(lab.contains("14:00–15:30 PST"), "before the DST change");
+    assert!(lab.contains("Thu 18 Mar 2027, 14:00–15:30 PDT"), "after it, same wall time");
+    assert!(lab.contains("Thu 4 Mar 2027"), "the excepted date is listed");
+    assert!(lab.contains("skipped"), "and marked skipped");
+    assert!(lab.contains("https://meet.example.org/lab"));
+    let ny = b.read("meetings/2026/ny/index.html");
+    assert!(ny.contains("10:00–11:30 EST"), "in the group's zone");
+    let day = b.read("meetings/2027/learning-day/index.html");
+    assert!(day.contains("Fri 22 Jan 2027 (all day)"));
+    let cancelled = b.read("meetings/2026/cancelled/index.html");
+    assert!(cancelled.to_lowercase().contains("cancelled"));
+    assert!(cancelled.contains("<b>for</b>"), "raw HTML in the markdown body is kept");
+    let east = b.read("groups/east/index.html");
+    assert!(east.contains("Storytime swap"), "a meeting shared by two groups shows on both");
+    assert!(b.read("groups/alma/index.html").contains("Storytime swap"));
+    let upcoming = b.read("meetings/index.html");
+    let past = b.read("meetings/past/index.html");
+    assert!(past.contains("Normalization rules") && !upcoming.contains("Normalization rules"));
+    assert!(upcoming.contains("data-start=\"2027-02-18T22:00:00Z\""), "machine-readable start for the stale-page script");
+    assert!(b.read("groups/rda/index.html").to_lowercase().contains("archived"));
+}
+
+#[test]
+fn feeds_and_sitemap_use_the_base_url() {
+    let b = build();
+    let atom = b.read("atom.xml");
+    assert!(atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(atom.contains("<id>https://learn.example.org/stories/first/</id>"));
+    let group_feed = b.read("groups/alma/atom.xml");
+    assert!(group_feed.contains("Facilitator handbook") && !group_feed.contains("Licensing basics"));
+    let sitemap = b.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://learn.example.org/wiki/peer/ground-rules/</loc>"));
+    assert!(b.read("robots.txt").contains("Sitemap: https://learn.example.org/sitemap.xml"));
+}
+
+#[test]
+fn a_base_url_with_a_path_prefixes_every_link() {
+    let b = build_with(&fixture(), |o| o.base_url = Some("https://x.example.org/circles/".into()));
+    let home = b.read("index.html");
+    assert!(home.contains("href=\"/circles/static/style.css\""), "{home}");
+    assert!(home.contains("href=\"/circles/how-it-works/\""));
+    assert!(b.read("sitemap.xml").contains("<loc>https://x.example.org/circles/groups/alma/</loc>"));
+}
+
+#[test]
+fn output_is_reproducible() {
+    let a = build();
+    let b = build();
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(&a.out).into_iter().map(|e| e.unwrap().into_path()).filter(|p| p.is_file()).collect();
+    assert!(files.len() > 30);
+    for f in files {
+        let rel = f.strip_prefix(&a.out).unwrap();
+        assert_eq!(std::fs::read(&f).unwrap(), std::fs::read(b.out.join(rel)).unwrap(), "{}", rel.display());
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let b = build();
+    let before = b.read("index.html");
+    let broken = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid/bad_date");
+    let err = moot::build(&options(&broken, &b.out)).unwrap_err();
+    assert!(err.to_string().contains("is not a date"));
+    assert_eq!(b.read("index.html"), before);
+}
+
+#[test]
+fn check_reports_missing_wikilinks_as_errors() {
+    let mut o = options(&fixture(), Path::new("/nonexistent"));
+    o.check_only = true;
+    let err = moot::build(&o).unwrap_err().to_string();
+    assert!(err.contains("content/wiki/peer/ground-rules.md:26:1: error: wikilink [[Missing page]] leads to no page"), "{err}");
+    // and `build` only warns
+    let dir = tempfile::tempdir().unwrap();
+    let report = moot::build(&options(&fixture(), &dir.path().join("p"))).unwrap();
+    assert!(report.warnings.iter().any(|w| w.message.contains("[[Missing page]]")));
+}
+
+#[test]
+fn front_matter_is_escaped_everywhere() {
+    let s = site(&[
+        ("content/groups/g.md", "---\ntitle: \"<script>alert(1)</script> & friends\"\nleaders: [\"<b>Bo</b>\"]\n---\nBody\n"),
+        ("content/meetings/m.md", "---\ntitle: \"Meet \\\"quotes\\\" <i>\"\ngroup: g\nstart: \"2026-12-03 14:00\"\nlocation: \"<img src=x onerror=alert(1)>\"\n---\n"),
+    ]);
+    let b = build_with(s.path(), |_| {});
+    for f in ["groups/g/index.html", "meetings/m/index.html", "index.html", "groups/index.html", "atom.xml", "meetings/index.html"] {
+        let text = b.read(f);
+        assert!(!text.contains("<script>alert"), "{f}");
+        assert!(!text.contains("<img src=x"), "{f}");
+        assert!(!text.contains("<b>Bo</b>"), "{f}");
+    }
+    assert!(b.read("groups/g/index.html").contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt; &amp; friends"));
+}
+
+#[test]
+fn long_lists_are_paginated() {
+    let mut files: Vec<(String, String)> = vec![("content/groups/g.md".into(), "---\ntitle: \"G\"\n---\n".into())];
+    for i in 0..75 {
+        files.push((format!("content/meetings/m{i:02}.md"), format!("---\ntitle: \"Meeting {i}\"\ngroup: g\nstart: \"2027-01-{:02} 10:00\"\n---\n", i % 28 + 1)));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let s = site(&refs);
+    let b = build_with(s.path(), |_| {});
+    assert!(b.exists("groups/g/meetings/page/3/index.html"));
+    assert!(!b.exists("groups/g/meetings/page/4/index.html"));
+    assert!(b.exists("meetings/page/3/index.html"));
+    assert!(b.read("meetings/index.html").contains("href=\"/meetings/page/2/\""));
+    let group = b.read("groups/g/index.html");
+    assert!(group.contains("href=\"/groups/g/meetings/\""), "the group page links to all its meetings");
+    assert!(group.matches("data-start=").count() <= 20, "and shows only a few itself");
+}
+
+#[test]
+fn a_site_theme_overrides_single_templates() {
+    let s = site(&[
+        ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org\"\ntheme = \"mine\"\n"),
+        ("content/about.md", "---\ntitle: \"About us\"\n---\nHello\n"),
+        ("themes/mine/templates/page.html", "<!DOCTYPE html><title>{{ page.title }}</title><p class=\"mine\">{{ page.html | safe }}</p>\n"),
+        ("themes/mine/static/extra.css", "body{}\n"),
+    ]);
+    let b = build_with(s.path(), |_| {});
+    assert!(b.read("about/index.html").starts_with("<!DOCTYPE html><title>About us</title><p class=\"mine\">"));
+    assert!(b.read("groups/index.html").contains("static/style.css"), "other templates fall back to the built-in theme");
+    assert!(b.exists("extra.css"));
+}
+
+#[test]
+fn template_errors_name_the_template_and_line() {
+    let s = site(&[
+        ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org\"\ntheme = \"mine\"\n"),
+        ("themes/mine/templates/page.html", "<p>\n{{ page.title \n</p>\n"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let err = moot::build(&options(s.path(), &dir.path().join("p"))).unwrap_err().to_string();
+    assert!(err.contains("themes/mine/templates/page.html:2:"), "{err}");
+}
+
+fn moot(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_moot")).args(args).current_dir(cwd).env("SOURCE_DATE_EPOCH", NOW.to_string()).output().unwrap()
+}
+
+#[test]
+fn init_new_build_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let r = moot(&["init", root.to_str().unwrap()], dir.path());
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let r = moot(&["new", "meeting", "Alma: sets & jobs", "--group", "first-group", "--start", "2027-01-12 14:00"], &root);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let text = std::fs::read_to_string(root.join("content/meetings/2027/alma-sets-jobs.md")).unwrap();
+    assert!(text.contains("title: \"Alma: sets & jobs\"") && text.contains("group: \"first-group\"") && text.contains("start: \"2027-01-12 14:00\""), "{text}");
+    let again = moot(&["new", "meeting", "Alma: sets & jobs", "--group", "first-group", "--start", "2027-01-12 14:00"], &root);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let bad = moot(&["new", "meeting", "X", "--group", "nope"], &root);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("there is no group \"nope\""));
+    let r = moot(&["new", "story", "We did it", "--group", "first-group"], &root);
+    assert!(r.status.success());
+    let r = moot(&["build"], &root);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(out.contains("built into") && out.contains("2 meetings") && out.contains("ms"), "{out}");
+    assert!(root.join("public/meetings/2027/alma-sets-jobs/index.html").exists());
+    let r = moot(&["check"], &root);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}
