@@ -38,32 +38,28 @@ pub const FILE: &str = "moot.toml";
 /// Parses and validates moot.toml's text. `path` is only used to name the file in errors.
 pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map(|s| line_col(text, s.start))
-            .unwrap_or((0, 0));
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         vec![Diagnostic::error(path, line, e.message().trim().to_string())
             .at_column(col)
             .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration")]
     })?;
-    let line_of = |key: &str| {
-        text.lines()
-            .position(|l| l.trim_start().starts_with(key))
-            .map_or(0, |i| i + 1)
-    };
+    let line_of = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map_or(0, |i| i + 1);
     let mut errors = Vec::new();
     let title = raw.title.unwrap_or_else(|| {
         errors.push(
-            Diagnostic::error(path, 0, "missing `title`")
-                .hint("add a line like: title = \"Our Learning Groups\""),
+            Diagnostic::error(path, 0, "missing `title`").hint("add a line like: title = \"Our Learning Groups\""),
         );
         String::new()
     });
     let base_url = match raw.base_url {
         Some(u) => normalize_base_url(&u).unwrap_or_else(|| {
             errors.push(
-                Diagnostic::error(path, line_of("base_url"), format!("`base_url` {u:?} is not an absolute http(s) URL"))
-                    .hint("write it like: base_url = \"https://learn.example.org\""),
+                Diagnostic::error(
+                    path,
+                    line_of("base_url"),
+                    format!("`base_url` {u:?} is not an absolute http(s) URL"),
+                )
+                .hint("write it like: base_url = \"https://learn.example.org\""),
             );
             String::new()
         }),
@@ -78,14 +74,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".to_string());
     let timezone = zone_by_name(&timezone_name).unwrap_or_else(|hint| {
         errors.push(
-            Diagnostic::error(path, line_of("timezone"), format!("unknown time zone {timezone_name:?}"))
-                .hint(hint),
+            Diagnostic::error(path, line_of("timezone"), format!("unknown time zone {timezone_name:?}")).hint(hint),
         );
         TimeZone::UTC
     });
     let dd_text = raw.default_duration.unwrap_or_else(|| "2h".to_string());
     let default_duration = parse_duration(&dd_text).unwrap_or_else(|msg| {
-        errors.push(Diagnostic::error(path, line_of("default_duration"), msg).hint("write it like \"2h\", \"90m\" or \"1h30m\""));
+        errors.push(
+            Diagnostic::error(path, line_of("default_duration"), msg)
+                .hint("write it like \"2h\", \"90m\" or \"1h30m\""),
+        );
         jiff::SignedDuration::from_hours(2)
     });
     if let Some(theme) = &raw.theme {
@@ -112,9 +110,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
 /// `https://host/path/` -> `https://host/path`; `None` unless absolute http(s) with a host.
 pub fn normalize_base_url(url: &str) -> Option<String> {
     let url = url.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() || host.contains(char::is_whitespace) || url.contains(['"', '<', '>', '\\']) {
         return None;
@@ -124,22 +120,12 @@ pub fn normalize_base_url(url: &str) -> Option<String> {
 
 /// The path part of a normalized base URL: "" or "/sub".
 pub fn parse_base_path(base_url: &str) -> String {
-    base_url
-        .splitn(4, '/')
-        .nth(3)
-        .map(|p| format!("/{}", p.trim_matches('/')))
-        .filter(|p| p != "/")
-        .unwrap_or_default()
+    base_url.splitn(4, '/').nth(3).map(|p| format!("/{}", p.trim_matches('/'))).filter(|p| p != "/").unwrap_or_default()
 }
 
 /// The host of an absolute URL, for UIDs and tags.
 pub fn host_of(url: &str) -> &str {
-    url.split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("")
+    url.split("://").nth(1).unwrap_or(url).split(['/', ':']).next().unwrap_or("")
 }
 
 /// 1-based line and column of a byte offset.
@@ -180,7 +166,8 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line() {
-        let e = parse(Path::new("moot.toml"), "title = \"T\"\nbase_url = \"https://x.org\"\ntimzone = \"UTC\"\n").unwrap_err();
+        let e = parse(Path::new("moot.toml"), "title = \"T\"\nbase_url = \"https://x.org\"\ntimzone = \"UTC\"\n")
+            .unwrap_err();
         assert_eq!(e[0].line, 3);
         assert!(e[0].message.contains("timzone"), "{}", e[0].message);
     }

@@ -35,10 +35,7 @@ impl Diagnostic {
     }
 
     pub fn warning(path: impl AsRef<Path>, line: usize, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, line, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, message) }
     }
 
     pub fn at_column(mut self, column: usize) -> Self {
@@ -100,9 +97,7 @@ impl Diagnostics {
     }
 
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| {
-            (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
-        });
+        self.0.sort_by(|a, b| (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message)));
         self.0.dedup();
     }
 }
@@ -138,11 +133,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
             prev = cur;
         }
     }

@@ -90,12 +90,15 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     let config_path = opts.root.join(config::FILE);
     let config_text = std::fs::read_to_string(&config_path).map_err(|e| {
         Diagnostics(vec![Diagnostic::error(config::FILE, 0, format!("cannot read {}: {e}", config_path.display()))
-            .hint("run moot in a site folder (one with moot.toml), pass --root DIR, or create a site with `moot init`")])
+            .hint(
+                "run moot in a site folder (one with moot.toml), pass --root DIR, or create a site with `moot init`",
+            )])
     })?;
     let mut config = config::parse(Path::new(config::FILE), &config_text).map_err(Diagnostics)?;
     if let Some(url) = &opts.base_url {
-        let normalized = config::normalize_base_url(url)
-            .ok_or_else(|| Diagnostics(vec![Diagnostic::error("--base-url", 0, format!("{url:?} is not an absolute http(s) URL"))]))?;
+        let normalized = config::normalize_base_url(url).ok_or_else(|| {
+            Diagnostics(vec![Diagnostic::error("--base-url", 0, format!("{url:?} is not an absolute http(s) URL"))])
+        })?;
         config.base_path = config::parse_base_path(&normalized);
         config.base_url = normalized;
     }
@@ -109,7 +112,13 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     let (mut site, model_diags) = model::build(config, docs, sources.assets.clone(), now, opts.drafts);
     diags.extend(model_diags);
     let link_problems = markdown::render_all(&mut site);
-    diags.extend(link_problems.into_iter().map(|d| if opts.check_only { Diagnostic { severity: diag::Severity::Error, ..d } } else { d }));
+    diags.extend(link_problems.into_iter().map(|d| {
+        if opts.check_only {
+            Diagnostic { severity: diag::Severity::Error, ..d }
+        } else {
+            d
+        }
+    }));
     let mut all = Diagnostics(diags);
     all.sort();
     if all.has_errors() {

@@ -71,8 +71,12 @@ pub fn load(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>) -> So
             sources.theme_statics = walk_all(root, &theme_dir.join("static").to_string_lossy(), diags);
         } else if name != "default" {
             diags.push(
-                Diagnostic::error(crate::config::FILE, 0, format!("theme {name:?} not found: there is no folder themes/{name}/"))
-                    .hint("create themes/NAME/templates/ or remove `theme` to use the built-in theme"),
+                Diagnostic::error(
+                    crate::config::FILE,
+                    0,
+                    format!("theme {name:?} not found: there is no folder themes/{name}/"),
+                )
+                .hint("create themes/NAME/templates/ or remove `theme` to use the built-in theme"),
             );
         }
     }
@@ -105,7 +109,10 @@ fn walk(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> (Vec<(String, Pa
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let shown = e.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_else(|| PathBuf::from(sub));
+                let shown = e
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+                    .unwrap_or_else(|| PathBuf::from(sub));
                 diags.push(Diagnostic::error(shown, 0, format!("cannot read: {e}")));
                 continue;
             }
@@ -116,8 +123,12 @@ fn walk(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> (Vec<(String, Pa
         let rel_path = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
             diags.push(
-                Diagnostic::error(entry.path().strip_prefix(root).unwrap_or(entry.path()), 0, "the file name is not valid UTF-8")
-                    .hint("rename the file using UTF-8 characters"),
+                Diagnostic::error(
+                    entry.path().strip_prefix(root).unwrap_or(entry.path()),
+                    0,
+                    "the file name is not valid UTF-8",
+                )
+                .hint("rename the file using UTF-8 characters"),
             );
             continue;
         };
@@ -143,11 +154,7 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// A single path component that cannot climb out of a folder.
 pub fn is_safe_component(s: &str) -> bool {
-    !s.is_empty()
-        && s != "."
-        && s != ".."
-        && !s.contains(['/', '\\', ':', '\0'])
-        && !s.chars().any(char::is_control)
+    !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', ':', '\0']) && !s.chars().any(char::is_control)
 }
 
 #[cfg(test)]

@@ -122,7 +122,13 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Serve { site, port, bind, open } => moot::serve::serve(site_options(&site), &bind, port, open),
         Command::New { kind, title, group, start, root } => {
-            let req = NewRequest { kind, title: &title, group: group.as_deref(), start: start.as_deref(), today: scaffold::today(&root) };
+            let req = NewRequest {
+                kind,
+                title: &title,
+                group: group.as_deref(),
+                start: start.as_deref(),
+                today: scaffold::today(&root),
+            };
             let path = scaffold::new_page(&root, &req)?;
             println!("created {}", path.display());
             Ok(())

@@ -102,7 +102,9 @@ pub fn render(item: &Item, r: &Resolver) -> Rendered {
             Event::Text(t) | Event::Code(t) => {
                 out.text.push_str(t);
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
                 out.text.push(' ');
             }
             _ => {}
@@ -122,7 +124,9 @@ pub fn render(item: &Item, r: &Resolver) -> Rendered {
                 skip_text_of_wikilink = !has_pothole;
                 Event::Html(wikilink_open(&dest_url, has_pothole, r, &mut out, item, line_of(range.start)).into())
             }
-            Event::Start(Tag::Link { dest_url, title, .. }) => Event::Html(link_open(&dest_url, &title, item, r).into()),
+            Event::Start(Tag::Link { dest_url, title, .. }) => {
+                Event::Html(link_open(&dest_url, &title, item, r).into())
+            }
             Event::End(TagEnd::Link) => {
                 skip_text_of_wikilink = false;
                 Event::Html("</a>".into())
@@ -192,7 +196,14 @@ fn href(s: &str) -> String {
     attr(&out)
 }
 
-fn wikilink_open(target: &CowStr, has_pothole: bool, r: &Resolver, out: &mut Rendered, item: &Item, line: usize) -> String {
+fn wikilink_open(
+    target: &CowStr,
+    has_pothole: bool,
+    r: &Resolver,
+    out: &mut Rendered,
+    item: &Item,
+    line: usize,
+) -> String {
     match r.wikilink(target) {
         Some((idx, heading)) => {
             out.links.push(idx);
@@ -211,7 +222,9 @@ fn wikilink_open(target: &CowStr, has_pothole: bool, r: &Resolver, out: &mut Ren
             } else {
                 format!("closest titles: {}", near.join(", "))
             };
-            out.problems.push(Diagnostic::warning(&item.shown, line, format!("wikilink [[{target}]] leads to no page")).hint(hint));
+            out.problems.push(
+                Diagnostic::warning(&item.shown, line, format!("wikilink [[{target}]] leads to no page")).hint(hint),
+            );
             let shown = if has_pothole { String::new() } else { attr(target) };
             format!("<a class=\"wikilink missing\" title=\"{}\">{shown}", attr(&format!("Missing page: {target}")))
         }
@@ -219,7 +232,8 @@ fn wikilink_open(target: &CowStr, has_pothole: bool, r: &Resolver, out: &mut Ren
 }
 
 fn link_open(dest: &str, title: &str, item: &Item, r: &Resolver) -> String {
-    let is_external = (dest.starts_with("http://") || dest.starts_with("https://")) && crate::config::host_of(dest) != r.host;
+    let is_external =
+        (dest.starts_with("http://") || dest.starts_with("https://")) && crate::config::host_of(dest) != r.host;
     let url = if is_external { dest.to_string() } else { resolve_relative(dest, item, r) };
     let mut s = format!("<a href=\"{}\"", href(&url));
     if !title.is_empty() {
@@ -235,9 +249,18 @@ fn link_open(dest: &str, title: &str, item: &Item, r: &Resolver) -> String {
 /// Resolves a relative link against the folder of the source file: `photo.jpg` in
 /// `stories/x.md` -> `/stories/photo.jpg`; `../wiki/a.md` -> the page's URL.
 pub fn resolve_relative(dest: &str, item: &Item, r: &Resolver) -> String {
-    let is_relative = !dest.is_empty() && !dest.starts_with(['/', '#', '?']) && !dest.contains("://") && !dest.starts_with("mailto:") && !dest.starts_with("tel:") && !dest.starts_with("data:");
+    let is_relative = !dest.is_empty()
+        && !dest.starts_with(['/', '#', '?'])
+        && !dest.contains("://")
+        && !dest.starts_with("mailto:")
+        && !dest.starts_with("tel:")
+        && !dest.starts_with("data:");
     if !is_relative {
-        return if dest.starts_with('/') && !dest.starts_with("//") { format!("{}{dest}", r.base_path) } else { dest.to_string() };
+        return if dest.starts_with('/') && !dest.starts_with("//") {
+            format!("{}{dest}", r.base_path)
+        } else {
+            dest.to_string()
+        };
     }
     let (path, fragment) = match dest.find(['#', '?']) {
         Some(i) => (&dest[..i], &dest[i..]),

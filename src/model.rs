@@ -14,7 +14,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan, ZonedDateTime};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What every document has.
 #[derive(Debug, Clone)]
@@ -155,11 +155,27 @@ impl Site {
 
 /// Top-level names that moot's own pages use; a page may not take them.
 pub const RESERVED: &[&str] = &[
-    "groups", "meetings", "stories", "articles", "wiki", "tags", "calendar", "search", "static",
-    "recent-changes", "atom.xml", "sitemap.xml", "robots.txt", "404.html", "calendar.ics", "page",
+    "groups",
+    "meetings",
+    "stories",
+    "articles",
+    "wiki",
+    "tags",
+    "calendar",
+    "search",
+    "static",
+    "recent-changes",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "calendar.ics",
+    "page",
 ];
 
-/// What a single document turns into before cross-references.
+/// What a single document turns into before cross-references. Short-lived (one per file
+/// between two stages), so the size of the meeting variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Typed {
     Group(Group),
     Meeting(Meeting, Refs, MeetingTimes),
@@ -167,6 +183,9 @@ enum Typed {
     Article(Article, Refs),
     Page,
 }
+
+/// A document checked on its own: its item, its typed part and its warnings, or errors.
+type Checked = Result<(Item, Typed, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// References as written, with the line they are on, resolved after every item is known.
 #[derive(Default)]
@@ -185,8 +204,7 @@ pub fn build(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut draft_paths: Vec<(String, String)> = Vec::new();
-    let checked: Vec<Result<(Item, Typed, Vec<Diagnostic>), Vec<Diagnostic>>> =
-        docs.into_par_iter().map(|d| check_doc(&config, d)).collect();
+    let checked: Vec<Checked> = docs.into_par_iter().map(|d| check_doc(&config, d)).collect();
     let mut site = Site {
         config,
         now,
@@ -279,7 +297,7 @@ fn check_unique_urls(items: &[Item], diags: &mut Vec<Diagnostic>) {
 }
 
 /// Validates one document in isolation.
-fn check_doc(config: &Config, doc: Doc) -> Result<(Item, Typed, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn check_doc(config: &Config, doc: Doc) -> Checked {
     let mut errs = Vec::new();
     let warnings = Vec::new();
     let item = make_item(config, &doc, &mut errs);
@@ -354,21 +372,16 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
         );
     }
     if path_parts.iter().any(|p| !crate::load::is_safe_component(p)) {
-        errs.push(Diagnostic::error(&doc.shown, 1, "this file's path cannot be turned into an address").hint("rename it with letters, digits and `-`"));
+        errs.push(
+            Diagnostic::error(&doc.shown, 1, "this file's path cannot be turned into an address")
+                .hint("rename it with letters, digits and `-`"),
+        );
     }
     let folder = doc.kind.folder();
     let key = path.strip_prefix(folder).map(|k| k.trim_start_matches('/')).unwrap_or(&path).to_string();
-    let url = if path.is_empty() {
-        format!("{}/", config.base_path)
-    } else {
-        format!("{}/{path}/", config.base_path)
-    };
-    let tags = tags
-        .iter()
-        .flatten()
-        .map(|t| (slugify(t), t.trim().to_string()))
-        .filter(|(s, _)| !s.is_empty())
-        .collect();
+    let url = if path.is_empty() { format!("{}/", config.base_path) } else { format!("{}/{path}/", config.base_path) };
+    let tags =
+        tags.iter().flatten().map(|t| (slugify(t), t.trim().to_string())).filter(|(s, _)| !s.is_empty()).collect();
     Item {
         kind: doc.kind,
         shown: doc.shown.clone(),
@@ -414,13 +427,30 @@ fn check_url(doc: &Doc, key: &str, value: &Option<String>, mailto: bool, errs: &
         Some(v.to_string())
     } else {
         let forms = if mailto { "an https:// URL or a mailto: address" } else { "an https:// URL" };
-        errs.push(doc.error(key, format!("`{key}` {v:?} is not {forms}")).hint(format!("write {forms}, e.g. https://example.org/page")));
+        errs.push(
+            doc.error(key, format!("`{key}` {v:?} is not {forms}"))
+                .hint(format!("write {forms}, e.g. https://example.org/page")),
+        );
         None
     }
 }
 
 fn check_group(doc: &Doc, f: &GroupFront, errs: &mut Vec<Diagnostic>) -> Group {
-    let GroupFront { title: _, summary: _, tags: _, draft: _, slug: _, leaders, contact, forum, mailing_list, join, timezone, location, status } = f;
+    let GroupFront {
+        title: _,
+        summary: _,
+        tags: _,
+        draft: _,
+        slug: _,
+        leaders,
+        contact,
+        forum,
+        mailing_list,
+        join,
+        timezone,
+        location,
+        status,
+    } = f;
     let timezone = timezone.as_ref().and_then(|name| match time::zone_by_name(name) {
         Ok(tz) => Some((name.clone(), tz)),
         Err(hint) => {
@@ -432,14 +462,19 @@ fn check_group(doc: &Doc, f: &GroupFront, errs: &mut Vec<Diagnostic>) -> Group {
         None | Some("active") => false,
         Some("archived") => true,
         Some(other) => {
-            errs.push(doc.error("status", format!("group status {other:?} is not known")).hint("use `active` or `archived`"));
+            errs.push(
+                doc.error("status", format!("group status {other:?} is not known")).hint("use `active` or `archived`"),
+            );
             false
         }
     };
     let contact = contact.as_ref().map(|c| c.trim().trim_start_matches("mailto:").to_string());
     if let Some(c) = &contact {
         if !c.contains('@') || c.contains(char::is_whitespace) {
-            errs.push(doc.error("contact", format!("`contact` {c:?} is not an email address")).hint("write it like: contact: \"circle@example.org\""));
+            errs.push(
+                doc.error("contact", format!("`contact` {c:?} is not an email address"))
+                    .hint("write it like: contact: \"circle@example.org\""),
+            );
         }
     }
     Group {
@@ -462,13 +497,21 @@ fn parse_date(doc: &Doc, key: &str, value: &str, errs: &mut Vec<Diagnostic>) -> 
     match value.trim().parse::<Date>() {
         Ok(d) => Some(d),
         Err(_) => {
-            errs.push(doc.error(key, format!("`{key}` {value:?} is not a date")).hint("write the date as YYYY-MM-DD, e.g. \"2026-12-03\""));
+            errs.push(
+                doc.error(key, format!("`{key}` {value:?} is not a date"))
+                    .hint("write the date as YYYY-MM-DD, e.g. \"2026-12-03\""),
+            );
             None
         }
     }
 }
 
-fn group_refs(doc: &Doc, group: &Option<String>, groups: &Option<Vec<String>>, errs: &mut Vec<Diagnostic>) -> Vec<(String, usize)> {
+fn group_refs(
+    doc: &Doc,
+    group: &Option<String>,
+    groups: &Option<Vec<String>>,
+    errs: &mut Vec<Diagnostic>,
+) -> Vec<(String, usize)> {
     if group.is_some() && groups.is_some() {
         errs.push(doc.error("groups", "both `group` and `groups` are set").hint("use `groups: [a, b]` alone"));
     }
@@ -477,11 +520,33 @@ fn group_refs(doc: &Doc, group: &Option<String>, groups: &Option<Vec<String>>, e
     out
 }
 
-fn check_meeting(config: &Config, doc: &Doc, f: &MeetingFront, errs: &mut Vec<Diagnostic>) -> (Meeting, Refs, MeetingTimes) {
+fn check_meeting(
+    config: &Config,
+    doc: &Doc,
+    f: &MeetingFront,
+    errs: &mut Vec<Diagnostic>,
+) -> (Meeting, Refs, MeetingTimes) {
     let MeetingFront {
-        title: _, summary: _, tags: _, draft: _, slug: _,
-        group, groups, start, end, duration, timezone, location, online, leader, co_leaders,
-        status, repeat, except, signup, capacity,
+        title: _,
+        summary: _,
+        tags: _,
+        draft: _,
+        slug: _,
+        group,
+        groups,
+        start,
+        end,
+        duration,
+        timezone,
+        location,
+        online,
+        leader,
+        co_leaders,
+        status,
+        repeat,
+        except,
+        signup,
+        capacity,
     } = f;
     let refs = Refs { groups: group_refs(doc, group, groups, errs), meeting: None };
     let status = match status.as_deref().map(str::trim) {
@@ -489,7 +554,10 @@ fn check_meeting(config: &Config, doc: &Doc, f: &MeetingFront, errs: &mut Vec<Di
         Some("tentative") => Status::Tentative,
         Some("cancelled") | Some("canceled") => Status::Cancelled,
         Some(other) => {
-            errs.push(doc.error("status", format!("meeting status {other:?} is not known")).hint("use `confirmed`, `tentative` or `cancelled`"));
+            errs.push(
+                doc.error("status", format!("meeting status {other:?} is not known"))
+                    .hint("use `confirmed`, `tentative` or `cancelled`"),
+            );
             Status::Confirmed
         }
     };
@@ -554,7 +622,13 @@ impl MeetingTimes {
 }
 
 /// Computes start, end and occurrences of a meeting in `m.tz`.
-fn place_meeting(config: &Config, t: &MeetingTimes, m: &mut Meeting, now: Timestamp, warnings: &mut Vec<Diagnostic>) -> Result<(), Diagnostic> {
+fn place_meeting(
+    config: &Config,
+    t: &MeetingTimes,
+    m: &mut Meeting,
+    now: Timestamp,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
     let (start_text, start_line) = &t.start;
     let start = time::parse_moment(start_text).map_err(|e| t.error(*start_line, e).hint(time::MOMENT_FORMS))?;
     let end_line = t.end.as_ref().map_or(*start_line, |e| e.1);
@@ -569,7 +643,10 @@ fn place_meeting(config: &Config, t: &MeetingTimes, m: &mut Meeting, now: Timest
     let duration = t
         .duration
         .as_ref()
-        .map(|(d, line)| time::parse_duration(d).map_err(|msg| t.error(*line, msg).hint("write it like \"2h\", \"90m\" or \"1h30m\"")))
+        .map(|(d, line)| {
+            time::parse_duration(d)
+                .map_err(|msg| t.error(*line, msg).hint("write it like \"2h\", \"90m\" or \"1h30m\""))
+        })
         .transpose()?;
     match start {
         Moment::Date(d) => {
@@ -577,12 +654,18 @@ fn place_meeting(config: &Config, t: &MeetingTimes, m: &mut Meeting, now: Timest
             m.start = d.to_datetime(jiff::civil::Time::midnight());
             let last = match (end, duration) {
                 (Some(Moment::Date(e)), _) => e,
-                (Some(_), _) => return Err(t.error(end_line, "an all-day meeting ends on a date").hint("write end: \"2027-01-23\" (the last day), or give `start` a time")),
+                (Some(_), _) => {
+                    return Err(t
+                        .error(end_line, "an all-day meeting ends on a date")
+                        .hint("write end: \"2027-01-23\" (the last day), or give `start` a time"))
+                }
                 (None, Some(dur)) => d.checked_add(((dur.as_secs() + 86_399) / 86_400 - 1).days()).unwrap_or(d),
                 (None, None) => d,
             };
             if last < d {
-                return Err(t.error(end_line, format!("the meeting ends ({last}) before it starts ({d})")).hint("`end` is the last day of an all-day meeting"));
+                return Err(t
+                    .error(end_line, format!("the meeting ends ({last}) before it starts ({d})"))
+                    .hint("`end` is the last day of an all-day meeting"));
             }
             m.end = last.tomorrow().unwrap_or(last).to_datetime(jiff::civil::Time::midnight());
         }
@@ -592,22 +675,34 @@ fn place_meeting(config: &Config, t: &MeetingTimes, m: &mut Meeting, now: Timest
                 Moment::Local(w) => w,
                 Moment::Date(_) => unreachable!("handled above"),
             };
-            let (zstart, note) = time::place(&m.tz, m.start)
-                .map_err(|e| t.error(*start_line, e).hint("pick a time that exists, or write it with an offset like 2027-03-14T03:30:00-07:00"))?;
+            let (zstart, note) = time::place(&m.tz, m.start).map_err(|e| {
+                t.error(*start_line, e)
+                    .hint("pick a time that exists, or write it with an offset like 2027-03-14T03:30:00-07:00")
+            })?;
             if let Some(note) = note {
-                warnings.push(Diagnostic::warning(&t.shown, *start_line, note).hint("write the time with an offset to choose the other one"));
+                warnings.push(
+                    Diagnostic::warning(&t.shown, *start_line, note)
+                        .hint("write the time with an offset to choose the other one"),
+                );
             }
             let zend = match end {
                 Some(Moment::Local(w)) => time::place(&m.tz, w).map_err(|e| t.error(end_line, e))?.0,
                 Some(Moment::Instant(ts)) => ts.to_zoned_datetime(m.tz.clone()),
-                Some(Moment::Date(_)) => return Err(t.error(end_line, "`end` is a date but `start` has a time").hint("give `end` a time too, e.g. \"2026-12-03 16:00\"")),
+                Some(Moment::Date(_)) => {
+                    return Err(t
+                        .error(end_line, "`end` is a date but `start` has a time")
+                        .hint("give `end` a time too, e.g. \"2026-12-03 16:00\""))
+                }
                 None => zstart
                     .checked_add(duration.unwrap_or(config.default_duration))
                     .map_err(|e| t.error(*start_line, e.to_string()))?,
             };
             if zend.timestamp() <= zstart.timestamp() {
                 return Err(t
-                    .error(end_line, format!("the meeting ends ({}) before it starts ({})", zend.datetime(), zstart.datetime()))
+                    .error(
+                        end_line,
+                        format!("the meeting ends ({}) before it starts ({})", zend.datetime(), zstart.datetime()),
+                    )
                     .hint("check the date and time of `end`, or use `duration`"));
             }
             m.end = zend.datetime();
@@ -631,7 +726,9 @@ fn occurrences(t: &MeetingTimes, m: &Meeting, now: Timestamp) -> Result<Vec<Occu
                     .hint("write an RFC 5545 rule, e.g. \"FREQ=WEEKLY;COUNT=6\" or \"FREQ=MONTHLY;BYDAY=1TU\"")
             })?;
             if starts.is_empty() {
-                return Err(t.error(t.repeat_line, "the rule gives no occurrence at all").hint("check UNTIL and COUNT"));
+                return Err(t
+                    .error(t.repeat_line, "the rule gives no occurrence at all")
+                    .hint("check UNTIL and COUNT"));
             }
             starts
         }
@@ -667,11 +764,17 @@ fn check_story(doc: &Doc, f: &StoryFront, errs: &mut Vec<Diagnostic>) -> (Story,
     let date = match date {
         Some(d) => parse_date(doc, "date", d, errs),
         None => {
-            errs.push(Diagnostic::error(&doc.shown, 2, "missing `date`").hint("a story needs the date it happened, e.g. date: \"2026-10-14\""));
+            errs.push(
+                Diagnostic::error(&doc.shown, 2, "missing `date`")
+                    .hint("a story needs the date it happened, e.g. date: \"2026-10-14\""),
+            );
             None
         }
     };
-    let refs = Refs { groups: group_refs(doc, &None, groups, errs), meeting: meeting.as_ref().map(|m| (m.clone(), doc.line_of("meeting"))) };
+    let refs = Refs {
+        groups: group_refs(doc, &None, groups, errs),
+        meeting: meeting.as_ref().map(|m| (m.clone(), doc.line_of("meeting"))),
+    };
     (Story { item: 0, date: date.unwrap_or_default(), author: author.clone(), groups: Vec::new(), meeting: None }, refs)
 }
 
@@ -685,76 +788,69 @@ fn check_article(doc: &Doc, f: &ArticleFront, errs: &mut Vec<Diagnostic>) -> (Ar
 
 /// Finds items of a kind by slug or by path inside the kind's folder.
 struct Index<'a> {
+    kind: Kind,
+    items: &'a [Item],
+    /// Position in the kind's list -> item index.
+    members: Vec<usize>,
     by_name: HashMap<&'a str, Vec<usize>>,
+    /// (folder, name) of drafts left out, for a clearer message.
+    drafts: &'a [(String, String)],
 }
 
 impl<'a> Index<'a> {
-    fn new(items: &'a [Item], members: impl Iterator<Item = (usize, usize)>) -> Self {
+    fn new(kind: Kind, items: &'a [Item], members: Vec<usize>, drafts: &'a [(String, String)]) -> Self {
         let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (pos, item_idx) in members {
+        for (pos, &item_idx) in members.iter().enumerate() {
             let item = &items[item_idx];
             by_name.entry(item.slug.as_str()).or_default().push(pos);
             if item.key != item.slug {
                 by_name.entry(item.key.as_str()).or_default().push(pos);
             }
         }
-        Index { by_name }
+        Index { kind, items, members, by_name, drafts }
     }
 
-    fn find(&self, name: &str) -> &[usize] {
-        let name = name.trim().trim_matches('/');
-        self.by_name.get(name).map_or(&[], Vec::as_slice)
-    }
-}
-
-fn resolve_one(
-    index: &Index,
-    kind: Kind,
-    name: &str,
-    shown: &PathBuf,
-    line: usize,
-    items: &[Item],
-    pos_to_item: &dyn Fn(usize) -> usize,
-    drafts: &[(String, String)],
-    diags: &mut Vec<Diagnostic>,
-) -> Option<usize> {
-    match index.find(name) {
-        [one] => Some(*one),
-        [] => {
-            let is_draft = drafts.iter().any(|(f, k)| f == kind.folder() && k == name.trim());
-            let d = if is_draft {
-                Diagnostic::error(shown, line, format!("{} {name:?} is a draft", kind.label())).hint("publish it (remove `draft: true`) or build with --drafts")
-            } else {
-                let names: Vec<&str> = index.by_name.keys().copied().collect();
-                let near = closest(name, names);
+    /// The one item `name` refers to, or an error naming the file and line.
+    fn resolve(&self, name: &str, shown: &Path, line: usize) -> Result<usize, Diagnostic> {
+        let kind = self.kind;
+        let key = name.trim().trim_matches('/');
+        match self.by_name.get(key).map_or(&[][..], Vec::as_slice) {
+            [one] => Ok(*one),
+            [] if self.drafts.iter().any(|(f, k)| f == kind.folder() && k == key) => {
+                Err(Diagnostic::error(shown, line, format!("{} {name:?} is a draft", kind.label()))
+                    .hint("publish it (remove `draft: true`) or build with --drafts"))
+            }
+            [] => {
+                let near = closest(name, self.by_name.keys().copied());
                 let hint = if near.is_empty() {
                     format!("write the slug of a file in content/{}/", kind.folder())
                 } else {
                     format!("did you mean {}?", near.join(" or "))
                 };
-                Diagnostic::error(shown, line, format!("no {} is called {name:?}", kind.label())).hint(hint)
-            };
-            diags.push(d);
-            None
-        }
-        many => {
-            let paths: Vec<String> = many.iter().map(|p| items[pos_to_item(*p)].shown.display().to_string()).collect();
-            diags.push(
-                Diagnostic::error(shown, line, format!("{name:?} matches {} {}s: {}", many.len(), kind.label(), paths.join(", ")))
-                    .hint("write the path inside the folder instead, e.g. 2026/alma-circle"),
-            );
-            None
+                Err(Diagnostic::error(shown, line, format!("no {} is called {name:?}", kind.label())).hint(hint))
+            }
+            many => {
+                let paths: Vec<String> =
+                    many.iter().map(|p| self.items[self.members[*p]].shown.display().to_string()).collect();
+                Err(Diagnostic::error(
+                    shown,
+                    line,
+                    format!("{name:?} matches {} {}s: {}", many.len(), kind.label(), paths.join(", ")),
+                )
+                .hint("write the path inside the folder instead, e.g. 2026/alma-circle"))
+            }
         }
     }
 }
 
-fn resolve_refs(site: &mut Site, refs: Vec<(Kind, usize, Refs)>, drafts: &[(String, String)], diags: &mut Vec<Diagnostic>) {
-    let group_items: Vec<usize> = site.groups.iter().map(|g| g.item).collect();
-    let meeting_items: Vec<usize> = site.meetings.iter().map(|m| m.item).collect();
-    let groups_index = Index::new(&site.items, group_items.iter().copied().enumerate());
-    let meetings_index = Index::new(&site.items, meeting_items.iter().copied().enumerate());
-    let g_item = |p: usize| group_items[p];
-    let m_item = |p: usize| meeting_items[p];
+fn resolve_refs(
+    site: &mut Site,
+    refs: Vec<(Kind, usize, Refs)>,
+    drafts: &[(String, String)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let groups_index = Index::new(Kind::Group, &site.items, site.groups.iter().map(|g| g.item).collect(), drafts);
+    let meetings_index = Index::new(Kind::Meeting, &site.items, site.meetings.iter().map(|m| m.item).collect(), drafts);
     let mut resolved: Vec<(Kind, usize, Vec<usize>, Option<usize>)> = Vec::with_capacity(refs.len());
     for (kind, pos, r) in refs {
         let item_idx = match kind {
@@ -766,13 +862,13 @@ fn resolve_refs(site: &mut Site, refs: Vec<(Kind, usize, Refs)>, drafts: &[(Stri
         let mut groups: Vec<usize> = r
             .groups
             .iter()
-            .filter_map(|(name, line)| resolve_one(&groups_index, Kind::Group, name, shown, *line, &site.items, &g_item, drafts, diags))
+            .filter_map(|(name, line)| groups_index.resolve(name, shown, *line).map_err(|d| diags.push(d)).ok())
             .collect();
         groups.dedup();
         let meeting = r
             .meeting
             .as_ref()
-            .and_then(|(name, line)| resolve_one(&meetings_index, Kind::Meeting, name, shown, *line, &site.items, &m_item, drafts, diags));
+            .and_then(|(name, line)| meetings_index.resolve(name, shown, *line).map_err(|d| diags.push(d)).ok());
         resolved.push((kind, pos, groups, meeting));
     }
     drop(groups_index);
@@ -860,7 +956,9 @@ fn collect_tags(site: &mut Site) {
 /// first start, stories and articles newest first, pages by path.
 fn sort_lists(site: &mut Site) {
     let items = &site.items;
-    site.groups.sort_by(|a, b| (a.archived, items[a.item].title.to_lowercase()).cmp(&(b.archived, items[b.item].title.to_lowercase())));
+    site.groups.sort_by(|a, b| {
+        (a.archived, items[a.item].title.to_lowercase()).cmp(&(b.archived, items[b.item].title.to_lowercase()))
+    });
     // Meetings, stories and articles are referred to by position from groups and from each
     // other, so they are not moved; order is applied where lists are made.
     site.wiki.sort_by(|a, b| items[*a].path.cmp(&items[*b].path));

@@ -50,10 +50,7 @@ impl Kind {
 
     fn of_path(rel: &str) -> Kind {
         let top = rel.split('/').next().unwrap_or("");
-        Kind::SECTIONS
-            .into_iter()
-            .find(|k| rel.contains('/') && k.folder() == top)
-            .unwrap_or(Kind::Page)
+        Kind::SECTIONS.into_iter().find(|k| rel.contains('/') && k.folder() == top).unwrap_or(Kind::Page)
     }
 }
 
@@ -137,6 +134,10 @@ front_matter!(
     }
 );
 
+/// The fields every kind shares: (title, summary, tags, draft, slug).
+pub type Common<'a> =
+    (&'a Option<String>, &'a Option<String>, &'a Option<Vec<String>>, Option<bool>, &'a Option<String>);
+
 #[derive(Debug)]
 pub enum Front {
     Group(GroupFront),
@@ -148,7 +149,7 @@ pub enum Front {
 
 impl Front {
     /// The fields every kind shares: (title, summary, tags, draft, slug).
-    pub fn common(&self) -> (&Option<String>, &Option<String>, &Option<Vec<String>>, Option<bool>, &Option<String>) {
+    pub fn common(&self) -> Common<'_> {
         macro_rules! c {
             ($f:expr) => {
                 (&$f.title, &$f.summary, &$f.tags, $f.draft, &$f.slug)
@@ -192,7 +193,8 @@ impl Doc {
     }
 }
 
-const FRONT_EXAMPLE: &str = "start the file with front matter between two `---` lines, e.g.\n  ---\n  title: \"Cataloging circle\"\n  ---";
+const FRONT_EXAMPLE: &str =
+    "start the file with front matter between two `---` lines, e.g.\n  ---\n  title: \"Cataloging circle\"\n  ---";
 
 /// Parses one file. Text problems (encoding, missing front matter, YAML) are diagnostics.
 pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
@@ -266,9 +268,7 @@ fn yaml<T: for<'de> Deserialize<'de> + Default>(front: &str, shown: &PathBuf) ->
     }
     // serde-saphyr's default budget bounds events, aliases and depth: no YAML bombs.
     serde_saphyr::from_str(front).map_err(|e| {
-        let (line, col) = e
-            .location()
-            .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+        let (line, col) = e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
         let message = plain_message(&e);
         if let Some((field, allowed)) = unknown_field(&message) {
             let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();

@@ -36,7 +36,10 @@ fn q(s: &str) -> String {
 /// Writes a file unless it exists.
 fn create(path: &Path, text: &str) -> Result<(), String> {
     if path.exists() {
-        return Err(format!("{} already exists; moot never overwrites a file (choose another title or remove it first)", path.display()));
+        return Err(format!(
+            "{} already exists; moot never overwrites a file (choose another title or remove it first)",
+            path.display()
+        ));
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
@@ -66,9 +69,14 @@ pub fn new_page(root: &Path, req: &NewRequest) -> Result<PathBuf, String> {
         let groups = root.join("content/groups");
         if !groups.join(format!("{g}.md")).exists() {
             let known: Vec<String> = std::fs::read_dir(&groups)
-                .map(|rd| rd.filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".md").map(String::from)).collect())
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".md").map(String::from)).collect()
+                })
                 .unwrap_or_default();
-            return Err(format!("there is no group {g:?} (content/groups/{g}.md); known groups: {}", if known.is_empty() { "none yet".into() } else { known.join(", ") }));
+            return Err(format!(
+                "there is no group {g:?} (content/groups/{g}.md); known groups: {}",
+                if known.is_empty() { "none yet".into() } else { known.join(", ") }
+            ));
         }
     }
     let start = match req.start {

@@ -25,12 +25,16 @@ pub struct State {
 const LIVE_SCRIPT: &str = r#"<script>(function(){var v=null;function show(t){var d=document.getElementById('moot-error');if(!t){if(d)d.remove();return;}if(!d){d=document.createElement('pre');d.id='moot-error';d.style.cssText='position:fixed;inset:auto 1rem 1rem 1rem;max-height:50vh;overflow:auto;background:#3b0d0d;color:#fff;padding:1rem;border-radius:.5rem;z-index:9999;white-space:pre-wrap;font:14px/1.4 monospace';document.body.appendChild(d);}d.textContent=t;}var es=new EventSource('/__moot/events');es.onmessage=function(e){var m=JSON.parse(e.data);if(v!==null&&m.version!==v){location.reload();return;}v=m.version;show(m.error);};})();</script>"#;
 
 /// Renders every job into memory, adding the live-reload script to HTML pages.
-pub fn build_to_memory(opts: &Options, live: bool) -> Result<(HashMap<String, Body>, crate::Report), crate::diag::Diagnostics> {
+pub fn build_to_memory(
+    opts: &Options,
+    live: bool,
+) -> Result<(HashMap<String, Body>, crate::Report), crate::diag::Diagnostics> {
     let started = Instant::now();
     let loaded = crate::load_site(opts)?;
     let renderer = Renderer::new(&loaded.site, &loaded.sources).map_err(crate::diag::Diagnostics)?;
     let jobs = renderer.plan();
-    let results: Vec<Result<Vec<crate::render::Output>, crate::diag::Diagnostic>> = jobs.par_iter().map(|j| renderer.run(j)).collect();
+    let results: Vec<Result<Vec<crate::render::Output>, crate::diag::Diagnostic>> =
+        jobs.par_iter().map(|j| renderer.run(j)).collect();
     let mut files = HashMap::with_capacity(jobs.len() + 64);
     let mut errors = crate::diag::Diagnostics::default();
     for r in results {
@@ -50,7 +54,8 @@ pub fn build_to_memory(opts: &Options, live: bool) -> Result<(HashMap<String, Bo
     if errors.has_errors() {
         return Err(errors);
     }
-    let report = crate::Report { counts: Vec::new(), files: files.len(), elapsed: started.elapsed(), warnings: loaded.warnings };
+    let report =
+        crate::Report { counts: Vec::new(), files: files.len(), elapsed: started.elapsed(), warnings: loaded.warnings };
     Ok((files, report))
 }
 
@@ -76,7 +81,8 @@ pub fn serve(mut opts: Options, bind: &str, port: u16, open: bool) -> Result<(),
     let url = format!("http://{host}:{port}/");
     println!("serving {} at {url} (Ctrl-C to stop)", opts.root.display());
     if open {
-        let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" }).arg(&url).spawn();
+        let _ =
+            std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" }).arg(&url).spawn();
     }
     let watch_state = Arc::clone(&state);
     let watch_opts = opts.clone();
@@ -125,7 +131,9 @@ pub enum Change {
 /// matter (editor swap files, the output folder, anything outside the site's folders).
 pub fn classify(rel: &Path) -> Option<Change> {
     let name = rel.file_name()?.to_str()?;
-    if rel.components().any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy())) || crate::load::is_ignored(name) {
+    if rel.components().any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy()))
+        || crate::load::is_ignored(name)
+    {
         return None;
     }
     let first = rel.components().next()?.as_os_str().to_str()?;
@@ -231,7 +239,11 @@ pub fn request_path(path: &str) -> Option<String> {
     }
     let joined = parts.join("/");
     Some(if decoded.ends_with('/') {
-        if joined.is_empty() { "index.html".to_string() } else { format!("{joined}/index.html") }
+        if joined.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{joined}/index.html")
+        }
     } else {
         joined
     })

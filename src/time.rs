@@ -37,10 +37,7 @@ pub fn parse_moment(text: &str) -> Result<Moment, String> {
         return t.parse::<Timestamp>().map(Moment::Instant).map_err(|_| bad());
     }
     let normalized = t.replacen(' ', "T", 1);
-    normalized
-        .parse::<DateTime>()
-        .map(Moment::Local)
-        .map_err(|_| bad())
+    normalized.parse::<DateTime>().map(Moment::Local).map_err(|_| bad())
 }
 
 /// Parses `"2h"`, `"90m"`, `"1h30m"`, `"1d"` (days, for all-day events), `"45min"`.
@@ -130,13 +127,22 @@ pub fn start_of_day(tz: &TimeZone, date: Date) -> ZonedDateTime {
 
 /// Expands an RRULE over wall-clock time. Returns the start wall times of every occurrence
 /// up to `horizon` (exclusive) and at most `max` of them.
-pub fn expand(rule: &str, tz: &TimeZone, start: DateTime, horizon: DateTime, max: u16) -> Result<Vec<DateTime>, String> {
+pub fn expand(
+    rule: &str,
+    tz: &TimeZone,
+    start: DateTime,
+    horizon: DateTime,
+    max: u16,
+) -> Result<Vec<DateTime>, String> {
     use chrono::{NaiveDate, TimeZone as _};
     let rule = normalize_rule(rule, tz)?;
     let parsed: rrule::RRule<rrule::Unvalidated> = rule.parse().map_err(|e: rrule::RRuleError| e.to_string())?;
     let to_chrono = |d: DateTime| {
-        let nd = NaiveDate::from_ymd_opt(d.year() as i32, d.month() as u32, d.day() as u32)?
-            .and_hms_opt(d.hour() as u32, d.minute() as u32, d.second() as u32)?;
+        let nd = NaiveDate::from_ymd_opt(d.year() as i32, d.month() as u32, d.day() as u32)?.and_hms_opt(
+            d.hour() as u32,
+            d.minute() as u32,
+            d.second() as u32,
+        )?;
         rrule::Tz::UTC.from_local_datetime(&nd).single()
     };
     let dtstart = to_chrono(start).ok_or("start is out of range")?;
@@ -173,13 +179,13 @@ fn normalize_rule(rule: &str, tz: &TimeZone) -> Result<String, String> {
     let mut parts = Vec::new();
     let mut has_freq = false;
     for part in rule.split(';').filter(|p| !p.is_empty()) {
-        let (key, value) = part
-            .split_once('=')
-            .ok_or_else(|| format!("{part:?} is not NAME=VALUE"))?;
+        let (key, value) = part.split_once('=').ok_or_else(|| format!("{part:?} is not NAME=VALUE"))?;
         let key = key.trim().to_ascii_uppercase();
         match key.as_str() {
             "FREQ" => has_freq = true,
-            "DTSTART" | "TZID" => return Err(format!("{key} is not allowed in `repeat`; the meeting's `start` is the first occurrence")),
+            "DTSTART" | "TZID" => {
+                return Err(format!("{key} is not allowed in `repeat`; the meeting's `start` is the first occurrence"))
+            }
             "UNTIL" => {
                 parts.push(format!("UNTIL={}", until_as_wall(value.trim(), tz)?));
                 continue;
@@ -278,7 +284,9 @@ mod tests {
     fn until_in_utc_is_respected() {
         let tz = zone_by_name("America/Los_Angeles").unwrap();
         let start = date(2027, 1, 5).at(10, 0, 0, 0);
-        let occ = expand("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z", &tz, start, date(2030, 1, 1).at(0, 0, 0, 0), 100).unwrap();
+        let occ =
+            expand("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z", &tz, start, date(2030, 1, 1).at(0, 0, 0, 0), 100)
+                .unwrap();
         assert_eq!(occ.len(), 5, "{occ:?}");
         assert_eq!(occ[1], date(2027, 2, 2).at(10, 0, 0, 0));
     }

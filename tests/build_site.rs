@@ -51,7 +51,8 @@ fn build() -> Built {
 /// Writes a small site from (path, text) pairs.
 fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let default_config = ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org\"\ntimezone = \"Europe/London\"\n");
+    let default_config =
+        ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org\"\ntimezone = \"Europe/London\"\n");
     let has_config = files.iter().any(|(r, _)| *r == "moot.toml");
     for (rel, text) in files.iter().chain((!has_config).then_some(&default_config)) {
         let p = dir.path().join(rel);
@@ -126,7 +127,10 @@ fn markdown_features_render() {
     assert!(how.contains("id=\"sign-up\"") && how.contains("id=\"sign-up-1\""), "duplicate headings get distinct ids");
     let circles = b.read("wiki/peer/learning-circles/index.html");
     assert!(circles.contains("<h2 id=\"a-big-heading\">"), "a body h1 is moved down: the page has one h1");
-    assert!(circles.contains("<a class=\"wikilink\" href=\"/wiki/peer/ground-rules/\">our rules</a>"), "alias + shown text");
+    assert!(
+        circles.contains("<a class=\"wikilink\" href=\"/wiki/peer/ground-rules/\">our rules</a>"),
+        "alias + shown text"
+    );
 }
 
 #[test]
@@ -168,7 +172,10 @@ fn meetings_show_local_times_series_and_status() {
     let upcoming = b.read("meetings/index.html");
     let past = b.read("meetings/past/index.html");
     assert!(past.contains("Normalization rules") && !upcoming.contains("Normalization rules"));
-    assert!(upcoming.contains("data-start=\"2027-02-18T22:00:00Z\""), "machine-readable start for the stale-page script");
+    assert!(
+        upcoming.contains("data-start=\"2027-02-18T22:00:00Z\""),
+        "machine-readable start for the stale-page script"
+    );
     assert!(b.read("groups/rda/index.html").to_lowercase().contains("archived"));
 }
 
@@ -198,7 +205,8 @@ fn a_base_url_with_a_path_prefixes_every_link() {
 fn output_is_reproducible() {
     let a = build();
     let b = build();
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(&a.out).into_iter().map(|e| e.unwrap().into_path()).filter(|p| p.is_file()).collect();
+    let files: Vec<PathBuf> =
+        walkdir::WalkDir::new(&a.out).into_iter().map(|e| e.unwrap().into_path()).filter(|p| p.is_file()).collect();
     assert!(files.len() > 30);
     for f in files {
         let rel = f.strip_prefix(&a.out).unwrap();
@@ -221,7 +229,10 @@ fn check_reports_missing_wikilinks_as_errors() {
     let mut o = options(&fixture(), Path::new("/nonexistent"));
     o.check_only = true;
     let err = moot::build(&o).unwrap_err().to_string();
-    assert!(err.contains("content/wiki/peer/ground-rules.md:26:1: error: wikilink [[Missing page]] leads to no page"), "{err}");
+    assert!(
+        err.contains("content/wiki/peer/ground-rules.md:26:1: error: wikilink [[Missing page]] leads to no page"),
+        "{err}"
+    );
     // and `build` only warns
     let dir = tempfile::tempdir().unwrap();
     let report = moot::build(&options(&fixture(), &dir.path().join("p"))).unwrap();
@@ -235,7 +246,14 @@ fn front_matter_is_escaped_everywhere() {
         ("content/meetings/m.md", "---\ntitle: \"Meet \\\"quotes\\\" <i>\"\ngroup: g\nstart: \"2026-12-03 14:00\"\nlocation: \"<img src=x onerror=alert(1)>\"\n---\n"),
     ]);
     let b = build_with(s.path(), |_| {});
-    for f in ["groups/g/index.html", "meetings/m/index.html", "index.html", "groups/index.html", "atom.xml", "meetings/index.html"] {
+    for f in [
+        "groups/g/index.html",
+        "meetings/m/index.html",
+        "index.html",
+        "groups/index.html",
+        "atom.xml",
+        "meetings/index.html",
+    ] {
         let text = b.read(f);
         assert!(!text.contains("<script>alert"), "{f}");
         assert!(!text.contains("<img src=x"), "{f}");
@@ -248,7 +266,10 @@ fn front_matter_is_escaped_everywhere() {
 fn long_lists_are_paginated() {
     let mut files: Vec<(String, String)> = vec![("content/groups/g.md".into(), "---\ntitle: \"G\"\n---\n".into())];
     for i in 0..75 {
-        files.push((format!("content/meetings/m{i:02}.md"), format!("---\ntitle: \"Meeting {i}\"\ngroup: g\nstart: \"2027-01-{:02} 10:00\"\n---\n", i % 28 + 1)));
+        files.push((
+            format!("content/meetings/m{i:02}.md"),
+            format!("---\ntitle: \"Meeting {i}\"\ngroup: g\nstart: \"2027-01-{:02} 10:00\"\n---\n", i % 28 + 1),
+        ));
     }
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let s = site(&refs);
@@ -267,12 +288,18 @@ fn a_site_theme_overrides_single_templates() {
     let s = site(&[
         ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org\"\ntheme = \"mine\"\n"),
         ("content/about.md", "---\ntitle: \"About us\"\n---\nHello\n"),
-        ("themes/mine/templates/page.html", "<!DOCTYPE html><title>{{ page.title }}</title><p class=\"mine\">{{ page.html | safe }}</p>\n"),
+        (
+            "themes/mine/templates/page.html",
+            "<!DOCTYPE html><title>{{ page.title }}</title><p class=\"mine\">{{ page.html | safe }}</p>\n",
+        ),
         ("themes/mine/static/extra.css", "body{}\n"),
     ]);
     let b = build_with(s.path(), |_| {});
     assert!(b.read("about/index.html").starts_with("<!DOCTYPE html><title>About us</title><p class=\"mine\">"));
-    assert!(b.read("groups/index.html").contains("static/style.css"), "other templates fall back to the built-in theme");
+    assert!(
+        b.read("groups/index.html").contains("static/style.css"),
+        "other templates fall back to the built-in theme"
+    );
     assert!(b.exists("extra.css"));
 }
 
@@ -288,7 +315,12 @@ fn template_errors_name_the_template_and_line() {
 }
 
 fn moot(args: &[&str], cwd: &Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_moot")).args(args).current_dir(cwd).env("SOURCE_DATE_EPOCH", NOW.to_string()).output().unwrap()
+    std::process::Command::new(env!("CARGO_BIN_EXE_moot"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SOURCE_DATE_EPOCH", NOW.to_string())
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -297,11 +329,18 @@ fn init_new_build_from_the_command_line() {
     let root = dir.path().join("site");
     let r = moot(&["init", root.to_str().unwrap()], dir.path());
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    let r = moot(&["new", "meeting", "Alma: sets & jobs", "--group", "first-group", "--start", "2027-01-12 14:00"], &root);
+    let r =
+        moot(&["new", "meeting", "Alma: sets & jobs", "--group", "first-group", "--start", "2027-01-12 14:00"], &root);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let text = std::fs::read_to_string(root.join("content/meetings/2027/alma-sets-jobs.md")).unwrap();
-    assert!(text.contains("title: \"Alma: sets & jobs\"") && text.contains("group: \"first-group\"") && text.contains("start: \"2027-01-12 14:00\""), "{text}");
-    let again = moot(&["new", "meeting", "Alma: sets & jobs", "--group", "first-group", "--start", "2027-01-12 14:00"], &root);
+    assert!(
+        text.contains("title: \"Alma: sets & jobs\"")
+            && text.contains("group: \"first-group\"")
+            && text.contains("start: \"2027-01-12 14:00\""),
+        "{text}"
+    );
+    let again =
+        moot(&["new", "meeting", "Alma: sets & jobs", "--group", "first-group", "--start", "2027-01-12 14:00"], &root);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
     let bad = moot(&["new", "meeting", "X", "--group", "nope"], &root);

@@ -19,11 +19,16 @@ struct Entry<'a> {
 pub fn all(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
     let s = r.site;
     let mut out = vec![
-        Output { path: "atom.xml".into(), body: Body::Bytes(atom(s, &s.config.title, "/atom.xml", "/", entries(s, None)).into_bytes()) },
+        Output {
+            path: "atom.xml".into(),
+            body: Body::Bytes(atom(s, &s.config.title, "/atom.xml", "/", entries(s, None)).into_bytes()),
+        },
         Output { path: "sitemap.xml".into(), body: Body::Bytes(sitemap(r).into_bytes()) },
         Output {
             path: "robots.txt".into(),
-            body: Body::Bytes(format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", s.config.base_url).into_bytes()),
+            body: Body::Bytes(
+                format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", s.config.base_url).into_bytes(),
+            ),
         },
     ];
     for (gi, g) in s.groups.iter().enumerate() {
@@ -46,9 +51,22 @@ fn midnight(s: &Site, d: Date) -> Timestamp {
 fn entries(s: &Site, group: Option<usize>) -> Vec<Entry<'_>> {
     let in_group = |groups: &[usize]| group.is_none_or(|g| groups.contains(&g));
     let mut v: Vec<Entry> = Vec::new();
-    v.extend(s.stories.iter().filter(|x| in_group(&x.groups)).map(|x| Entry { item: x.item, updated: midnight(s, x.date), author: x.author.as_deref() }));
-    v.extend(s.articles.iter().filter(|x| in_group(&x.groups)).filter_map(|x| Some(Entry { item: x.item, updated: midnight(s, x.date?), author: x.author.as_deref() })));
-    v.extend(s.meetings.iter().filter(|x| in_group(&x.groups)).map(|x| Entry { item: x.item, updated: x.occurrences[0].start.timestamp(), author: x.leader.as_deref() }));
+    v.extend(s.stories.iter().filter(|x| in_group(&x.groups)).map(|x| Entry {
+        item: x.item,
+        updated: midnight(s, x.date),
+        author: x.author.as_deref(),
+    }));
+    v.extend(
+        s.articles
+            .iter()
+            .filter(|x| in_group(&x.groups))
+            .filter_map(|x| Some(Entry { item: x.item, updated: midnight(s, x.date?), author: x.author.as_deref() })),
+    );
+    v.extend(s.meetings.iter().filter(|x| in_group(&x.groups)).map(|x| Entry {
+        item: x.item,
+        updated: x.occurrences[0].start.timestamp(),
+        author: x.leader.as_deref(),
+    }));
     v.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.item.cmp(&b.item)));
     v.truncate(FEED_LEN);
     v
@@ -81,8 +99,15 @@ fn atom(s: &Site, title: &str, self_path: &str, home_path: &str, entries: Vec<En
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     x.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
     x.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(&format!("{base}{self_path}"))));
-    x.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&format!("{base}{home_path}"))));
-    x.push_str(&format!("  <id>{}</id>\n  <updated>{}</updated>\n", xml_escape(&format!("{base}{self_path}")), rfc3339(updated)));
+    x.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&format!("{base}{home_path}"))
+    ));
+    x.push_str(&format!(
+        "  <id>{}</id>\n  <updated>{}</updated>\n",
+        xml_escape(&format!("{base}{self_path}")),
+        rfc3339(updated)
+    ));
     x.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&s.config.title)));
     for e in entries {
         let item = &s.items[e.item];
@@ -117,7 +142,9 @@ fn sitemap(r: &Renderer) -> String {
     }
     urls.extend(s.tags.keys().map(|t| super::views::tag_url(s, t)));
     let mut x = String::with_capacity(urls.len() * 100);
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    x.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for u in urls {
         x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&s.absolute(&u))));
     }

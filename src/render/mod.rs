@@ -41,6 +41,9 @@ impl Output {
     }
 }
 
+/// (meeting, occurrence) positions.
+pub type Pairs = Vec<(usize, usize)>;
+
 /// How many entries a list page holds.
 pub const PER_PAGE: usize = 30;
 /// How many entries the home page and a group page show before "see all".
@@ -73,20 +76,28 @@ pub struct Renderer<'a> {
     pub upcoming: Vec<(usize, usize)>,
     pub past: Vec<(usize, usize)>,
     /// Per group: its (meeting, occurrence) pairs, upcoming by start then past newest first.
-    pub group_occ: Vec<(Vec<(usize, usize)>, Vec<(usize, usize)>)>,
+    pub group_occ: Vec<(Pairs, Pairs)>,
     pub copies: Vec<CopyFile>,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, sources: &Sources) -> Result<Self, Vec<Diagnostic>> {
         let tera = theme::load(sources)?;
-        let all: Vec<(usize, usize)> = (0..site.meetings.len()).collect::<Vec<_>>().into_iter().flat_map(|m| (0..site.meetings[m].occurrences.len()).map(move |o| (m, o))).collect();
+        let all: Vec<(usize, usize)> = (0..site.meetings.len())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flat_map(|m| (0..site.meetings[m].occurrences.len()).map(move |o| (m, o)))
+            .collect();
         let (upcoming, past) = split_occurrences(site, all);
         let group_occ = site
             .groups
             .iter()
             .map(|g| {
-                let pairs = g.meetings.iter().flat_map(|&m| (0..site.meetings[m].occurrences.len()).map(move |o| (m, o))).collect();
+                let pairs = g
+                    .meetings
+                    .iter()
+                    .flat_map(|&m| (0..site.meetings[m].occurrences.len()).map(move |o| (m, o)))
+                    .collect();
                 split_occurrences(site, pairs)
             })
             .collect();
@@ -135,9 +146,18 @@ impl<'a> Renderer<'a> {
             }
             Job::MeetingsUpcoming(p) => {
                 let intro = s.intros.get(&Kind::Meeting).map(|&i| s.items[i].html.as_str());
-                self.occurrence_list(&format!("{base}/meetings/"), "Upcoming meetings", &self.upcoming, *p, self.upcoming.len(), intro)
+                self.occurrence_list(
+                    &format!("{base}/meetings/"),
+                    "Upcoming meetings",
+                    &self.upcoming,
+                    *p,
+                    self.upcoming.len(),
+                    intro,
+                )
             }
-            Job::MeetingsPast(p) => self.occurrence_list(&format!("{base}/meetings/past/"), "Past meetings", &self.past, *p, 0, None),
+            Job::MeetingsPast(p) => {
+                self.occurrence_list(&format!("{base}/meetings/past/"), "Past meetings", &self.past, *p, 0, None)
+            }
             Job::Stories(p) => {
                 let cards: Vec<Card> = s.stories_by_date().into_iter().map(|st| story_card(s, st)).collect();
                 self.card_list(&format!("{base}/stories/"), "Stories", Kind::Story, cards, *p)
@@ -158,7 +178,10 @@ impl<'a> Renderer<'a> {
             Job::NotFound => {
                 let mut ctx = self.context();
                 ctx.insert("title", "Page not found");
-                Ok(vec![Output { path: "404.html".into(), body: Body::Bytes(self.template("404.html", &ctx)?.into_bytes()) }])
+                Ok(vec![Output {
+                    path: "404.html".into(),
+                    body: Body::Bytes(self.template("404.html", &ctx)?.into_bytes()),
+                }])
             }
             Job::Feeds => feeds::all(self),
             Job::Copies => Ok(self.copies()),
@@ -193,26 +216,39 @@ impl<'a> Renderer<'a> {
                 let g = &s.groups[s.position[idx]];
                 let gi = s.position[idx];
                 let (up, past) = &self.group_occ[gi];
-                ctx.insert("group", &GroupView {
-                    leaders: &g.leaders,
-                    contact: g.contact.as_deref(),
-                    forum: g.forum.as_deref(),
-                    mailing_list: g.mailing_list.as_deref(),
-                    join: g.join.as_deref(),
-                    timezone: g.timezone.as_ref().map(|t| t.0.as_str()),
-                    location: g.location.as_deref(),
-                    archived: g.archived,
-                    upcoming: self.occ_views(&up[..up.len().min(SHORT_LIST)]),
-                    past: self.occ_views(&past[..past.len().min(SHORT_LIST)]),
-                    upcoming_count: up.len(),
-                    past_count: past.len(),
-                    all_meetings_url: format!("{}meetings/", item.url),
-                    stories: g.stories.iter().take(SHORT_LIST * 2).map(|&st| story_card(s, &s.stories[st])).collect(),
-                    stories_count: g.stories.len(),
-                    articles: g.articles.iter().take(SHORT_LIST * 2).map(|&a| article_card(s, &s.articles[a])).collect(),
-                    articles_count: g.articles.len(),
-                    feed_url: format!("{}atom.xml", item.url),
-                });
+                ctx.insert(
+                    "group",
+                    &GroupView {
+                        leaders: &g.leaders,
+                        contact: g.contact.as_deref(),
+                        forum: g.forum.as_deref(),
+                        mailing_list: g.mailing_list.as_deref(),
+                        join: g.join.as_deref(),
+                        timezone: g.timezone.as_ref().map(|t| t.0.as_str()),
+                        location: g.location.as_deref(),
+                        archived: g.archived,
+                        upcoming: self.occ_views(&up[..up.len().min(SHORT_LIST)]),
+                        past: self.occ_views(&past[..past.len().min(SHORT_LIST)]),
+                        upcoming_count: up.len(),
+                        past_count: past.len(),
+                        all_meetings_url: format!("{}meetings/", item.url),
+                        stories: g
+                            .stories
+                            .iter()
+                            .take(SHORT_LIST * 2)
+                            .map(|&st| story_card(s, &s.stories[st]))
+                            .collect(),
+                        stories_count: g.stories.len(),
+                        articles: g
+                            .articles
+                            .iter()
+                            .take(SHORT_LIST * 2)
+                            .map(|&a| article_card(s, &s.articles[a]))
+                            .collect(),
+                        articles_count: g.articles.len(),
+                        feed_url: format!("{}atom.xml", item.url),
+                    },
+                );
                 "group.html"
             }
             Kind::Meeting => {
@@ -222,25 +258,31 @@ impl<'a> Renderer<'a> {
             }
             Kind::Story => {
                 let st = &s.stories[s.position[idx]];
-                ctx.insert("story", &StoryView {
-                    date: long_date(st.date),
-                    date_iso: st.date.to_string(),
-                    author: st.author.as_deref(),
-                    groups: st.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
-                    meeting: st.meeting.map(|m| link(&s.items[s.meetings[m].item])),
-                });
+                ctx.insert(
+                    "story",
+                    &StoryView {
+                        date: long_date(st.date),
+                        date_iso: st.date.to_string(),
+                        author: st.author.as_deref(),
+                        groups: st.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
+                        meeting: st.meeting.map(|m| link(&s.items[s.meetings[m].item])),
+                    },
+                );
                 "story.html"
             }
             Kind::Article => {
                 let a = &s.articles[s.position[idx]];
-                ctx.insert("article", &ArticleView {
-                    date: a.date.map(long_date),
-                    date_iso: a.date.map(|d| d.to_string()),
-                    author: a.author.as_deref(),
-                    url: a.url.as_deref(),
-                    format: a.format.as_deref(),
-                    groups: a.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
-                });
+                ctx.insert(
+                    "article",
+                    &ArticleView {
+                        date: a.date.map(long_date),
+                        date_iso: a.date.map(|d| d.to_string()),
+                        author: a.author.as_deref(),
+                        url: a.url.as_deref(),
+                        format: a.format.as_deref(),
+                        groups: a.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
+                    },
+                );
                 "article.html"
             }
             Kind::Wiki => {
@@ -295,7 +337,10 @@ impl<'a> Renderer<'a> {
     }
 
     fn occ_views(&self, pairs: &[(usize, usize)]) -> Vec<OccView<'a>> {
-        pairs.iter().map(|&(m, o)| occ(self.site, &self.site.meetings[m], &self.site.meetings[m].occurrences[o])).collect()
+        pairs
+            .iter()
+            .map(|&(m, o)| occ(self.site, &self.site.meetings[m], &self.site.meetings[m].occurrences[o]))
+            .collect()
     }
 
     fn home(&self) -> Result<Vec<Output>, Diagnostic> {
@@ -324,7 +369,10 @@ impl<'a> Renderer<'a> {
                 .map(|(gi, g)| GroupCard {
                     card: card(s, g.item),
                     leaders: &g.leaders,
-                    next: self.group_occ[gi].0.first().map(|&(m, o)| when(&s.meetings[m], &s.meetings[m].occurrences[o])),
+                    next: self.group_occ[gi]
+                        .0
+                        .first()
+                        .map(|&(m, o)| when(&s.meetings[m], &s.meetings[m].occurrences[o])),
                     meetings: g.meetings.len(),
                 })
                 .collect()
@@ -334,7 +382,15 @@ impl<'a> Renderer<'a> {
         self.page(&format!("{}/groups/", s.config.base_path), "groups.html", &ctx)
     }
 
-    fn occurrence_list(&self, base: &str, title: &str, pairs: &[(usize, usize)], p: usize, upcoming_count: usize, intro: Option<&str>) -> Result<Vec<Output>, Diagnostic> {
+    fn occurrence_list(
+        &self,
+        base: &str,
+        title: &str,
+        pairs: &[(usize, usize)],
+        p: usize,
+        upcoming_count: usize,
+        intro: Option<&str>,
+    ) -> Result<Vec<Output>, Diagnostic> {
         let total = pages(pairs.len());
         let start = (p - 1) * PER_PAGE;
         let slice = &pairs[start.min(pairs.len())..(start + PER_PAGE).min(pairs.len())];
@@ -350,7 +406,14 @@ impl<'a> Renderer<'a> {
         self.page(&page_url(base, p), "meetings.html", &ctx)
     }
 
-    fn card_list(&self, base: &str, title: &str, kind: Kind, cards: Vec<Card>, p: usize) -> Result<Vec<Output>, Diagnostic> {
+    fn card_list(
+        &self,
+        base: &str,
+        title: &str,
+        kind: Kind,
+        cards: Vec<Card>,
+        p: usize,
+    ) -> Result<Vec<Output>, Diagnostic> {
         let s = self.site;
         let total = pages(cards.len());
         let start = (p - 1) * PER_PAGE;
@@ -375,11 +438,15 @@ impl<'a> Renderer<'a> {
         let tree: Vec<WikiFolder> = folders
             .into_iter()
             .map(|(path, mut pages)| {
-                pages.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+                pages.sort_by_cached_key(|c| c.title.to_lowercase());
                 WikiFolder {
                     id: if path.is_empty() { "wiki".into() } else { format!("wiki-{}", path.replace('/', "-")) },
                     depth: if path.is_empty() { 0 } else { path.matches('/').count() + 1 },
-                    name: if path.is_empty() { String::new() } else { path.split('/').map(title_case).collect::<Vec<_>>().join(" › ") },
+                    name: if path.is_empty() {
+                        String::new()
+                    } else {
+                        path.split('/').map(title_case).collect::<Vec<_>>().join(" › ")
+                    },
                     pages,
                 }
             })
@@ -393,7 +460,8 @@ impl<'a> Renderer<'a> {
 
     fn tags(&self) -> Result<Vec<Output>, Diagnostic> {
         let s = self.site;
-        let tags: Vec<(String, String, usize)> = s.tags.iter().map(|(slug, (name, items))| (name.clone(), tag_url(s, slug), items.len())).collect();
+        let tags: Vec<(String, String, usize)> =
+            s.tags.iter().map(|(slug, (name, items))| (name.clone(), tag_url(s, slug), items.len())).collect();
         let mut ctx = self.context();
         ctx.insert("tags", &tags);
         self.page(&format!("{}/tags/", s.config.base_path), "tags.html", &ctx)
@@ -417,11 +485,14 @@ fn pages(n: usize) -> usize {
 
 /// Splits (meeting, occurrence) pairs into upcoming (soonest first) and past (newest first),
 /// leaving out skipped dates.
-fn split_occurrences(site: &Site, mut pairs: Vec<(usize, usize)>) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
-    let key = |&(m, o): &(usize, usize)| -> (Timestamp, usize) { (site.meetings[m].occurrences[o].start.timestamp(), site.meetings[m].item) };
+fn split_occurrences(site: &Site, mut pairs: Pairs) -> (Pairs, Pairs) {
+    let key = |&(m, o): &(usize, usize)| -> (Timestamp, usize) {
+        (site.meetings[m].occurrences[o].start.timestamp(), site.meetings[m].item)
+    };
     pairs.retain(|&(m, o)| !site.meetings[m].occurrences[o].skipped);
     pairs.sort_by_key(key);
-    let (upcoming, mut past): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|&(m, o)| site.is_upcoming(&site.meetings[m].occurrences[o]));
+    let (upcoming, mut past): (Vec<_>, Vec<_>) =
+        pairs.into_iter().partition(|&(m, o)| site.is_upcoming(&site.meetings[m].occurrences[o]));
     past.reverse();
     (upcoming, past)
 }
@@ -470,7 +541,10 @@ fn describe_rule(rule: &str) -> String {
             }
             "INTERVAL" => interval = v.parse().unwrap_or(1),
             "COUNT" => extra.push(format!("{v} times")),
-            "UNTIL" => extra.push(format!("until {}", v.get(0..8).map(|d| format!("{}-{}-{}", &d[0..4], &d[4..6], &d[6..8])).unwrap_or_default())),
+            "UNTIL" => extra.push(format!(
+                "until {}",
+                v.get(0..8).map(|d| format!("{}-{}-{}", &d[0..4], &d[4..6], &d[6..8])).unwrap_or_default()
+            )),
             "BYDAY" => extra.push(format!("on {}", v.split(',').map(day_name).collect::<Vec<_>>().join(", "))),
             _ => {}
         }
@@ -596,7 +670,10 @@ mod tests {
     #[test]
     fn rules_read_as_english() {
         assert_eq!(describe_rule("FREQ=WEEKLY;COUNT=6"), "every week, 6 times");
-        assert_eq!(describe_rule("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z"), "every month, on first Tuesday, until 2027-06-01");
+        assert_eq!(
+            describe_rule("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z"),
+            "every month, on first Tuesday, until 2027-06-01"
+        );
     }
 
     #[test]

@@ -13,9 +13,7 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/de
 /// The built-in templates: (name, text).
 pub fn builtin_templates() -> Vec<(&'static str, &'static str)> {
     let Some(dir) = DEFAULT_THEME.get_dir("templates") else { return Vec::new() };
-    dir.files()
-        .filter_map(|f| Some((f.path().strip_prefix("templates").ok()?.to_str()?, f.contents_utf8()?)))
-        .collect()
+    dir.files().filter_map(|f| Some((f.path().strip_prefix("templates").ok()?.to_str()?, f.contents_utf8()?))).collect()
 }
 
 /// The built-in static files: (output path, bytes).
@@ -42,10 +40,8 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
 pub fn load(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let mut all: Vec<(String, String)> = builtin_templates()
-        .into_iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
+    let mut all: Vec<(String, String)> =
+        builtin_templates().into_iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     for (name, text, _) in &sources.templates {
         match all.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = text.clone(),
@@ -80,9 +76,5 @@ pub fn chain(e: &tera::Error) -> String {
 /// Tera's parse errors carry a "--> LINE:COL" marker.
 fn template_line(e: &tera::Error) -> usize {
     let text = chain(e);
-    text.split("--> ")
-        .nth(1)
-        .and_then(|r| r.split(':').next())
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
+    text.split("--> ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
 }

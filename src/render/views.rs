@@ -128,9 +128,20 @@ pub fn when(m: &Meeting, o: &Occurrence) -> String {
     }
     let abbr = crate::time::abbreviation(&o.start);
     if o.start.date() == o.end.date() {
-        format!("{}, {}–{} {abbr}", o.start.strftime("%a %-d %b %Y"), o.start.strftime("%H:%M"), o.end.strftime("%H:%M"))
+        format!(
+            "{}, {}–{} {abbr}",
+            o.start.strftime("%a %-d %b %Y"),
+            o.start.strftime("%H:%M"),
+            o.end.strftime("%H:%M")
+        )
     } else {
-        format!("{} {} – {} {} {abbr}", o.start.strftime("%a %-d %b %Y"), o.start.strftime("%H:%M"), o.end.strftime("%a %-d %b"), o.end.strftime("%H:%M"))
+        format!(
+            "{} {} – {} {} {abbr}",
+            o.start.strftime("%a %-d %b %Y"),
+            o.start.strftime("%H:%M"),
+            o.end.strftime("%a %-d %b"),
+            o.end.strftime("%H:%M")
+        )
     }
 }
 
@@ -202,17 +213,18 @@ pub struct PageView<'a> {
 
 pub fn page<'a>(site: &'a Site, idx: usize) -> PageView<'a> {
     let item = &site.items[idx];
-    let mut backlinks: Vec<Link> = site
-        .backlinks
-        .get(&idx)
-        .map(|v| v.iter().map(|&i| link(&site.items[i])).collect())
-        .unwrap_or_default();
+    let mut backlinks: Vec<Link> =
+        site.backlinks.get(&idx).map(|v| v.iter().map(|&i| link(&site.items[i])).collect()).unwrap_or_default();
     backlinks.sort_by(|a, b| a.title.cmp(b.title));
     PageView {
         kind: item.kind.label(),
         title: &item.title,
         url: &item.url,
-        permalink: format!("{}{}", site.config.base_url, item.url.strip_prefix(&site.config.base_path).unwrap_or(&item.url)),
+        permalink: format!(
+            "{}{}",
+            site.config.base_url,
+            item.url.strip_prefix(&site.config.base_path).unwrap_or(&item.url)
+        ),
         summary: item.summary.as_deref(),
         description: summary_of(item),
         html: &item.html,
@@ -225,10 +237,7 @@ pub fn page<'a>(site: &'a Site, idx: usize) -> PageView<'a> {
 }
 
 pub fn tag_links<'a>(site: &'a Site, item: &'a Item) -> Vec<TagLink<'a>> {
-    item.tags
-        .iter()
-        .map(|(slug, name)| TagLink { name, url: tag_url(site, slug) })
-        .collect()
+    item.tags.iter().map(|(slug, name)| TagLink { name, url: tag_url(site, slug) }).collect()
 }
 
 pub fn tag_url(site: &Site, slug: &str) -> String {
