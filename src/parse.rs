@@ -336,7 +336,7 @@ mod tests {
         let e = parse(&file("meetings/a.md", "---\ntitle: A\nstrat: x\n---\n")).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("strat"), "{e}");
-        assert!(e.message.contains("start"), "{e}");
+        assert!(e.hint.as_deref().unwrap_or("").contains("did you mean `start`"), "{e}");
     }
 
     #[test]

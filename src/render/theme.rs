@@ -40,6 +40,7 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
 pub fn load(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let mut all: Vec<(String, String)> =
         builtin_templates().into_iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     for (name, text, _) in &sources.templates {
@@ -58,6 +59,23 @@ pub fn load(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
         vec![Diagnostic::error(shown, template_line(&e), chain(&e)).hint("fix the template syntax")]
     })?;
     Ok(tera)
+}
+
+/// Escapes what matters in HTML text and quoted attributes (`& < > " '`). Tera's default
+/// also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The whole cause chain of a tera error on one line.
