@@ -114,14 +114,43 @@ impl fmt::Display for Diagnostics {
 /// The closest candidates to `wanted` by edit distance, for "did you mean" hints.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let wanted_lower = wanted.to_lowercase();
+    let wanted_len = wanted.chars().count();
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
-        .map(|c| (edit_distance(&wanted_lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(wanted.chars().count()) / 3).max(2))
+        .filter_map(|c| {
+            let len = c.chars().count();
+            let limit = (len.max(wanted_len) / 3).max(2);
+            if len.abs_diff(wanted_len) > limit {
+                return None;
+            }
+            let d = edit_distance_within(&wanted_lower, &c.to_lowercase(), limit)?;
+            Some((d, c))
+        })
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// Levenshtein distance if it is at most `limit` (stops early once a row exceeds it).
+pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        let mut best = row[0];
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
+            prev = cur;
+            best = best.min(row[j + 1]);
+        }
+        if best > limit {
+            return None;
+        }
+    }
+    Some(row[b.len()]).filter(|d| *d <= limit)
 }
 
 /// Levenshtein distance over characters.

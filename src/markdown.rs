@@ -36,10 +36,12 @@ pub struct Resolver<'a> {
     by_name: HashMap<String, usize>,
     base_path: &'a str,
     host: &'a str,
+    drafts: &'a std::collections::HashSet<String>,
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(items: &'a [Item], base_path: &'a str, base_url: &'a str) -> Self {
+    pub fn new(site: &'a crate::model::Site) -> Self {
+        let items = &site.items;
         let mut by_path = HashMap::with_capacity(items.len());
         let mut by_name = HashMap::with_capacity(items.len() * 2);
         // Titles can repeat across kinds; wiki pages and pages win, then the rest in order.
@@ -53,7 +55,14 @@ impl<'a> Resolver<'a> {
                 by_name.entry(alias.to_lowercase()).or_insert(i);
             }
         }
-        Resolver { items, by_path, by_name, base_path, host: crate::config::host_of(base_url) }
+        Resolver {
+            items,
+            by_path,
+            by_name,
+            base_path: &site.config.base_path,
+            host: crate::config::host_of(&site.config.base_url),
+            drafts: &site.draft_names,
+        }
     }
 
     /// A wikilink target (`Title`, `wiki/path/slug`, with an optional `#Heading`).
@@ -216,18 +225,29 @@ fn wikilink_open(
             format!("<a class=\"wikilink\" href=\"{}\">{shown}", href(&url))
         }
         None => {
-            let near = r.nearest_titles(target.split('#').next().unwrap_or(target));
-            let hint = if near.is_empty() {
-                "write the title, an alias or the path (wiki/folder/slug) of an existing page".to_string()
-            } else {
-                format!("closest titles: {}", near.join(", "))
-            };
-            out.problems.push(
-                Diagnostic::warning(&item.shown, line, format!("wikilink [[{target}]] leads to no page")).hint(hint),
-            );
+            let name = target.split('#').next().unwrap_or(target).trim();
+            let (message, hint) =
+                if r.drafts.contains(&name.to_lowercase()) || r.drafts.contains(name.trim_matches('/')) {
+                    (
+                        format!("wikilink [[{target}]] leads to a draft page"),
+                        "publish the page (remove `draft: true`) or build with --drafts".to_string(),
+                    )
+                } else {
+                    (format!("wikilink [[{target}]] leads to no page"), nearest_hint(r, name))
+                };
+            out.problems.push(Diagnostic::warning(&item.shown, line, message).hint(hint));
             let shown = if has_pothole { String::new() } else { attr(target) };
             format!("<a class=\"wikilink missing\" title=\"{}\">{shown}", attr(&format!("Missing page: {target}")))
         }
+    }
+}
+
+fn nearest_hint(r: &Resolver, name: &str) -> String {
+    let near = r.nearest_titles(name);
+    if near.is_empty() {
+        "write the title, an alias or the path (wiki/folder/slug) of an existing page".to_string()
+    } else {
+        format!("closest titles: {}", near.join(", "))
     }
 }
 
@@ -304,7 +324,7 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 pub fn render_all(site: &mut crate::model::Site) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let rendered: Vec<Rendered> = {
-        let r = Resolver::new(&site.items, &site.config.base_path, &site.config.base_url);
+        let r = Resolver::new(site);
         site.items.par_iter().map(|i| render(i, &r)).collect()
     };
     let mut problems = Vec::new();

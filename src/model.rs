@@ -143,6 +143,8 @@ pub struct Site {
     pub backlinks: HashMap<usize, Vec<usize>>,
     /// Item -> its position in `groups`, `meetings`, `stories` or `articles` (0 for pages).
     pub position: Vec<usize>,
+    /// Lower-case titles, aliases and paths of drafts left out, so links to them are named as such.
+    pub draft_names: std::collections::HashSet<String>,
     /// Files beside the pages: (destination, source).
     pub assets: Vec<crate::load::CopyFile>,
 }
@@ -221,6 +223,7 @@ pub fn build(
         tags: BTreeMap::new(),
         backlinks: HashMap::new(),
         position: Vec::new(),
+        draft_names: Default::default(),
         assets,
     };
     let mut pending: Vec<(usize, Typed)> = Vec::new();
@@ -229,6 +232,9 @@ pub fn build(
             Ok((item, typed, warnings)) => {
                 diags.extend(warnings);
                 if item.draft && !drafts {
+                    site.draft_names.insert(item.title.to_lowercase());
+                    site.draft_names.insert(item.path.clone());
+                    site.draft_names.extend(item.aliases.iter().map(|a| a.to_lowercase()));
                     draft_paths.push((item.kind.folder().to_string(), item.key.clone()));
                     draft_paths.push((item.kind.folder().to_string(), item.slug.clone()));
                     continue;
