@@ -282,6 +282,11 @@ pub fn build(
             },
         }
     }
+    // Groups are referred to by position from here on, so they take their final order first.
+    let items = &site.items;
+    site.groups.sort_by(|a, b| {
+        (a.archived, items[a.item].title.to_lowercase()).cmp(&(b.archived, items[b.item].title.to_lowercase()))
+    });
     resolve_refs(&mut site, refs, &draft_paths, &mut diags);
     place_meetings(&mut site, times, &mut diags);
     collect_tags(&mut site);
@@ -962,9 +967,6 @@ fn collect_tags(site: &mut Site) {
 /// first start, stories and articles newest first, pages by path.
 fn sort_lists(site: &mut Site) {
     let items = &site.items;
-    site.groups.sort_by(|a, b| {
-        (a.archived, items[a.item].title.to_lowercase()).cmp(&(b.archived, items[b.item].title.to_lowercase()))
-    });
     // Meetings, stories and articles are referred to by position from groups and from each
     // other, so they are not moved; order is applied where lists are made.
     site.wiki.sort_by(|a, b| items[*a].path.cmp(&items[*b].path));

@@ -157,7 +157,12 @@ fn watch(opts: &Options, state: &RwLock<State>) {
         return eprintln!("cannot watch {}: {e}", opts.root.display());
     }
     let root = opts.root.canonicalize().unwrap_or_else(|_| opts.root.clone());
-    let relevant = |ev: &notify::Event| ev.paths.iter().any(|p| classify(p.strip_prefix(&root).unwrap_or(p)).is_some());
+    // Reads (our own build opening files) are not changes; only creations, writes, renames
+    // and removals of site files are.
+    let relevant = |ev: &notify::Event| {
+        !matches!(ev.kind, notify::EventKind::Access(_))
+            && ev.paths.iter().any(|p| classify(p.strip_prefix(&root).unwrap_or(p)).is_some())
+    };
     while let Ok(first) = rx.recv() {
         let mut changed = first.map(|e| relevant(&e)).unwrap_or(false);
         // Debounce: gather the burst of events of one save (or a git checkout).

@@ -180,6 +180,19 @@ fn meetings_show_local_times_series_and_status() {
 }
 
 #[test]
+fn references_point_at_the_right_group_whatever_the_order() {
+    let b = build();
+    let club = b.read("meetings/2026/book-club/index.html");
+    assert!(club.contains("href=\"/groups/zeta/\""), "{club}");
+    assert!(b.read("groups/zeta/index.html").contains("Book club night"));
+    assert!(!b.read("groups/alma/index.html").contains("Book club night"));
+    assert!(b.read("meetings/2026/ny/index.html").contains("href=\"/groups/east/\""));
+    let groups = b.read("groups/index.html");
+    let (aardvark, alma) = (groups.find("Aardvark Readers").unwrap(), groups.find("Alma Circle").unwrap());
+    assert!(aardvark < alma, "groups are listed by title");
+}
+
+#[test]
 fn feeds_and_sitemap_use_the_base_url() {
     let b = build();
     let atom = b.read("atom.xml");
