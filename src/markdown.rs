@@ -125,6 +125,8 @@ pub fn render(item: &Item, r: &Resolver) -> Rendered {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, inner)) = heading.take() {
+                    // What came before the heading goes out first, so the order is kept.
+                    pulldown_cmark::html::push_html(&mut html, events.drain(..));
                     heading_html(&mut html, &mut out.toc, &mut ids, level, id, inner, shift);
                 }
                 continue;

@@ -114,6 +114,8 @@ fn drafts_are_left_out_unless_asked_for() {
 fn markdown_features_render() {
     let b = build();
     let rules = b.read("wiki/peer/ground-rules/index.html");
+    let heading = rules.find("<h2 id=\"be-kind\">").unwrap();
+    assert!(heading < rules.find("<p>Text with").unwrap(), "headings stay in their place in the text");
     assert!(rules.contains("<h2 id=\"be-kind\">Be kind <a class=\"anchor\" href=\"#be-kind\""), "{rules}");
     assert!(rules.contains("<table>"));
     assert!(rules.contains("type=\"checkbox\""));
@@ -125,6 +127,8 @@ fn markdown_features_render() {
     assert!(rules.contains("<a class=\"wikilink missing\" title=\"Missing page: Missing page\">Missing page</a>"));
     let how = b.read("how-it-works/index.html");
     assert!(how.contains("id=\"sign-up\"") && how.contains("id=\"sign-up-1\""), "duplicate headings get distinct ids");
+    let (para, second) = (how.find("<p>Anyone can lead.</p>").unwrap(), how.find("<h2 id=\"sign-up-1\"").unwrap());
+    assert!(para < second, "text between two headings stays between them");
     let circles = b.read("wiki/peer/learning-circles/index.html");
     assert!(circles.contains("<h2 id=\"a-big-heading\">"), "a body h1 is moved down: the page has one h1");
     assert!(
@@ -306,6 +310,7 @@ fn a_site_theme_overrides_single_templates() {
             "<!DOCTYPE html><title>{{ page.title }}</title><p class=\"mine\">{{ page.html | safe }}</p>\n",
         ),
         ("themes/mine/static/extra.css", "body{}\n"),
+        ("themes/mine/static/style.css", "/* mine */\n"),
     ]);
     let b = build_with(s.path(), |_| {});
     assert!(b.read("about/index.html").starts_with("<!DOCTYPE html><title>About us</title><p class=\"mine\">"));
@@ -313,7 +318,8 @@ fn a_site_theme_overrides_single_templates() {
         b.read("groups/index.html").contains("static/style.css"),
         "other templates fall back to the built-in theme"
     );
-    assert!(b.exists("extra.css"));
+    assert!(b.exists("static/extra.css"));
+    assert_eq!(b.read("static/style.css"), "/* mine */\n", "a theme's static file replaces the built-in one");
 }
 
 #[test]

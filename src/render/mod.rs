@@ -102,7 +102,10 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let mut copies = sources.statics.clone();
-        copies.extend(sources.theme_statics.iter().cloned());
+        // A site theme's static files go where the built-in theme's do, replacing them.
+        copies.extend(
+            sources.theme_statics.iter().map(|c| CopyFile { dest: format!("static/{}", c.dest), from: c.from.clone() }),
+        );
         copies.extend(site.assets.iter().cloned());
         Ok(Renderer { site, tera, upcoming, past, group_occ, copies })
     }
@@ -468,8 +471,10 @@ impl<'a> Renderer<'a> {
     }
 
     fn copies(&self) -> Vec<Output> {
+        let overridden: std::collections::HashSet<&str> = self.copies.iter().map(|c| c.dest.as_str()).collect();
         let mut out: Vec<Output> = theme::builtin_statics()
             .into_iter()
+            .filter(|(path, _)| !overridden.contains(format!("static/{path}").as_str()))
             .map(|(path, bytes)| Output { path: format!("static/{path}"), body: Body::Static(bytes) })
             .collect();
         for c in &self.copies {
