@@ -111,6 +111,24 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// The successes of a parallel stage, or every error of it, sorted.
+pub fn collect<T>(results: impl IntoIterator<Item = Result<T, Diagnostic>>) -> Result<Vec<T>, Diagnostics> {
+    let mut ok = Vec::new();
+    let mut errors = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(v) => ok.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.0.is_empty() {
+        Ok(ok)
+    } else {
+        errors.sort();
+        Err(errors)
+    }
+}
+
 /// The closest candidates to `wanted` by edit distance, for "did you mean" hints.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let wanted_lower = wanted.to_lowercase();
@@ -153,22 +171,6 @@ pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
     Some(row[b.len()]).filter(|d| *d <= limit)
 }
 
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +185,7 @@ mod tests {
     fn closest_suggests_near_names() {
         assert_eq!(closest("strat", ["start", "status", "title"]), vec!["start"]);
         assert!(closest("zzzzzzzz", ["start"]).is_empty());
+        assert_eq!(edit_distance_within("kitten", "sitting", 3), Some(3));
+        assert_eq!(edit_distance_within("kitten", "sitting", 2), None);
     }
 }

@@ -136,32 +136,15 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let files = if opts.check_only {
         check_render(&renderer, &jobs)?
     } else {
-        write::write_site(&renderer, &jobs, &opts.output).map_err(|e| {
-            let mut d = Diagnostics(e);
-            d.sort();
-            d
-        })?
+        write::write_site(&renderer, &jobs, &opts.output)?
     };
     Ok(Report { counts: counts(&site), files, elapsed: started.elapsed(), warnings })
 }
 
 /// Renders everything (to find template errors) and throws the result away.
 fn check_render(r: &render::Renderer, jobs: &[render::Job]) -> Result<usize, Diagnostics> {
-    let results: Vec<Result<usize, Diagnostic>> = jobs.par_iter().map(|j| r.run(j).map(|o| o.len())).collect();
-    let mut errors = Diagnostics::default();
-    let mut n = 0;
-    for r in results {
-        match r {
-            Ok(c) => n += c,
-            Err(e) => errors.push(e),
-        }
-    }
-    errors.sort();
-    if errors.has_errors() {
-        Err(errors)
-    } else {
-        Ok(n)
-    }
+    let counts = diag::collect(jobs.par_iter().map(|j| r.run(j).map(|o| o.len())).collect::<Vec<_>>())?;
+    Ok(counts.into_iter().sum())
 }
 
 fn counts(site: &model::Site) -> Vec<(&'static str, usize)> {

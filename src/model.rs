@@ -446,6 +446,18 @@ fn check_url(doc: &Doc, key: &str, value: &Option<String>, mailto: bool, errs: &
     }
 }
 
+/// A `timezone` field: the name and its zone, or an error with the nearest IANA names.
+fn zone_field(doc: &Doc, timezone: &Option<String>, errs: &mut Vec<Diagnostic>) -> Option<(String, TimeZone)> {
+    let name = timezone.as_ref()?;
+    match time::zone_by_name(name) {
+        Ok(tz) => Some((name.clone(), tz)),
+        Err(hint) => {
+            errs.push(doc.error("timezone", format!("unknown time zone {name:?}")).hint(hint));
+            None
+        }
+    }
+}
+
 fn check_group(doc: &Doc, f: &GroupFront, errs: &mut Vec<Diagnostic>) -> Group {
     let GroupFront {
         title: _,
@@ -462,13 +474,7 @@ fn check_group(doc: &Doc, f: &GroupFront, errs: &mut Vec<Diagnostic>) -> Group {
         location,
         status,
     } = f;
-    let timezone = timezone.as_ref().and_then(|name| match time::zone_by_name(name) {
-        Ok(tz) => Some((name.clone(), tz)),
-        Err(hint) => {
-            errs.push(doc.error("timezone", format!("unknown time zone {name:?}")).hint(hint));
-            None
-        }
-    });
+    let timezone = zone_field(doc, timezone, errs);
     let archived = match status.as_deref() {
         None | Some("active") => false,
         Some("archived") => true,
@@ -572,13 +578,7 @@ fn check_meeting(
             Status::Confirmed
         }
     };
-    let own_zone = timezone.as_ref().and_then(|name| match time::zone_by_name(name) {
-        Ok(tz) => Some((name.clone(), tz)),
-        Err(hint) => {
-            errs.push(doc.error("timezone", format!("unknown time zone {name:?}")).hint(hint));
-            None
-        }
-    });
+    let own_zone = zone_field(doc, timezone, errs);
     let (tz_name, tz) = own_zone.clone().unwrap_or_else(|| (config.timezone_name.clone(), config.timezone.clone()));
     let except_dates: Vec<Date> = except.iter().flatten().filter_map(|d| parse_date(doc, "except", d, errs)).collect();
     if start.is_none() {
@@ -997,6 +997,11 @@ impl Site {
         let mut v: Vec<&Article> = self.articles.iter().collect();
         v.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| self.items[a.item].path.cmp(&self.items[b.item].path)));
         v
+    }
+
+    /// Whether an item is a page of its own (the home text and section intros are not).
+    pub fn has_own_page(&self, idx: usize) -> bool {
+        self.home != Some(idx) && !self.intros.values().any(|&v| v == idx)
     }
 
     /// An absolute URL for a root-relative one.

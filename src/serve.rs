@@ -33,26 +33,14 @@ pub fn build_to_memory(
     let loaded = crate::load_site(opts)?;
     let renderer = Renderer::new(&loaded.site, &loaded.sources).map_err(crate::diag::Diagnostics)?;
     let jobs = renderer.plan();
-    let results: Vec<Result<Vec<crate::render::Output>, crate::diag::Diagnostic>> =
-        jobs.par_iter().map(|j| renderer.run(j)).collect();
+    let rendered = crate::diag::collect(jobs.par_iter().map(|j| renderer.run(j)).collect::<Vec<_>>())?;
     let mut files = HashMap::with_capacity(jobs.len() + 64);
-    let mut errors = crate::diag::Diagnostics::default();
-    for r in results {
-        match r {
-            Ok(outs) => {
-                for o in outs {
-                    let body = match o.body {
-                        Body::Bytes(b) if live && o.path.ends_with(".html") => Body::Bytes(inject(b)),
-                        other => other,
-                    };
-                    files.insert(o.path, body);
-                }
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    if errors.has_errors() {
-        return Err(errors);
+    for o in rendered.into_iter().flatten() {
+        let body = match o.body {
+            Body::Bytes(b) if live && o.path.ends_with(".html") => Body::Bytes(inject(b)),
+            other => other,
+        };
+        files.insert(o.path, body);
     }
     let report =
         crate::Report { counts: Vec::new(), files: files.len(), elapsed: started.elapsed(), warnings: loaded.warnings };

@@ -2,7 +2,7 @@
 //! sibling folder first; only when the whole build succeeded is it swapped in, so a failed
 //! build leaves the previous site untouched. No output path may leave the output folder.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{Body, Job, Output, Renderer};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -23,10 +23,10 @@ pub fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
 
 /// Renders every job in parallel and writes each output as soon as it is made.
 /// Returns the number of files written.
-pub fn write_site(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<usize, Vec<Diagnostic>> {
+pub fn write_site(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<usize, Diagnostics> {
     let staging = sibling(out_dir, "moot-new");
     let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|e| vec![io_error(&staging, e)])?;
+    std::fs::create_dir_all(&staging).map_err(|e| Diagnostics(vec![io_error(&staging, e)]))?;
     let seen = Mutex::new(HashSet::with_capacity(jobs.len() + 64));
     let results: Vec<Result<usize, Diagnostic>> = jobs
         .par_iter()
@@ -43,20 +43,11 @@ pub fn write_site(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<usize, V
             Ok(n)
         })
         .collect();
-    let mut errors = Vec::new();
-    let mut count = 0;
-    for r in results {
-        match r {
-            Ok(n) => count += n,
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
+    let counts = crate::diag::collect(results).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&staging);
-        return Err(errors);
-    }
-    swap(&staging, out_dir).map_err(|e| vec![io_error(out_dir, e)])?;
-    Ok(count)
+    })?;
+    swap(&staging, out_dir).map_err(|e| Diagnostics(vec![io_error(out_dir, e)]))?;
+    Ok(counts.into_iter().sum())
 }
 
 fn write_one(root: &Path, o: &Output) -> Result<(), Diagnostic> {

@@ -136,7 +136,7 @@ fn sitemap(r: &Renderer) -> String {
         urls.push(format!("{}/{section}/", s.config.base_path));
     }
     for (i, item) in s.items.iter().enumerate() {
-        if s.home != Some(i) && !s.intros.values().any(|&v| v == i) {
+        if s.has_own_page(i) {
             urls.push(item.url.clone());
         }
     }

@@ -113,10 +113,7 @@ impl<'a> Renderer<'a> {
     /// Every job of the site.
     pub fn plan(&self) -> Vec<Job> {
         let s = self.site;
-        let mut jobs: Vec<Job> = (0..s.items.len())
-            .filter(|&i| !(s.home == Some(i) || s.intros.values().any(|&v| v == i)))
-            .map(Job::Item)
-            .collect();
+        let mut jobs: Vec<Job> = (0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::Item).collect();
         jobs.extend([Job::Home, Job::Groups, Job::Wiki, Job::Tags, Job::NotFound, Job::Feeds, Job::Copies]);
         for (gi, (up, past)) in self.group_occ.iter().enumerate() {
             jobs.extend((1..=pages(up.len() + past.len())).map(|p| Job::GroupMeetings(gi, p)));
