@@ -53,14 +53,25 @@ pub struct Report {
     /// (kind label, count) of pages.
     pub counts: Vec<(&'static str, usize)>,
     pub files: usize,
+    /// Files written; the others already held the same bytes.
+    pub written: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
+    /// Time taken by each stage, for `--timings`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let parts: Vec<String> = self.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        write!(f, "{}; {} files in {} ms", parts.join(", "), self.files, self.elapsed.as_millis())
+        write!(
+            f,
+            "{}; {} files ({} written) in {} ms",
+            parts.join(", "),
+            self.files,
+            self.written,
+            self.elapsed.as_millis()
+        )
     }
 }
 
@@ -102,15 +113,25 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
         config.base_path = config::parse_base_path(&normalized);
         config.base_url = normalized;
     }
-    let now = match opts.now {
-        Some(t) => t,
-        None => now_from_env().map_err(|d| Diagnostics(vec![d]))?,
+    let (now, from_clock) = match opts.now {
+        Some(t) => (t, false),
+        None if std::env::var_os("SOURCE_DATE_EPOCH").is_some() => {
+            (now_from_env().map_err(|d| Diagnostics(vec![d]))?, false)
+        }
+        None => (Timestamp::now(), true),
     };
     let sources = load::load(&opts.root, config.theme.as_deref(), &mut diags);
-    let parsed: Vec<Result<parse::Doc, Diagnostic>> = sources.markdown.par_iter().map(parse::parse).collect();
+    let mut sources = sources;
+    // The raw bytes are not needed once parsed; dropping them keeps a big site's memory down.
+    let markdown = std::mem::take(&mut sources.markdown);
+    let parsed: Vec<Result<parse::Doc, Diagnostic>> = markdown.into_par_iter().map(|f| parse::parse(&f)).collect();
     let docs: Vec<parse::Doc> = parsed.into_iter().filter_map(|r| r.map_err(|d| diags.push(d)).ok()).collect();
     let (mut site, model_diags) = model::build(config, docs, sources.assets.clone(), now, opts.drafts);
     diags.extend(model_diags);
+    if from_clock {
+        let day = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+        site.dtstamp = time::start_of_day(&jiff::tz::TimeZone::UTC, day).timestamp();
+    }
     let link_problems = markdown::render_all(&mut site);
     diags.extend(link_problems.into_iter().map(|d| {
         if opts.check_only {
@@ -131,14 +152,18 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
 pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     let Loaded { site, sources, warnings } = load_site(opts)?;
+    let loaded = started.elapsed();
     let renderer = render::Renderer::new(&site, &sources).map_err(Diagnostics)?;
     let jobs = renderer.plan();
-    let files = if opts.check_only {
-        check_render(&renderer, &jobs)?
+    let written = if opts.check_only {
+        let n = check_render(&renderer, &jobs)?;
+        write::Written { outputs: n, written: 0 }
     } else {
         write::write_site(&renderer, &jobs, &opts.output)?
     };
-    Ok(Report { counts: counts(&site), files, elapsed: started.elapsed(), warnings })
+    let elapsed = started.elapsed();
+    let stages = vec![("load, parse, model, markdown", loaded), ("render and write", elapsed - loaded)];
+    Ok(Report { counts: counts(&site), files: written.outputs, written: written.written, elapsed, warnings, stages })
 }
 
 /// Renders everything (to find template errors) and throws the result away.

@@ -22,6 +22,9 @@ struct SiteArgs {
     /// Include pages marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// Print how long each stage took
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Subcommand)]
@@ -35,7 +38,7 @@ enum Command {
     Build {
         #[command(flatten)]
         site: SiteArgs,
-        /// Output folder (replaced as a whole only when the build succeeds)
+        /// Output folder (changed only when the whole build succeeds)
         #[arg(long, short, default_value = "public")]
         output: PathBuf,
         /// Override `base_url` of moot.toml (e.g. for a preview deploy)
@@ -113,12 +116,12 @@ fn run(command: Command) -> Result<(), String> {
             let mut opts = site_options(&site);
             opts.output = if output.is_absolute() { output } else { site.root.join(output) };
             opts.base_url = base_url;
-            report(moot::build(&opts), &format!("built into {}", opts.output.display()))
+            report(moot::build(&opts), &format!("built into {}", opts.output.display()), site.timings)
         }
         Command::Check { site } => {
             let mut opts = site_options(&site);
             opts.check_only = true;
-            report(moot::build(&opts), "checked, no problems")
+            report(moot::build(&opts), "checked, no problems", site.timings)
         }
         Command::Serve { site, port, bind, open } => moot::serve::serve(site_options(&site), &bind, port, open),
         Command::New { kind, title, group, start, root } => {
@@ -136,9 +139,14 @@ fn run(command: Command) -> Result<(), String> {
     }
 }
 
-fn report(result: Result<moot::Report, moot::diag::Diagnostics>, done: &str) -> Result<(), String> {
+fn report(result: Result<moot::Report, moot::diag::Diagnostics>, done: &str, timings: bool) -> Result<(), String> {
     match result {
         Ok(r) => {
+            if timings {
+                for (stage, d) in &r.stages {
+                    eprintln!("{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                }
+            }
             for w in &r.warnings {
                 eprintln!("{w}");
             }

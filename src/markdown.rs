@@ -111,9 +111,14 @@ pub fn render(item: &Item, r: &Resolver) -> Rendered {
             Event::Text(t) | Event::Code(t) => {
                 out.text.push_str(t);
             }
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+            // Blocks end with a line break (the calendar's DESCRIPTION keeps them); the rest
+            // with a space.
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock,
+            ) => {
+                out.text.push('\n');
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::TableCell) => {
                 out.text.push(' ');
             }
             _ => {}
@@ -312,13 +317,17 @@ pub fn resolve_relative(dest: &str, item: &Item, r: &Resolver) -> String {
 
 /// The first words of a text, for summaries.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max_chars {
-        return text.to_string();
+    let mut out = String::with_capacity(max_chars + 4);
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max_chars {
+            return format!("{}…", out.trim_end_matches([',', '.', ';', ':']));
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
     }
-    let cut: String = text.chars().take(max_chars).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
-    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+    out
 }
 
 /// Renders the bodies of every page in parallel, then records links both ways.
@@ -338,7 +347,10 @@ pub fn render_all(site: &mut crate::model::Site) -> Vec<Diagnostic> {
             }
         }
         item.html = out.html;
+        // The markdown is rendered; its text lives on in `html` and `text`.
+        item.body = String::new();
         item.toc = out.toc;
+        item.excerpt = item.summary.clone().unwrap_or_else(|| excerpt(&out.text, 180));
         item.text = out.text;
         item.links = out.links;
         problems.extend(out.problems);

@@ -42,6 +42,8 @@ pub struct Item {
     pub html: String,
     pub toc: Vec<crate::markdown::TocEntry>,
     pub text: String,
+    /// The summary, or else the first words of the text; set by the markdown stage.
+    pub excerpt: String,
     pub links: Vec<usize>,
 }
 
@@ -125,6 +127,9 @@ pub struct Article {
 pub struct Site {
     pub config: Config,
     pub now: Timestamp,
+    /// DTSTAMP of the calendar feeds: `now`, or the start of its UTC day when `now` is the
+    /// clock's (so rebuilds during a day leave the feeds' bytes alone).
+    pub dtstamp: Timestamp,
     pub drafts_shown: bool,
     pub items: Vec<Item>,
     pub groups: Vec<Group>,
@@ -137,7 +142,7 @@ pub struct Site {
     pub home: Option<usize>,
     /// Intro text of a section's index page (`content/groups/index.md`).
     pub intros: HashMap<Kind, usize>,
-    /// Tag slug -> (name, items), sorted by slug.
+    /// Tag slug -> (name, items by title), sorted by slug.
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
     /// Item -> the items that link to it (wikilinks and internal links).
     pub backlinks: HashMap<usize, Vec<usize>>,
@@ -210,6 +215,7 @@ pub fn build(
     let mut site = Site {
         config,
         now,
+        dtstamp: now,
         drafts_shown: drafts,
         items: Vec::new(),
         groups: Vec::new(),
@@ -411,6 +417,7 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
         html: String::new(),
         toc: Vec::new(),
         text: String::new(),
+        excerpt: String::new(),
         links: Vec::new(),
     }
 }
@@ -959,6 +966,9 @@ fn collect_tags(site: &mut Site) {
         for (slug, name) in &item.tags {
             tags.entry(slug.clone()).or_insert_with(|| (name.clone(), Vec::new())).1.push(idx);
         }
+    }
+    for (_, items) in tags.values_mut() {
+        items.sort_by_cached_key(|&i| (site.items[i].title.to_lowercase(), i));
     }
     site.tags = tags;
 }

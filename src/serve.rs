@@ -42,8 +42,14 @@ pub fn build_to_memory(
         };
         files.insert(o.path, body);
     }
-    let report =
-        crate::Report { counts: Vec::new(), files: files.len(), elapsed: started.elapsed(), warnings: loaded.warnings };
+    let report = crate::Report {
+        counts: Vec::new(),
+        files: files.len(),
+        written: 0,
+        elapsed: started.elapsed(),
+        warnings: loaded.warnings,
+        stages: Vec::new(),
+    };
     Ok((files, report))
 }
 

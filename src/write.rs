@@ -1,6 +1,11 @@
-//! Write: outputs -> the output folder, atomically. Everything is written into a fresh
-//! sibling folder first; only when the whole build succeeded is it swapped in, so a failed
-//! build leaves the previous site untouched. No output path may leave the output folder.
+//! Write: outputs -> the output folder. No output path may leave the output folder, and a
+//! failed build leaves the previous site untouched:
+//!
+//! - a new output folder is written beside its place and renamed into it at the end;
+//! - an existing one is updated in two passes: first everything is rendered and compared
+//!   with the bytes already there (errors stop the build here, before any write), then only
+//!   the files that changed are written and the ones no longer made are removed. Rebuilding
+//!   a big site where little changed writes little, which is most of a build's time.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{Body, Job, Output, Renderer};
@@ -21,39 +26,192 @@ pub fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
     Some(p)
 }
 
-/// Renders every job in parallel and writes each output as soon as it is made.
-/// Returns the number of files written.
-pub fn write_site(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<usize, Diagnostics> {
+/// What a write did: outputs made, and files written (the rest already held those bytes).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Written {
+    pub outputs: usize,
+    pub written: usize,
+}
+
+/// Renders every job in parallel and writes the site into `out_dir`.
+pub fn write_site(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Diagnostics> {
+    refuse_site_folders(out_dir)?;
+    if out_dir.is_dir() {
+        update_in_place(r, jobs, out_dir)
+    } else {
+        write_fresh(r, jobs, out_dir)
+    }
+}
+
+/// An output folder is replaced as a whole; never let that be the site itself.
+fn refuse_site_folders(out_dir: &Path) -> Result<(), Diagnostics> {
+    if out_dir.join(crate::config::FILE).exists() || out_dir.join("content").is_dir() {
+        return Err(Diagnostics(vec![Diagnostic::error(
+            out_dir,
+            0,
+            "refusing to write the site into this folder: it holds moot.toml or content/",
+        )
+        .hint("choose an output folder of its own, e.g. --output public")]));
+    }
+    Ok(())
+}
+
+/// Remembers every output path, so two outputs for one path are an error.
+struct Seen(Mutex<HashSet<String>>);
+
+impl Seen {
+    fn claim(&self, o: &Output) -> Result<(), Diagnostic> {
+        if self.0.lock().expect("no panics while held").insert(o.path.clone()) {
+            return Ok(());
+        }
+        Err(Diagnostic::error(&o.path, 0, format!("two outputs would be written to {}", o.path))
+            .hint("a page's address clashes with one of moot's own pages (e.g. meetings/past/); rename the file or set `slug`"))
+    }
+}
+
+/// A new folder: written as the jobs render, into a sibling folder renamed at the end.
+fn write_fresh(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Diagnostics> {
     let staging = sibling(out_dir, "moot-new");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Diagnostics(vec![io_error(&staging, e)]))?;
-    let seen = Mutex::new(HashSet::with_capacity(jobs.len() + 64));
+    let seen = Seen(Mutex::new(HashSet::with_capacity(jobs.len() + 64)));
     let results: Vec<Result<usize, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let outputs = r.run(job)?;
-            let n = outputs.len();
-            for o in outputs {
-                if !seen.lock().expect("no panics while held").insert(o.path.clone()) {
-                    return Err(Diagnostic::error(&o.path, 0, format!("two outputs would be written to {}", o.path))
-                        .hint("a page's address clashes with one of moot's own pages (e.g. meetings/past/); rename the file or set `slug`"));
-                }
-                write_one(&staging, &o)?;
+            for o in &outputs {
+                seen.claim(o)?;
+                write_one(&staging, o)?;
             }
-            Ok(n)
+            Ok(outputs.len())
         })
         .collect();
     let counts = crate::diag::collect(results).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&staging);
     })?;
-    swap(&staging, out_dir).map_err(|e| Diagnostics(vec![io_error(out_dir, e)]))?;
-    Ok(counts.into_iter().sum())
+    if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Diagnostics(vec![io_error(parent, e)]))?;
+    }
+    std::fs::rename(&staging, out_dir).map_err(|e| Diagnostics(vec![io_error(out_dir, e)]))?;
+    let n = counts.into_iter().sum();
+    Ok(Written { outputs: n, written: n })
+}
+
+/// How many bytes of changed outputs pass one keeps for pass two; past this, the jobs are
+/// rendered again in pass two instead, so memory stays bounded on a first build of a big site.
+const KEEP_BYTES: usize = 16 << 20;
+
+/// What pass one found for one job: its outputs, the changed ones kept for pass two, and
+/// whether the job must be rendered again (its changes did not fit in memory).
+struct Compared {
+    outputs: usize,
+    changed: Vec<Output>,
+    again: bool,
+}
+
+/// An existing folder: compare everything first, then write only what changed.
+fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Diagnostics> {
+    let seen = Seen(Mutex::new(HashSet::with_capacity(jobs.len() + 64)));
+    let kept = std::sync::atomic::AtomicUsize::new(0);
+    // Pass one: render, check, compare. Nothing is written.
+    let results: Vec<Result<Compared, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let outputs = r.run(job)?;
+            let n = outputs.len();
+            let mut changed = Vec::new();
+            for o in outputs {
+                seen.claim(&o)?;
+                let path = target(out_dir, &o)?;
+                if !same_bytes(&path, &o.body) {
+                    changed.push(o);
+                }
+            }
+            let size: usize = changed.iter().map(|o| body_len(&o.body)).sum();
+            let keep = kept.fetch_add(size, std::sync::atomic::Ordering::Relaxed) + size <= KEEP_BYTES;
+            let again = !keep && !changed.is_empty();
+            Ok(Compared { outputs: n, changed: if keep { changed } else { Vec::new() }, again })
+        })
+        .collect();
+    let results = crate::diag::collect(results)?;
+    // Pass two: write what changed.
+    let outputs = results.iter().map(|r| r.outputs).sum();
+    let mut written = 0;
+    let to_write: Vec<&Output> = results.iter().flat_map(|r| r.changed.iter()).collect();
+    written += to_write.len();
+    let again: Vec<&Job> = jobs.iter().zip(&results).filter(|(_, r)| r.again).map(|(j, _)| j).collect();
+    let mut outcome: Vec<Result<usize, Diagnostic>> =
+        to_write.par_iter().map(|o| write_one(out_dir, o).map(|_| 0)).collect();
+    outcome.extend(
+        again
+            .par_iter()
+            .map(|job| {
+                let mut n = 0;
+                for o in r.run(job)? {
+                    let path = target(out_dir, &o)?;
+                    if !same_bytes(&path, &o.body) {
+                        write_one(out_dir, &o)?;
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            })
+            .collect::<Vec<_>>(),
+    );
+    written += crate::diag::collect(outcome)?.into_iter().sum::<usize>();
+    remove_stale(out_dir, &seen.0.into_inner().expect("no panics while held"));
+    Ok(Written { outputs, written })
+}
+
+fn target(root: &Path, o: &Output) -> Result<PathBuf, Diagnostic> {
+    safe_join(root, &o.path).ok_or_else(|| {
+        Diagnostic::error(&o.path, 0, format!("refusing to write {:?}: it would leave the output folder", o.path))
+    })
+}
+
+fn body_len(b: &Body) -> usize {
+    match b {
+        Body::Bytes(v) => v.len(),
+        Body::Static(s) => s.len(),
+        Body::File(_) => 0,
+    }
+}
+
+/// Whether `path` already holds exactly these bytes (sizes are compared first).
+fn same_bytes(path: &Path, body: &Body) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else { return false };
+    let want: std::borrow::Cow<[u8]> = match body {
+        Body::Bytes(v) => v.as_slice().into(),
+        Body::Static(s) => (*s).into(),
+        Body::File(from) => match std::fs::metadata(from) {
+            Ok(m) if m.len() == meta.len() => match std::fs::read(from) {
+                Ok(v) => v.into(),
+                Err(_) => return false,
+            },
+            _ => return false,
+        },
+    };
+    meta.len() == want.len() as u64 && std::fs::read(path).is_ok_and(|have| have == *want)
+}
+
+/// Removes files of an earlier build that this build no longer makes, and emptied folders.
+fn remove_stale(out_dir: &Path, made: &HashSet<String>) {
+    for entry in walkdir::WalkDir::new(out_dir).contents_first(true).into_iter().flatten() {
+        let path = entry.path();
+        let Ok(rel) = path.strip_prefix(out_dir) else { continue };
+        if rel.as_os_str().is_empty() {
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            let _ = std::fs::remove_dir(path); // only succeeds when empty
+        } else if !rel.to_str().is_some_and(|r| made.contains(&r.replace('\\', "/"))) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 fn write_one(root: &Path, o: &Output) -> Result<(), Diagnostic> {
-    let path = safe_join(root, &o.path).ok_or_else(|| {
-        Diagnostic::error(&o.path, 0, format!("refusing to write {:?}: it would leave the output folder", o.path))
-    })?;
+    let path = target(root, o)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     }
@@ -68,18 +226,6 @@ fn write_one(root: &Path, o: &Output) -> Result<(), Diagnostic> {
 fn sibling(dir: &Path, tag: &str) -> PathBuf {
     let name = dir.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
     dir.with_file_name(format!(".{name}.{tag}"))
-}
-
-/// Puts the new folder in place of the old one with two renames.
-fn swap(staging: &Path, out_dir: &Path) -> std::io::Result<()> {
-    let old = sibling(out_dir, "moot-old");
-    let _ = std::fs::remove_dir_all(&old);
-    if out_dir.exists() {
-        std::fs::rename(out_dir, &old)?;
-    }
-    std::fs::rename(staging, out_dir)?;
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {

@@ -375,3 +375,47 @@ fn init_new_build_from_the_command_line() {
     let r = moot(&["check"], &root);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
 }
+
+#[test]
+fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
+    let s = site(&[
+        ("content/about.md", "---\ntitle: \"About\"\n---\nHello\n"),
+        ("content/wiki/a.md", "---\ntitle: \"A\"\n---\nSee [[About]].\n"),
+        ("content/wiki/b.md", "---\ntitle: \"B\"\n---\nBee\n"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let first = moot::build(&options(s.path(), &out)).unwrap();
+    assert_eq!(first.written, first.files, "a new folder is written whole");
+    let again = moot::build(&options(s.path(), &out)).unwrap();
+    assert_eq!(again.written, 0, "nothing changed, nothing written");
+    std::fs::write(s.path().join("content/wiki/b.md"), "---\ntitle: \"B\"\n---\nBee, edited\n").unwrap();
+    std::fs::remove_file(s.path().join("content/about.md")).unwrap();
+    std::fs::write(s.path().join("content/wiki/a.md"), "---\ntitle: \"A\"\n---\nNo link now.\n").unwrap();
+    let edited = moot::build(&options(s.path(), &out)).unwrap();
+    assert!(edited.written > 0 && edited.written < edited.files, "{edited:?}");
+    assert!(std::fs::read_to_string(out.join("wiki/b/index.html")).unwrap().contains("Bee, edited"));
+    assert!(!out.join("about").exists(), "the page of a deleted file is removed");
+    // the result is the same as a fresh build
+    let fresh = dir.path().join("fresh");
+    moot::build(&options(s.path(), &fresh)).unwrap();
+    let listing = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.is_file())
+            .map(|p| (p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(listing(&out) == listing(&fresh), "an updated folder equals a fresh build");
+}
+
+#[test]
+fn the_site_folder_is_never_an_output_folder() {
+    let s = site(&[("content/about.md", "---\ntitle: \"About\"\n---\nHello\n")]);
+    let err = moot::build(&options(s.path(), s.path())).unwrap_err().to_string();
+    assert!(err.contains("refusing to write the site into this folder"), "{err}");
+    assert!(s.path().join("content/about.md").exists());
+}

@@ -120,7 +120,7 @@ fn atom(s: &Site, title: &str, self_path: &str, home_path: &str, entries: Vec<En
             x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(a)));
         }
         x.push_str(&format!("    <category term=\"{}\"/>\n", item.kind.label()));
-        x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&super::views::summary_of(item))));
+        x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&item.excerpt)));
         x.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&item.html)));
         x.push_str("  </entry>\n");
     }

@@ -4,7 +4,9 @@
 //! renders on its own, so the writer can run them in parallel and write each output as soon
 //! as it is made, and `serve` can keep them in memory.
 
+pub mod calendar;
 pub mod feeds;
+pub mod ics;
 pub mod theme;
 pub mod views;
 
@@ -65,6 +67,9 @@ pub enum Job {
     Tag(String, usize),
     NotFound,
     Feeds,
+    Calendars,
+    Month(i16, i8),
+    CalendarNow,
     Copies,
 }
 
@@ -78,6 +83,11 @@ pub struct Renderer<'a> {
     /// Per group: its (meeting, occurrence) pairs, upcoming by start then past newest first.
     pub group_occ: Vec<(Pairs, Pairs)>,
     pub copies: Vec<CopyFile>,
+    /// Occurrences by the local date they start on, for the month pages.
+    pub days: std::collections::BTreeMap<jiff::civil::Date, Pairs>,
+    /// Items of the story and article lists, newest first.
+    pub stories: Vec<usize>,
+    pub articles: Vec<usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -107,14 +117,28 @@ impl<'a> Renderer<'a> {
             sources.theme_statics.iter().map(|c| CopyFile { dest: format!("static/{}", c.dest), from: c.from.clone() }),
         );
         copies.extend(site.assets.iter().cloned());
-        Ok(Renderer { site, tera, upcoming, past, group_occ, copies })
+        let days = calendar::by_day(site);
+        let stories = site.stories_by_date().into_iter().map(|st| st.item).collect();
+        let articles = site.articles_by_date().into_iter().map(|a| a.item).collect();
+        Ok(Renderer { site, tera, upcoming, past, group_occ, copies, days, stories, articles })
     }
 
     /// Every job of the site.
     pub fn plan(&self) -> Vec<Job> {
         let s = self.site;
         let mut jobs: Vec<Job> = (0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::Item).collect();
-        jobs.extend([Job::Home, Job::Groups, Job::Wiki, Job::Tags, Job::NotFound, Job::Feeds, Job::Copies]);
+        jobs.extend([
+            Job::Home,
+            Job::Groups,
+            Job::Wiki,
+            Job::Tags,
+            Job::NotFound,
+            Job::Feeds,
+            Job::Calendars,
+            Job::CalendarNow,
+            Job::Copies,
+        ]);
+        jobs.extend(calendar::months(self).into_iter().map(|(y, m)| Job::Month(y, m)));
         for (gi, (up, past)) in self.group_occ.iter().enumerate() {
             jobs.extend((1..=pages(up.len() + past.len())).map(|p| Job::GroupMeetings(gi, p)));
         }
@@ -158,22 +182,19 @@ impl<'a> Renderer<'a> {
             Job::MeetingsPast(p) => {
                 self.occurrence_list(&format!("{base}/meetings/past/"), "Past meetings", &self.past, *p, 0, None)
             }
-            Job::Stories(p) => {
-                let cards: Vec<Card> = s.stories_by_date().into_iter().map(|st| story_card(s, st)).collect();
-                self.card_list(&format!("{base}/stories/"), "Stories", Kind::Story, cards, *p)
-            }
-            Job::Articles(p) => {
-                let cards: Vec<Card> = s.articles_by_date().into_iter().map(|a| article_card(s, a)).collect();
-                self.card_list(&format!("{base}/articles/"), "Articles and resources", Kind::Article, cards, *p)
-            }
+            Job::Stories(p) => self.card_list(&format!("{base}/stories/"), "Stories", Kind::Story, &self.stories, *p),
+            Job::Articles(p) => self.card_list(
+                &format!("{base}/articles/"),
+                "Articles and resources",
+                Kind::Article,
+                &self.articles,
+                *p,
+            ),
             Job::Wiki => self.wiki(),
             Job::Tags => self.tags(),
             Job::Tag(slug, p) => {
                 let (name, items) = &s.tags[slug];
-                let mut items = items.clone();
-                items.sort_by(|a, b| s.items[*a].title.to_lowercase().cmp(&s.items[*b].title.to_lowercase()));
-                let cards = items.into_iter().map(|i| card(s, i)).collect();
-                self.card_list(&tag_url(s, slug), &format!("Tagged “{name}”"), Kind::Page, cards, *p)
+                self.card_list(&tag_url(s, slug), &format!("Tagged “{name}”"), Kind::Page, items, *p)
             }
             Job::NotFound => {
                 let mut ctx = self.context();
@@ -184,6 +205,12 @@ impl<'a> Renderer<'a> {
                 }])
             }
             Job::Feeds => feeds::all(self),
+            Job::Calendars => Ok(calendar::feeds(self)),
+            Job::Month(y, m) => calendar::month_page(self, *y, *m, false),
+            Job::CalendarNow => {
+                let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();
+                calendar::month_page(self, today.year(), today.month(), true)
+            }
             Job::Copies => Ok(self.copies()),
         }
     }
@@ -201,7 +228,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn page(&self, url: &str, template: &str, ctx: &Context) -> Result<Vec<Output>, Diagnostic> {
+    pub fn page(&self, url: &str, template: &str, ctx: &Context) -> Result<Vec<Output>, Diagnostic> {
         let path = url.strip_prefix(self.site.config.base_path.as_str()).unwrap_or(url);
         Ok(vec![Output::html(path, self.template(template, ctx)?)])
     }
@@ -247,6 +274,7 @@ impl<'a> Renderer<'a> {
                             .collect(),
                         articles_count: g.articles.len(),
                         feed_url: format!("{}atom.xml", item.url),
+                        calendar: calendar::Feed::of_group(s, g),
                     },
                 );
                 "group.html"
@@ -254,7 +282,9 @@ impl<'a> Renderer<'a> {
             Kind::Meeting => {
                 let m = &s.meetings[s.position[idx]];
                 ctx.insert("meeting", &self.meeting_view(m));
-                "meeting.html"
+                let mut out = self.page(&item.url, "meeting.html", &ctx)?;
+                out.push(calendar::meeting_feed(self, s.position[idx]));
+                return Ok(out);
             }
             Kind::Story => {
                 let st = &s.stories[s.position[idx]];
@@ -333,6 +363,14 @@ impl<'a> Renderer<'a> {
             occurrences: if series { upcoming.iter().take(20).map(|o| occ(s, m, o)).collect() } else { Vec::new() },
             more_occurrences: upcoming.len().saturating_sub(20),
             stories: m.stories.iter().map(|&st| story_card(s, &s.stories[st])).collect(),
+            ics_url: calendar::meeting_ics_url(s, m),
+            google_url: calendar::google_url(s, m, next),
+            feeds: m
+                .groups
+                .iter()
+                .map(|&g| calendar::Feed::of_group(s, &s.groups[g]))
+                .chain([calendar::Feed::of_site(s)])
+                .collect(),
         }
     }
 
@@ -411,13 +449,14 @@ impl<'a> Renderer<'a> {
         base: &str,
         title: &str,
         kind: Kind,
-        cards: Vec<Card>,
+        items: &[usize],
         p: usize,
     ) -> Result<Vec<Output>, Diagnostic> {
         let s = self.site;
-        let total = pages(cards.len());
+        let total = pages(items.len());
         let start = (p - 1) * PER_PAGE;
-        let slice: Vec<&Card> = cards.iter().skip(start).take(PER_PAGE).collect();
+        // Cards only for this page's slice: a list of 1500 stories is 50 pages, not 50 × 1500 cards.
+        let slice: Vec<Card> = items.iter().skip(start).take(PER_PAGE).map(|&i| card(s, i)).collect();
         let mut ctx = self.context();
         ctx.insert("title", title);
         ctx.insert("intro", &s.intros.get(&kind).map(|&i| page(s, i)));
@@ -603,6 +642,7 @@ struct GroupView<'a> {
     articles: Vec<Card<'a>>,
     articles_count: usize,
     feed_url: String,
+    calendar: calendar::Feed,
 }
 
 #[derive(Serialize)]
@@ -636,6 +676,9 @@ struct MeetingView<'a> {
     occurrences: Vec<OccView<'a>>,
     more_occurrences: usize,
     stories: Vec<Card<'a>>,
+    ics_url: String,
+    google_url: String,
+    feeds: Vec<calendar::Feed>,
 }
 
 #[derive(Serialize)]

@@ -17,6 +17,8 @@ pub struct SiteView<'a> {
     pub now: String,
     pub year: i16,
     pub drafts_shown: bool,
+    /// The site's calendar feed (https and webcal://).
+    pub calendar: super::calendar::Feed,
 }
 
 impl<'a> SiteView<'a> {
@@ -31,6 +33,7 @@ impl<'a> SiteView<'a> {
             now: now.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
             year: now.year(),
             drafts_shown: site.drafts_shown,
+            calendar: super::calendar::Feed::of_site(site),
         }
     }
 }
@@ -58,18 +61,11 @@ pub struct Card<'a> {
     pub kind: &'static str,
     pub title: &'a str,
     pub url: &'a str,
-    pub summary: String,
+    pub summary: &'a str,
     pub date: Option<String>,
     pub date_iso: Option<String>,
     pub meta: Option<String>,
     pub draft: bool,
-}
-
-pub fn summary_of(item: &Item) -> String {
-    match &item.summary {
-        Some(s) => s.clone(),
-        None => crate::markdown::excerpt(&item.text, 180),
-    }
 }
 
 pub fn card<'a>(site: &'a Site, idx: usize) -> Card<'a> {
@@ -97,7 +93,7 @@ pub fn card_with(item: &Item, date: Option<Date>, meta: Option<String>) -> Card<
         kind: item.kind.label(),
         title: &item.title,
         url: &item.url,
-        summary: summary_of(item),
+        summary: &item.excerpt,
         date: date.map(long_date),
         date_iso: date.map(|d| d.to_string()),
         meta,
@@ -202,7 +198,7 @@ pub struct PageView<'a> {
     pub url: &'a str,
     pub permalink: String,
     pub summary: Option<&'a str>,
-    pub description: String,
+    pub description: &'a str,
     pub html: &'a str,
     pub toc: &'a [crate::markdown::TocEntry],
     pub tags: Vec<TagLink<'a>>,
@@ -226,7 +222,7 @@ pub fn page<'a>(site: &'a Site, idx: usize) -> PageView<'a> {
             item.url.strip_prefix(&site.config.base_path).unwrap_or(&item.url)
         ),
         summary: item.summary.as_deref(),
-        description: summary_of(item),
+        description: &item.excerpt,
         html: &item.html,
         toc: if item.toc.len() >= 3 { &item.toc } else { &[] },
         tags: tag_links(site, item),

@@ -1,0 +1,225 @@
+//! The calendar: .ics feeds (the site's, each group's, each meeting's), "add to calendar"
+//! links, and month pages (`/calendar/YYYY/MM/`, with `/calendar/` showing this month).
+
+use super::views::{occ, OccView, SiteView};
+use super::{ics, Body, Output, Pairs, Renderer};
+use crate::diag::Diagnostic;
+use crate::model::{Group, Meeting, Occurrence, Site};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A calendar feed to subscribe to: its name, https URL and webcal:// URL.
+#[derive(Serialize)]
+pub struct Feed {
+    pub title: String,
+    pub https: String,
+    pub webcal: String,
+}
+
+impl Feed {
+    fn new(site: &Site, title: String, root_relative: &str) -> Feed {
+        let https = site.absolute(root_relative);
+        let webcal = format!("webcal://{}", https.split_once("://").map_or(https.as_str(), |(_, rest)| rest));
+        Feed { title, https, webcal }
+    }
+
+    pub fn of_site(site: &Site) -> Feed {
+        Feed::new(
+            site,
+            format!("All meetings of {}", site.config.title),
+            &format!("{}/calendar.ics", site.config.base_path),
+        )
+    }
+
+    pub fn of_group(site: &Site, g: &Group) -> Feed {
+        let item = &site.items[g.item];
+        Feed::new(site, item.title.clone(), &format!("{}calendar.ics", item.url))
+    }
+}
+
+/// Root-relative URL of a meeting's own .ics: `/meetings/2027/lab.ics` beside `/meetings/2027/lab/`.
+pub fn meeting_ics_url(site: &Site, m: &Meeting) -> String {
+    format!("{}/{}.ics", site.config.base_path, site.items[m.item].path)
+}
+
+/// The site feed and every group's.
+pub fn feeds(r: &Renderer) -> Vec<Output> {
+    let s = r.site;
+    let all: Vec<usize> = (0..s.meetings.len()).collect();
+    let mut out = vec![Output {
+        path: "calendar.ics".into(),
+        body: Body::Bytes(ics::calendar(s, &s.config.title, &all).into_bytes()),
+    }];
+    for g in &s.groups {
+        let item = &s.items[g.item];
+        let rel = item.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(&item.url).trim_start_matches('/');
+        let name = format!("{} — {}", item.title, s.config.title);
+        out.push(Output {
+            path: format!("{rel}calendar.ics"),
+            body: Body::Bytes(ics::calendar(s, &name, &g.meetings).into_bytes()),
+        });
+    }
+    out
+}
+
+/// One meeting's .ics.
+pub fn meeting_feed(r: &Renderer, m: usize) -> Output {
+    let s = r.site;
+    let item = &s.items[s.meetings[m].item];
+    Output { path: format!("{}.ics", item.path), body: Body::Bytes(ics::calendar(s, &item.title, &[m]).into_bytes()) }
+}
+
+/// A Google Calendar "add event" link for the next occurrence (with the series' rule).
+pub fn google_url(s: &Site, m: &Meeting, o: &Occurrence) -> String {
+    let item = &s.items[m.item];
+    let dates = if m.all_day {
+        format!("{}/{}", o.start.date().strftime("%Y%m%d"), o.end.date().strftime("%Y%m%d"))
+    } else {
+        format!("{}/{}", o.start.strftime("%Y%m%dT%H%M%S"), o.end.strftime("%Y%m%dT%H%M%S"))
+    };
+    let mut url = format!(
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={dates}&ctz={}&details={}",
+        encode(&item.title),
+        encode(&m.tz_name),
+        encode(&s.absolute(&item.url))
+    );
+    if let Some(place) = m.location.as_deref().or(m.online.as_deref()) {
+        url.push_str(&format!("&location={}", encode(place)));
+    }
+    if let Some(rule) = &m.repeat {
+        url.push_str(&format!("&recur={}", encode(&format!("RRULE:{}", ics::ics_rule(rule, m)))));
+    }
+    url
+}
+
+/// Percent-encodes a query value.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Every occurrence (skipped ones left out) by the local date it starts on.
+pub fn by_day(site: &Site) -> BTreeMap<Date, Pairs> {
+    let mut days: BTreeMap<Date, Pairs> = BTreeMap::new();
+    for (mi, m) in site.meetings.iter().enumerate() {
+        for (oi, o) in m.occurrences.iter().enumerate() {
+            if !o.skipped {
+                days.entry(o.start.date()).or_default().push((mi, oi));
+            }
+        }
+    }
+    for pairs in days.values_mut() {
+        pairs.sort_by_key(|&(m, o)| (site.meetings[m].occurrences[o].start.timestamp(), site.meetings[m].item));
+    }
+    days
+}
+
+/// The months that have occurrences, and this month.
+pub fn months(r: &Renderer) -> Vec<(i16, i8)> {
+    let today = r.site.now.to_zoned_datetime(r.site.config.timezone.clone()).date();
+    let mut months: Vec<(i16, i8)> = r.days.keys().map(|d| (d.year(), d.month())).collect();
+    months.push((today.year(), today.month()));
+    months.sort_unstable();
+    months.dedup();
+    months
+}
+
+#[derive(Serialize)]
+struct Day<'a> {
+    date_iso: String,
+    day: i8,
+    in_month: bool,
+    is_today: bool,
+    occurrences: Vec<OccView<'a>>,
+}
+
+#[derive(Serialize)]
+struct MonthView<'a> {
+    title: String,
+    key: String,
+    url: String,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    weekdays: [&'static str; 7],
+    weeks: Vec<Vec<Day<'a>>>,
+    occurrences: Vec<OccView<'a>>,
+    feed: Feed,
+}
+
+fn month_url(s: &Site, y: i16, m: i8) -> String {
+    format!("{}/calendar/{y:04}/{m:02}/", s.config.base_path)
+}
+
+/// A month as a grid of weeks (Sunday first) and as a list.
+pub fn month_page(r: &Renderer, y: i16, m: i8, current: bool) -> Result<Vec<Output>, Diagnostic> {
+    let s = r.site;
+    let first = Date::new(y, m, 1).map_err(|e| Diagnostic::error("calendar", 0, e.to_string()))?;
+    let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();
+    let grid_start = first.checked_sub((first.weekday().to_sunday_zero_offset() as i64).days()).unwrap_or(first);
+    let last = first.last_of_month();
+    let views = |d: Date| -> Vec<OccView> {
+        r.days.get(&d).map_or_else(Vec::new, |pairs| {
+            pairs.iter().map(|&(mi, oi)| occ(s, &s.meetings[mi], &s.meetings[mi].occurrences[oi])).collect()
+        })
+    };
+    let mut weeks = Vec::new();
+    let mut day = grid_start;
+    while day <= last {
+        let mut week = Vec::with_capacity(7);
+        for _ in 0..7 {
+            let in_month = day.month() == m;
+            week.push(Day {
+                date_iso: day.to_string(),
+                day: day.day(),
+                in_month,
+                is_today: day == today,
+                occurrences: if in_month { views(day) } else { Vec::new() },
+            });
+            day = day.tomorrow().unwrap_or(day);
+        }
+        weeks.push(week);
+    }
+    let occurrences = r.days.range(first..=last).flat_map(|(d, _)| views(*d)).collect();
+    let all = months(r);
+    let pos = all.iter().position(|&k| k == (y, m));
+    let neighbour = |delta: i32| -> Option<String> {
+        let p = pos? as i32 + delta;
+        let &(yy, mm) = all.get(usize::try_from(p).ok()?)?;
+        Some(month_url(s, yy, mm))
+    };
+    let view = MonthView {
+        title: first.strftime("%B %Y").to_string(),
+        key: format!("{y:04}-{m:02}"),
+        url: month_url(s, y, m),
+        prev_url: neighbour(-1),
+        next_url: neighbour(1),
+        weekdays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+        weeks,
+        occurrences,
+        feed: Feed::of_site(s),
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &SiteView::new(s));
+    ctx.insert("month", &view);
+    ctx.insert("is_current", &current);
+    let url = if current { format!("{}/calendar/", s.config.base_path) } else { view.url.clone() };
+    r.page(&url, "calendar.html", &ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_query_values() {
+        assert_eq!(encode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+    }
+}

@@ -1,0 +1,308 @@
+//! iCalendar (RFC 5545) feeds, written by our own small content-line writer: CRLF line
+//! ends, lines folded at 75 octets without splitting a UTF-8 character, TEXT escaped, a
+//! VTIMEZONE built from the time-zone database for every TZID used, one VEVENT per meeting
+//! (a series is one VEVENT with RRULE and EXDATE, never expanded copies).
+//!
+//! `ical`'s writer is not used: it neither escapes TEXT nor folds by octets.
+
+use crate::model::{Meeting, Site, Status};
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use std::collections::BTreeMap;
+
+/// Appends one content line, folded at 75 octets, ending in CRLF.
+pub fn line(out: &mut String, name: &str, value: &str) {
+    let mut width = 0;
+    for (i, part) in [name, ":", value].into_iter().enumerate() {
+        for c in part.chars() {
+            let len = c.len_utf8();
+            // The first line holds 75 octets; continuation lines start with a space.
+            if width + len > 75 && !(i == 0 && width == 0) {
+                out.push_str("\r\n ");
+                width = 1;
+            }
+            out.push(c);
+            width += len;
+        }
+    }
+    out.push_str("\r\n");
+}
+
+/// Escapes a TEXT value: backslash, semicolon, comma and newlines.
+pub fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn local(dt: DateTime) -> String {
+    dt.strftime("%Y%m%dT%H%M%S").to_string()
+}
+
+fn date(d: Date) -> String {
+    d.strftime("%Y%m%d").to_string()
+}
+
+fn utc(t: Timestamp) -> String {
+    t.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// A whole calendar of the given meetings.
+pub fn calendar(site: &Site, name: &str, meetings: &[usize]) -> String {
+    let mut out = String::with_capacity(1024 + meetings.len() * 1024);
+    line(&mut out, "BEGIN", "VCALENDAR");
+    line(&mut out, "VERSION", "2.0");
+    line(&mut out, "PRODID", "-//moot//moot static site generator//EN");
+    line(&mut out, "CALSCALE", "GREGORIAN");
+    line(&mut out, "METHOD", "PUBLISH");
+    line(&mut out, "X-WR-CALNAME", &text(name));
+    line(&mut out, "X-WR-TIMEZONE", &site.config.timezone_name);
+    line(&mut out, "REFRESH-INTERVAL;VALUE=DURATION", "PT12H");
+    line(&mut out, "X-PUBLISHED-TTL", "PT12H");
+    for (tz_name, (tz, from, until)) in zone_spans(site, meetings) {
+        vtimezone(&mut out, &tz_name, &tz, from, until);
+    }
+    for &m in meetings {
+        vevent(&mut out, site, &site.meetings[m]);
+    }
+    line(&mut out, "END", "VCALENDAR");
+    out
+}
+
+/// For every zone used by timed meetings: the span of time its events cover. A series with
+/// no end is covered for ten years past its last listed occurrence.
+fn zone_spans(site: &Site, meetings: &[usize]) -> BTreeMap<String, (TimeZone, Timestamp, Timestamp)> {
+    let mut spans: BTreeMap<String, (TimeZone, Timestamp, Timestamp)> = BTreeMap::new();
+    for &mi in meetings {
+        let m = &site.meetings[mi];
+        if m.all_day {
+            continue;
+        }
+        let (Some(first), Some(last)) = (m.occurrences.first(), m.occurrences.last()) else { continue };
+        let open_ended = m
+            .repeat
+            .as_deref()
+            .is_some_and(|r| !r.to_ascii_uppercase().contains("COUNT") && !r.to_ascii_uppercase().contains("UNTIL"));
+        let mut until = last.end.timestamp();
+        if open_ended {
+            until = until.checked_add(87_600.hours()).unwrap_or(until);
+        }
+        let entry = spans.entry(m.tz_name.clone()).or_insert((m.tz.clone(), first.start.timestamp(), until));
+        entry.1 = entry.1.min(first.start.timestamp());
+        entry.2 = entry.2.max(until);
+    }
+    spans
+}
+
+/// A VTIMEZONE with one STANDARD or DAYLIGHT part per transition inside the span, plus the
+/// one in force at its start.
+fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until: Timestamp) {
+    line(out, "BEGIN", "VTIMEZONE");
+    line(out, "TZID", name);
+    let first = tz.preceding(from.checked_add(1.second()).unwrap_or(from)).next();
+    let rest = tz.following(from).take_while(|t| t.timestamp() <= until);
+    let mut any = false;
+    for t in first.into_iter().chain(rest) {
+        let before = tz.to_offset(t.timestamp().checked_sub(1.second()).unwrap_or(t.timestamp()));
+        let kind = if t.dst().is_dst() { "DAYLIGHT" } else { "STANDARD" };
+        line(out, "BEGIN", kind);
+        line(out, "DTSTART", &local(before.to_datetime(t.timestamp())));
+        line(out, "TZOFFSETFROM", &offset(before));
+        line(out, "TZOFFSETTO", &offset(t.offset()));
+        line(out, "TZNAME", &text(t.abbreviation()));
+        line(out, "END", kind);
+        any = true;
+    }
+    if !any {
+        // A zone without transitions (UTC, or a fixed offset).
+        let info = tz.to_offset_info(from);
+        line(out, "BEGIN", "STANDARD");
+        line(out, "DTSTART", "19700101T000000");
+        line(out, "TZOFFSETFROM", &offset(info.offset()));
+        line(out, "TZOFFSETTO", &offset(info.offset()));
+        line(out, "TZNAME", &text(info.abbreviation()));
+        line(out, "END", "STANDARD");
+    }
+    line(out, "END", "VTIMEZONE");
+}
+
+fn offset(o: jiff::tz::Offset) -> String {
+    let secs = o.seconds();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.abs();
+    if secs % 60 == 0 {
+        format!("{sign}{:02}{:02}", secs / 3600, secs % 3600 / 60)
+    } else {
+        format!("{sign}{:02}{:02}{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
+    }
+}
+
+/// The UID of a meeting: its content path at the site's host, the same in every build.
+pub fn uid(site: &Site, m: &Meeting) -> String {
+    format!("{}@{}", site.items[m.item].path, crate::config::host_of(&site.config.base_url))
+}
+
+fn vevent(out: &mut String, site: &Site, m: &Meeting) {
+    let item = &site.items[m.item];
+    let url = site.absolute(&item.url);
+    line(out, "BEGIN", "VEVENT");
+    line(out, "UID", &text(&uid(site, m)));
+    line(out, "DTSTAMP", &utc(site.dtstamp));
+    if m.all_day {
+        line(out, "DTSTART;VALUE=DATE", &date(m.start.date()));
+        line(out, "DTEND;VALUE=DATE", &date(m.end.date()));
+    } else {
+        let tzid = format!(";TZID={}", m.tz_name);
+        line(out, &format!("DTSTART{tzid}"), &local(m.start));
+        line(out, &format!("DTEND{tzid}"), &local(m.end));
+    }
+    if let Some(rule) = &m.repeat {
+        line(out, "RRULE", &ics_rule(rule, m));
+        for d in &m.except {
+            if m.all_day {
+                line(out, "EXDATE;VALUE=DATE", &date(*d));
+            } else {
+                line(out, &format!("EXDATE;TZID={}", m.tz_name), &local(d.to_datetime(m.start.time())));
+            }
+        }
+    }
+    line(out, "SUMMARY", &text(&item.title));
+    let mut description = String::new();
+    if let Some(leader) = &m.leader {
+        description.push_str(&format!("Led by {leader}"));
+        if !m.co_leaders.is_empty() {
+            description.push_str(&format!(" with {}", m.co_leaders.join(", ")));
+        }
+        description.push_str(".\n\n");
+    }
+    if let Some(online) = &m.online {
+        description.push_str(&format!("Join online: {online}\n\n"));
+    }
+    let body = item.text.trim();
+    if !body.is_empty() {
+        description.push_str(body);
+        description.push_str("\n\n");
+    }
+    description.push_str(&url);
+    line(out, "DESCRIPTION", &text(&description));
+    if let Some(place) = m.location.as_deref().or(m.online.as_deref()) {
+        line(out, "LOCATION", &text(place));
+    }
+    line(out, "URL;VALUE=URI", &url);
+    let status = match m.status {
+        Status::Confirmed => "CONFIRMED",
+        Status::Tentative => "TENTATIVE",
+        Status::Cancelled => "CANCELLED",
+    };
+    line(out, "STATUS", status);
+    if !item.tags.is_empty() {
+        let cats: Vec<String> = item.tags.iter().map(|(_, name)| text(name)).collect();
+        line(out, "CATEGORIES", &cats.join(","));
+    }
+    line(out, "END", "VEVENT");
+}
+
+/// The meeting's RRULE for the feed: keys upper-case, and UNTIL in the form RFC 5545 asks
+/// for: a UTC time for a timed series, a date for an all-day one.
+pub fn ics_rule(rule: &str, m: &Meeting) -> String {
+    rule.trim()
+        .trim_start_matches("RRULE:")
+        .split(';')
+        .filter(|p| !p.trim().is_empty())
+        .map(|part| {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            let (k, v) = (k.trim().to_ascii_uppercase(), v.trim().to_ascii_uppercase());
+            if k != "UNTIL" {
+                return format!("{k}={v}");
+            }
+            format!("UNTIL={}", until_value(&v, m))
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn until_value(v: &str, m: &Meeting) -> String {
+    let digits = v.trim_end_matches('Z');
+    let day = digits.get(0..8).and_then(|d| Date::strptime("%Y%m%d", d).ok());
+    let Some(day) = day else { return v.to_string() };
+    if m.all_day {
+        return date(day);
+    }
+    if v.ends_with('Z') {
+        return v.to_string();
+    }
+    // A local date or date-time: the end of that day (or that time) in the meeting's zone.
+    let wall = match digits.get(9..15).and_then(|t| jiff::civil::Time::strptime("%H%M%S", t).ok()) {
+        Some(t) => day.to_datetime(t),
+        None => day.to_datetime(jiff::civil::time(23, 59, 59, 0)),
+    };
+    crate::time::place(&m.tz, wall).map_or_else(|_| v.to_string(), |(z, _)| utc(z.timestamp()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_at_75_octets_without_splitting_characters() {
+        let mut out = String::new();
+        let value = "é".repeat(100);
+        line(&mut out, "SUMMARY", &value);
+        for l in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= 75, "{} octets: {l}", l.len());
+        }
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded, format!("SUMMARY:{value}\r\n"));
+        let mut short = String::new();
+        line(&mut short, "VERSION", "2.0");
+        assert_eq!(short, "VERSION:2.0\r\n");
+    }
+
+    #[test]
+    fn exactly_75_octets_is_not_folded() {
+        let mut out = String::new();
+        line(&mut out, "X", &"a".repeat(73));
+        assert_eq!(out.len(), 77);
+        let mut out = String::new();
+        line(&mut out, "X", &"a".repeat(74));
+        assert_eq!(out, format!("X:{}\r\n a\r\n", "a".repeat(73)));
+    }
+
+    #[test]
+    fn escapes_text() {
+        assert_eq!(text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn vtimezone_covers_both_sides_of_a_dst_change() {
+        let tz = crate::time::zone_by_name("America/Los_Angeles").unwrap();
+        let from: Timestamp = "2027-02-18T22:00:00Z".parse().unwrap();
+        let until: Timestamp = "2027-04-08T23:30:00Z".parse().unwrap();
+        let mut out = String::new();
+        vtimezone(&mut out, "America/Los_Angeles", &tz, from, until);
+        assert_eq!(
+            out,
+            "BEGIN:VTIMEZONE\r\nTZID:America/Los_Angeles\r\n\
+             BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nTZNAME:PST\r\nEND:STANDARD\r\n\
+             BEGIN:DAYLIGHT\r\nDTSTART:20270314T020000\r\nTZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nTZNAME:PDT\r\nEND:DAYLIGHT\r\n\
+             END:VTIMEZONE\r\n"
+        );
+    }
+
+    #[test]
+    fn offsets_are_signed() {
+        assert_eq!(offset(jiff::tz::offset(-8)), "-0800");
+        assert_eq!(offset(jiff::tz::Offset::from_seconds(19_800).unwrap()), "+0530");
+    }
+}
