@@ -419,3 +419,18 @@ fn the_site_folder_is_never_an_output_folder() {
     assert!(err.contains("refusing to write the site into this folder"), "{err}");
     assert!(s.path().join("content/about.md").exists());
 }
+
+#[test]
+fn an_ambiguous_local_time_is_a_warning_that_says_what_was_chosen() {
+    let s = site(&[(
+        "content/meetings/m.md",
+        "---\ntitle: \"Early\"\nstart: \"2026-10-25 01:30\"\n---\n",
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let report = moot::build(&options(s.path(), &dir.path().join("p"))).unwrap();
+    let w: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter().any(|w| w.starts_with("content/meetings/m.md:3:1: warning: 2026-10-25T01:30:00 happens twice in Europe/London (clocks go back); the earlier one (+01) was chosen")),
+        "{w:?}"
+    );
+}
