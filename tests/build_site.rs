@@ -422,10 +422,7 @@ fn the_site_folder_is_never_an_output_folder() {
 
 #[test]
 fn an_ambiguous_local_time_is_a_warning_that_says_what_was_chosen() {
-    let s = site(&[(
-        "content/meetings/m.md",
-        "---\ntitle: \"Early\"\nstart: \"2026-10-25 01:30\"\n---\n",
-    )]);
+    let s = site(&[("content/meetings/m.md", "---\ntitle: \"Early\"\nstart: \"2026-10-25 01:30\"\n---\n")]);
     let dir = tempfile::tempdir().unwrap();
     let report = moot::build(&options(s.path(), &dir.path().join("p"))).unwrap();
     let w: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();

@@ -71,7 +71,9 @@ pub fn meeting_feed(r: &Renderer, m: usize) -> Output {
     Output { path: format!("{}.ics", item.path), body: Body::Bytes(ics::calendar(s, &item.title, &[m]).into_bytes()) }
 }
 
-/// A Google Calendar "add event" link for the next occurrence (with the series' rule).
+/// A Google Calendar "add event" link: the meeting, or for a series its first occurrence
+/// with the series' rule (so COUNT and UNTIL mean what they mean in the .ics). Google's link
+/// takes no EXDATE, so skipped dates are only right in the .ics.
 pub fn google_url(s: &Site, m: &Meeting, o: &Occurrence) -> String {
     let item = &s.items[m.item];
     let dates = if m.all_day {

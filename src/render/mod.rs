@@ -364,7 +364,7 @@ impl<'a> Renderer<'a> {
             more_occurrences: upcoming.len().saturating_sub(20),
             stories: m.stories.iter().map(|&st| story_card(s, &s.stories[st])).collect(),
             ics_url: calendar::meeting_ics_url(s, m),
-            google_url: calendar::google_url(s, m, next),
+            google_url: calendar::google_url(s, m, if series { first } else { next }),
             feeds: m
                 .groups
                 .iter()

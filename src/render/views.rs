@@ -159,6 +159,9 @@ pub struct OccView<'a> {
     pub month_name: String,
     pub start_iso: String,
     pub end_iso: String,
+    /// Local start time ("14:00") and zone abbreviation ("PST").
+    pub time: String,
+    pub abbr: String,
     pub status: Status,
     pub skipped: bool,
     pub all_day: bool,
@@ -181,6 +184,8 @@ pub fn occ<'a>(site: &'a Site, m: &'a Meeting, o: &Occurrence) -> OccView<'a> {
         month_name: o.start.strftime("%B %Y").to_string(),
         start_iso: iso(&o.start),
         end_iso: iso(&o.end),
+        time: o.start.strftime("%H:%M").to_string(),
+        abbr: crate::time::abbreviation(&o.start),
         status: m.status,
         skipped: o.skipped,
         all_day: m.all_day,
