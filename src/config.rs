@@ -16,6 +16,7 @@ struct RawConfig {
     language: Option<String>,
     theme: Option<String>,
     default_duration: Option<String>,
+    history: Option<bool>,
 }
 
 /// The validated site settings.
@@ -31,6 +32,8 @@ pub struct Config {
     pub language: String,
     pub theme: Option<String>,
     pub default_duration: jiff::SignedDuration,
+    /// Page history from git (default true).
+    pub history: bool,
 }
 
 pub const FILE: &str = "moot.toml";
@@ -41,7 +44,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         vec![Diagnostic::error(path, line, e.message().trim().to_string())
             .at_column(col)
-            .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration")]
+            .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration, history")]
     })?;
     let line_of = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map_or(0, |i| i + 1);
     let mut errors = Vec::new();
@@ -104,6 +107,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         language: raw.language.unwrap_or_else(|| "en".to_string()),
         theme: raw.theme,
         default_duration,
+        history: raw.history.unwrap_or(true),
     })
 }
 

@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod diag;
+pub mod history;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -120,7 +121,16 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
         }
         None => (Timestamp::now(), true),
     };
-    let sources = load::load(&opts.root, config.theme.as_deref(), &mut diags);
+    // git runs in its own process while the files are read.
+    let (sources, history) = rayon::join(
+        || {
+            let mut d = Vec::new();
+            (load::load(&opts.root, config.theme.as_deref(), &mut d), d)
+        },
+        || if config.history { history::read(&opts.root) } else { None },
+    );
+    let (sources, load_diags) = sources;
+    diags.extend(load_diags);
     let mut sources = sources;
     // The raw bytes are not needed once parsed; dropping them keeps a big site's memory down.
     let markdown = std::mem::take(&mut sources.markdown);
@@ -128,6 +138,7 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     let docs: Vec<parse::Doc> = parsed.into_iter().filter_map(|r| r.map_err(|d| diags.push(d)).ok()).collect();
     let (mut site, model_diags) = model::build(config, docs, sources.assets.clone(), now, opts.drafts);
     diags.extend(model_diags);
+    site.history = history;
     if from_clock {
         let day = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         site.dtstamp = time::start_of_day(&jiff::tz::TimeZone::UTC, day).timestamp();

@@ -150,6 +150,8 @@ pub struct Site {
     pub position: Vec<usize>,
     /// Lower-case titles, aliases and paths of drafts left out, so links to them are named as such.
     pub draft_names: std::collections::HashSet<String>,
+    /// Page history from git, if the site is in a repository.
+    pub history: Option<crate::history::History>,
     /// Files beside the pages: (destination, source).
     pub assets: Vec<crate::load::CopyFile>,
 }
@@ -230,6 +232,7 @@ pub fn build(
         backlinks: HashMap::new(),
         position: Vec::new(),
         draft_names: Default::default(),
+        history: None,
         assets,
     };
     let mut pending: Vec<(usize, Typed)> = Vec::new();
@@ -1007,6 +1010,24 @@ impl Site {
         let mut v: Vec<&Article> = self.articles.iter().collect();
         v.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| self.items[a.item].path.cmp(&self.items[b.item].path)));
         v
+    }
+
+    /// An item's revisions, newest first (none without git history).
+    pub fn revisions(&self, idx: usize) -> &[crate::history::Revision] {
+        let rel = self.items[idx].shown.strip_prefix("content").ok().and_then(|p| p.to_str());
+        match (&self.history, rel) {
+            (Some(h), Some(rel)) => h.of(&rel.replace('\\', "/")),
+            _ => &[],
+        }
+    }
+
+    /// Whether an item has edits not yet committed.
+    pub fn uncommitted(&self, idx: usize) -> bool {
+        let rel = self.items[idx].shown.strip_prefix("content").ok().and_then(|p| p.to_str());
+        match (&self.history, rel) {
+            (Some(h), Some(rel)) => h.uncommitted.contains(&rel.replace('\\', "/")),
+            _ => false,
+        }
     }
 
     /// Whether an item is a page of its own (the home text and section intros are not).

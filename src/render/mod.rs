@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod feeds;
+pub mod history;
 pub mod ics;
 pub mod theme;
 pub mod views;
@@ -68,6 +69,8 @@ pub enum Job {
     NotFound,
     Feeds,
     Calendars,
+    History(usize),
+    RecentChanges,
     Month(i16, i8),
     CalendarNow,
     Copies,
@@ -136,8 +139,12 @@ impl<'a> Renderer<'a> {
             Job::Feeds,
             Job::Calendars,
             Job::CalendarNow,
+            Job::RecentChanges,
             Job::Copies,
         ]);
+        if s.history.is_some() {
+            jobs.extend((0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::History));
+        }
         jobs.extend(calendar::months(self).into_iter().map(|(y, m)| Job::Month(y, m)));
         for (gi, (up, past)) in self.group_occ.iter().enumerate() {
             jobs.extend((1..=pages(up.len() + past.len())).map(|p| Job::GroupMeetings(gi, p)));
@@ -206,6 +213,8 @@ impl<'a> Renderer<'a> {
             }
             Job::Feeds => feeds::all(self),
             Job::Calendars => Ok(calendar::feeds(self)),
+            Job::History(i) => history::pages(self, *i),
+            Job::RecentChanges => history::recent(self),
             Job::Month(y, m) => calendar::month_page(self, *y, *m, false),
             Job::CalendarNow => {
                 let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();

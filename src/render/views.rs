@@ -17,6 +17,8 @@ pub struct SiteView<'a> {
     pub now: String,
     pub year: i16,
     pub drafts_shown: bool,
+    /// Whether the site has git history (and so /recent-changes/).
+    pub history: bool,
     /// The site's calendar feed (https and webcal://).
     pub calendar: super::calendar::Feed,
 }
@@ -34,6 +36,7 @@ impl<'a> SiteView<'a> {
             year: now.year(),
             drafts_shown: site.drafts_shown,
             calendar: super::calendar::Feed::of_site(site),
+            history: site.history.is_some(),
         }
     }
 }
@@ -210,6 +213,8 @@ pub struct PageView<'a> {
     pub backlinks: Vec<Link<'a>>,
     pub draft: bool,
     pub source: String,
+    /// Last updated, first published and the history page, from git.
+    pub history: Option<super::history::PageHistory>,
 }
 
 pub fn page<'a>(site: &'a Site, idx: usize) -> PageView<'a> {
@@ -234,6 +239,7 @@ pub fn page<'a>(site: &'a Site, idx: usize) -> PageView<'a> {
         backlinks,
         draft: item.draft,
         source: item.shown.display().to_string(),
+        history: super::history::of_page(site, idx),
     }
 }
 

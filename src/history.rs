@@ -1,0 +1,272 @@
+//! Page history from git, read in one pass: a single `git log -p` over `content/` (renames
+//! followed), plus one `git status` for edits not yet committed. Without git, outside a
+//! repository, or with `history = false` in moot.toml, there is no history and the site
+//! builds the same minus the history parts.
+
+use jiff::Timestamp;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::process::Command;
+
+/// One commit that touched a page.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub commit: usize,
+    /// What happened to the file: added, changed, renamed (from), deleted.
+    pub change: Change,
+    /// The unified diff of the page's markdown, from the first `@@` on.
+    pub diff: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "from")]
+pub enum Change {
+    Added,
+    Changed,
+    Renamed(String),
+    Deleted,
+}
+
+#[derive(Debug, Clone)]
+pub struct Commit {
+    pub sha: String,
+    pub author: String,
+    pub date: Timestamp,
+    pub message: String,
+    /// Files under content/ it touched (paths as they are now).
+    pub files: Vec<String>,
+}
+
+/// The history of every file under content/, by its path today (relative to content/).
+#[derive(Debug, Default, Clone)]
+pub struct History {
+    /// Newest first.
+    pub commits: Vec<Commit>,
+    /// Path -> its revisions, newest first.
+    pub files: HashMap<String, Vec<Revision>>,
+    /// Paths with changes not yet committed (or not yet added).
+    pub uncommitted: HashSet<String>,
+}
+
+impl History {
+    pub fn of(&self, rel: &str) -> &[Revision] {
+        self.files.get(rel).map_or(&[], Vec::as_slice)
+    }
+}
+
+const RECORD: char = '\u{1e}';
+const FIELD: char = '\u{1f}';
+
+/// Reads the history of `root/content`, or `None` when there is none to read.
+pub fn read(root: &Path) -> Option<History> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return None;
+    }
+    let git = |args: &[&str]| -> Option<String> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&content)
+            .args(["-c", "core.quotepath=off", "-c", "diff.noprefix=false"])
+            .args(args)
+            .output()
+            .ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    git(&["rev-parse", "--is-inside-work-tree"]).filter(|o| o.trim() == "true")?;
+    let log = git(&[
+        "log",
+        "--no-color",
+        "--no-ext-diff",
+        "--format=%x1e%H%x1f%an%x1f%aI%x1f%s",
+        "-p",
+        "-M",
+        "--relative",
+        "--",
+        ".",
+    ])
+    .unwrap_or_default();
+    let mut history = parse_log(&log);
+    // Status paths are relative to the repository's top; content/ may sit deeper.
+    let prefix = git(&["rev-parse", "--show-prefix"]).unwrap_or_default();
+    if let Some(status) = git(&["status", "--porcelain", "--untracked-files=all", "--", "."]) {
+        history.uncommitted = parse_status(&status)
+            .into_iter()
+            .filter_map(|p| p.strip_prefix(prefix.trim()).map(str::to_string))
+            .collect();
+    }
+    Some(history)
+}
+
+/// Parses `git log -p` output (newest commit first) and follows renames back in time.
+pub fn parse_log(log: &str) -> History {
+    let mut history = History::default();
+    // A path as it was at some point -> the path it has today.
+    let mut now_called: HashMap<String, String> = HashMap::new();
+    for record in log.split(RECORD).filter(|r| !r.trim().is_empty()) {
+        let (head, body) = record.split_once('\n').unwrap_or((record, ""));
+        let mut f = head.split(FIELD);
+        let (Some(sha), Some(author), Some(date), message) = (f.next(), f.next(), f.next(), f.next()) else { continue };
+        let Ok(date) = date.parse::<Timestamp>() else { continue };
+        let commit = history.commits.len();
+        let mut files = Vec::new();
+        for file in split_files(body) {
+            let Some((old, new, change, diff)) = parse_file(file) else { continue };
+            let today = now_called.get(&new).cloned().unwrap_or_else(|| new.clone());
+            if let Change::Renamed(_) = change {
+                now_called.insert(old, today.clone());
+            }
+            files.push(today.clone());
+            history.files.entry(today).or_default().push(Revision { commit, change, diff });
+        }
+        history.commits.push(Commit {
+            sha: sha.trim().to_string(),
+            author: author.to_string(),
+            date,
+            message: message.unwrap_or("").to_string(),
+            files,
+        });
+    }
+    history
+}
+
+fn split_files(body: &str) -> impl Iterator<Item = &str> {
+    body.split("\ndiff --git ")
+        .skip(1)
+        .chain(body.strip_prefix("diff --git ").map(|b| b.split("\ndiff --git ").next().unwrap_or(b)))
+}
+
+/// One file of a commit's patch: (old path, new path, change, diff from the first hunk).
+fn parse_file(file: &str) -> Option<(String, String, Change, String)> {
+    let mut old = None;
+    let mut new = None;
+    let mut change = Change::Changed;
+    let mut rename_from = None;
+    let mut offset = 0;
+    let mut diff_start = file.len();
+    let first_line = file.lines().next().unwrap_or("");
+    for line in file.split_inclusive('\n') {
+        let l = line.trim_end_matches('\n');
+        if l.starts_with("@@") {
+            diff_start = offset;
+            break;
+        }
+        if let Some(p) = l.strip_prefix("--- a/") {
+            old = Some(p.to_string());
+        } else if let Some(p) = l.strip_prefix("+++ b/") {
+            new = Some(p.to_string());
+        } else if l == "+++ /dev/null" {
+            change = Change::Deleted;
+        } else if l.starts_with("new file mode") {
+            change = Change::Added;
+        } else if l.starts_with("deleted file mode") {
+            change = Change::Deleted;
+        } else if let Some(p) = l.strip_prefix("rename from ") {
+            rename_from = Some(p.to_string());
+        } else if let Some(p) = l.strip_prefix("rename to ") {
+            new = Some(p.to_string());
+        }
+        offset += line.len();
+    }
+    if let Some(from) = rename_from {
+        old = Some(from.clone());
+        change = Change::Renamed(from);
+    }
+    // A pure rename or a mode change has no ---/+++ lines: read the paths off the first line.
+    if old.is_none() && new.is_none() {
+        let (a, b) = first_line.split_once(" b/")?;
+        old = Some(a.strip_prefix("a/")?.to_string());
+        new = Some(b.to_string());
+    }
+    let new = match change {
+        Change::Deleted => old.clone()?,
+        _ => new.or_else(|| old.clone())?,
+    };
+    let old = old.unwrap_or_else(|| new.clone());
+    Some((old, new, change, file[diff_start..].to_string()))
+}
+
+/// `git status --porcelain` -> the paths with uncommitted changes.
+fn parse_status(status: &str) -> HashSet<String> {
+    status
+        .lines()
+        .filter(|l| l.len() > 3)
+        .map(|l| {
+            let path = &l[3..];
+            path.split(" -> ").last().unwrap_or(path).trim_matches('"').to_string()
+        })
+        .collect()
+}
+
+/// One line of a diff, for the compare page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DiffLine {
+    /// "hunk", "context", "added" or "removed".
+    pub kind: &'static str,
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+    pub text: String,
+}
+
+/// Splits a unified diff into numbered lines.
+pub fn diff_lines(diff: &str) -> Vec<DiffLine> {
+    let mut out = Vec::new();
+    let (mut old, mut new) = (0usize, 0usize);
+    for l in diff.lines() {
+        if let Some(rest) = l.strip_prefix("@@") {
+            let nums: Vec<usize> = rest
+                .split_whitespace()
+                .take(2)
+                .map(|r| r.trim_start_matches(['-', '+']).split(',').next().unwrap_or("0").parse().unwrap_or(0))
+                .collect();
+            old = nums.first().copied().unwrap_or(0);
+            new = nums.get(1).copied().unwrap_or(0);
+            out.push(DiffLine { kind: "hunk", old: None, new: None, text: l.to_string() });
+        } else if let Some(t) = l.strip_prefix('+') {
+            out.push(DiffLine { kind: "added", old: None, new: Some(new), text: t.to_string() });
+            new += 1;
+        } else if let Some(t) = l.strip_prefix('-') {
+            out.push(DiffLine { kind: "removed", old: Some(old), new: None, text: t.to_string() });
+            old += 1;
+        } else if let Some(t) = l.strip_prefix(' ') {
+            out.push(DiffLine { kind: "context", old: Some(old), new: Some(new), text: t.to_string() });
+            old += 1;
+            new += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOG: &str = "\u{1e}bbb\u{1f}Ben Ito\u{1f}2026-11-20T10:00:00Z\u{1f}Edit and rename A\n\ndiff --git a/wiki/a.md b/wiki/b.md\nsimilarity index 61%\nrename from wiki/a.md\nrename to wiki/b.md\nindex 1c1d15c..693edad 100644\n--- a/wiki/a.md\n+++ b/wiki/b.md\n@@ -2,3 +2,4 @@\n title: A\n ---\n Line one\n+Line two\n\u{1e}aaa\u{1f}Ana Ruiz\u{1f}2026-11-01T09:00:00Z\u{1f}Add A\n\ndiff --git a/wiki/a.md b/wiki/a.md\nnew file mode 100644\nindex 0000000..1c1d15c\n--- /dev/null\n+++ b/wiki/a.md\n@@ -0,0 +1,4 @@\n+---\n+title: A\n+---\n+Line one\n";
+
+    #[test]
+    fn follows_renames_back_in_time() {
+        let h = parse_log(LOG);
+        assert_eq!(h.commits.len(), 2);
+        let revs = h.of("wiki/b.md");
+        assert_eq!(revs.len(), 2, "{h:?}");
+        assert_eq!(revs[0].change, Change::Renamed("wiki/a.md".into()));
+        assert_eq!(revs[1].change, Change::Added);
+        assert_eq!(h.commits[revs[1].commit].author, "Ana Ruiz");
+        assert!(h.of("wiki/a.md").is_empty());
+    }
+
+    #[test]
+    fn numbers_diff_lines() {
+        let h = parse_log(LOG);
+        let lines = diff_lines(&h.of("wiki/b.md")[0].diff);
+        assert_eq!(lines[0].kind, "hunk");
+        assert_eq!(lines[1], DiffLine { kind: "context", old: Some(2), new: Some(2), text: "title: A".into() });
+        assert_eq!(lines[4], DiffLine { kind: "added", old: None, new: Some(5), text: "Line two".into() });
+    }
+
+    #[test]
+    fn reads_status() {
+        let s = parse_status(" M wiki/a.md\n?? stories/new.md\nR  old.md -> groups/g.md\n");
+        assert!(s.contains("wiki/a.md") && s.contains("stories/new.md") && s.contains("groups/g.md"));
+    }
+}

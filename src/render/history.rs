@@ -1,0 +1,225 @@
+//! History pages from git: "last updated" on every page, a history page per page
+//! (`.../history/`), a compare page per revision (`.../history/SHA/`), and
+//! `/recent-changes/` with its Atom feed.
+
+use super::views::{long_date, SiteView};
+use super::{feeds::xml_escape, Body, Output, Renderer};
+use crate::diag::Diagnostic;
+use crate::history::{diff_lines, Change, Commit, DiffLine};
+use crate::model::Site;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// How many commits `/recent-changes/` lists.
+const RECENT: usize = 100;
+
+/// What a page shows of its history.
+#[derive(Serialize)]
+pub struct PageHistory {
+    pub updated: Option<Stamp>,
+    pub published: Option<Stamp>,
+    pub url: Option<String>,
+    pub revisions: usize,
+    pub uncommitted: bool,
+}
+
+#[derive(Serialize)]
+pub struct Stamp {
+    pub date: String,
+    pub date_iso: String,
+    pub author: String,
+}
+
+fn stamp(c: &Commit) -> Stamp {
+    Stamp {
+        date: long_date(c.date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()),
+        date_iso: c.date.to_string(),
+        author: c.author.clone(),
+    }
+}
+
+pub fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(10)]
+}
+
+/// The history summary of an item, or `None` without git history.
+pub fn of_page(site: &Site, idx: usize) -> Option<PageHistory> {
+    let h = site.history.as_ref()?;
+    let revs = site.revisions(idx);
+    let uncommitted = site.uncommitted(idx);
+    if revs.is_empty() && !uncommitted {
+        return None;
+    }
+    Some(PageHistory {
+        updated: revs.first().map(|r| stamp(&h.commits[r.commit])),
+        published: revs.last().map(|r| stamp(&h.commits[r.commit])),
+        url: (!revs.is_empty()).then(|| format!("{}history/", site.items[idx].url)),
+        revisions: revs.len(),
+        uncommitted,
+    })
+}
+
+#[derive(Serialize)]
+struct RevisionView<'a> {
+    sha: &'a str,
+    short: &'a str,
+    date: String,
+    date_iso: String,
+    author: &'a str,
+    message: &'a str,
+    change: &'a Change,
+    url: String,
+    added: usize,
+    removed: usize,
+}
+
+/// The history page of an item and a compare page per revision.
+pub fn pages(r: &Renderer, idx: usize) -> Result<Vec<Output>, Diagnostic> {
+    let s = r.site;
+    let Some(h) = &s.history else { return Ok(Vec::new()) };
+    let revs = s.revisions(idx);
+    if revs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let item = &s.items[idx];
+    let base = format!("{}history/", item.url);
+    let views: Vec<RevisionView> = revs
+        .iter()
+        .map(|rev| {
+            let c = &h.commits[rev.commit];
+            let (added, removed) = count(&rev.diff);
+            RevisionView {
+                sha: &c.sha,
+                short: short(&c.sha),
+                date: long_date(c.date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()),
+                date_iso: c.date.to_string(),
+                author: &c.author,
+                message: &c.message,
+                change: &rev.change,
+                url: format!("{base}{}/", short(&c.sha)),
+                added,
+                removed,
+            }
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &SiteView::new(s));
+    ctx.insert("page", &super::views::link(item));
+    ctx.insert("revisions", &views);
+    ctx.insert("uncommitted", &s.uncommitted(idx));
+    let mut out = r.page(&base, "history.html", &ctx)?;
+    for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
+        let lines: Vec<DiffLine> = diff_lines(&rev.diff);
+        ctx.insert("revision", view);
+        ctx.insert("lines", &lines);
+        ctx.insert("older", &views.get(i + 1).map(|v| &v.url));
+        ctx.insert("newer", &i.checked_sub(1).map(|j| &views[j].url));
+        ctx.insert("history_url", &base);
+        out.extend(r.page(&view.url, "compare.html", &ctx)?);
+    }
+    Ok(out)
+}
+
+fn count(diff: &str) -> (usize, usize) {
+    diff.lines().fold((0, 0), |(a, d), l| match l.as_bytes().first() {
+        Some(b'+') => (a + 1, d),
+        Some(b'-') => (a, d + 1),
+        _ => (a, d),
+    })
+}
+
+#[derive(Serialize)]
+struct ChangeView<'a> {
+    sha: &'a str,
+    short: &'a str,
+    date: String,
+    date_iso: String,
+    author: &'a str,
+    message: &'a str,
+    pages: Vec<ChangedPage>,
+}
+
+#[derive(Serialize)]
+struct ChangedPage {
+    title: String,
+    url: Option<String>,
+    kind: &'static str,
+    compare_url: Option<String>,
+}
+
+/// `/recent-changes/` and `/recent-changes/atom.xml`.
+pub fn recent(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
+    let s = r.site;
+    let Some(h) = &s.history else { return Ok(Vec::new()) };
+    let by_rel: HashMap<String, usize> = (0..s.items.len())
+        .filter(|&i| s.has_own_page(i))
+        .filter_map(|i| Some((s.items[i].shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/"), i)))
+        .collect();
+    let changes: Vec<ChangeView> = h
+        .commits
+        .iter()
+        .take(RECENT)
+        .map(|c| ChangeView {
+            sha: &c.sha,
+            short: short(&c.sha),
+            date: long_date(c.date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()),
+            date_iso: c.date.to_string(),
+            author: &c.author,
+            message: &c.message,
+            pages: c
+                .files
+                .iter()
+                .filter(|f| f.ends_with(".md"))
+                .map(|f| match by_rel.get(f) {
+                    Some(&i) => ChangedPage {
+                        title: s.items[i].title.clone(),
+                        url: Some(s.items[i].url.clone()),
+                        kind: s.items[i].kind.label(),
+                        compare_url: Some(format!("{}history/{}/", s.items[i].url, short(&c.sha))),
+                    },
+                    None => ChangedPage { title: f.clone(), url: None, kind: "removed or draft", compare_url: None },
+                })
+                .collect(),
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &SiteView::new(s));
+    ctx.insert("changes", &changes);
+    let url = format!("{}/recent-changes/", s.config.base_path);
+    let mut out = r.page(&url, "recent.html", &ctx)?;
+    out.push(Output { path: "recent-changes/atom.xml".into(), body: Body::Bytes(atom(s, &changes).into_bytes()) });
+    Ok(out)
+}
+
+fn atom(s: &Site, changes: &[ChangeView]) -> String {
+    let base = &s.config.base_url;
+    let self_url = format!("{base}/recent-changes/atom.xml");
+    let updated = changes.first().map_or("1970-01-01T00:00:00Z".to_string(), |c| c.date_iso.clone());
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    x.push_str(&format!("  <title>Recent changes — {}</title>\n", xml_escape(&s.config.title)));
+    x.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(&self_url)));
+    x.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/recent-changes/\"/>\n",
+        xml_escape(base)
+    ));
+    x.push_str(&format!("  <id>{}</id>\n  <updated>{updated}</updated>\n", xml_escape(&self_url)));
+    for c in changes {
+        let id = format!("{base}/recent-changes/#{}", c.short);
+        let link = c
+            .pages
+            .iter()
+            .find_map(|p| p.compare_url.as_ref())
+            .map_or(format!("{base}/recent-changes/"), |u| s.absolute(u));
+        let pages: Vec<&str> = c.pages.iter().map(|p| p.title.as_str()).collect();
+        x.push_str("  <entry>\n");
+        x.push_str(&format!("    <title>{}</title>\n", xml_escape(c.message)));
+        x.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&link)));
+        x.push_str(&format!("    <id>{}</id>\n    <updated>{}</updated>\n", xml_escape(&id), c.date_iso));
+        x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(c.author)));
+        x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&format!("Changed: {}", pages.join(", ")))));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}

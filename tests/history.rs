@@ -1,0 +1,120 @@
+//! Page history from git, on a site in a temporary repository with several commits: last
+//! updated, history pages, compare pages with diffs, renames, uncommitted edits, recent
+//! changes, and `history = false`.
+
+use jiff::Timestamp;
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str], author: &str, date: &str) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", author)
+        .env("GIT_AUTHOR_EMAIL", "a@example.org")
+        .env("GIT_COMMITTER_NAME", author)
+        .env("GIT_COMMITTER_EMAIL", "a@example.org")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn site_in_git(config_extra: &str) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    git(root, &["init", "-q", "-b", "main"], "x", "2026-10-01T10:00:00Z");
+    write(root, "moot.toml", &format!("title = \"H\"\nbase_url = \"https://h.example.org\"\n{config_extra}"));
+    write(root, "content/wiki/rules.md", "---\ntitle: \"Rules\"\n---\n\nBe kind.\n");
+    write(root, "content/wiki/old-name.md", "---\ntitle: \"Renamed page\"\n---\n\nFirst text.\n");
+    git(root, &["add", "-A"], "Ana Ruiz", "2026-10-01T10:00:00Z");
+    git(root, &["commit", "-q", "-m", "Start the wiki"], "Ana Ruiz", "2026-10-01T10:00:00Z");
+    write(root, "content/wiki/rules.md", "---\ntitle: \"Rules\"\n---\n\nBe kind.\nListen first.\n");
+    git(root, &["commit", "-q", "-am", "Add a rule about listening"], "Ben Ito", "2026-10-05T10:00:00Z");
+    git(root, &["mv", "content/wiki/old-name.md", "content/wiki/new-name.md"], "Ben Ito", "2026-10-06T10:00:00Z");
+    git(root, &["commit", "-q", "-m", "Rename the page"], "Chidi Okafor", "2026-10-06T10:00:00Z");
+    write(root, "content/wiki/rules.md", "---\ntitle: \"Rules\"\n---\n\nBe kind.\nListen first.\nNot committed yet.\n");
+    d
+}
+
+fn build(root: &Path) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let mut o = moot::Options::new(root);
+    o.output = out.path().join("public");
+    o.now = Some(Timestamp::from_second(1_795_608_000).unwrap());
+    moot::build(&o).unwrap_or_else(|e| panic!("{e}"));
+    out
+}
+
+fn read(out: &tempfile::TempDir, rel: &str) -> String {
+    std::fs::read_to_string(out.path().join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn pages_show_their_history_and_diffs() {
+    let site = site_in_git("");
+    let out = build(site.path());
+    let rules = read(&out, "wiki/rules/index.html");
+    assert!(
+        rules.contains("Last updated <time datetime=\"2026-10-05T10:00:00Z\">5 October 2026</time> by Ben Ito"),
+        "{rules}"
+    );
+    assert!(rules.contains("first published <time datetime=\"2026-10-01T10:00:00Z\">1 October 2026</time>"));
+    assert!(rules.contains("not yet committed"), "uncommitted edits are shown");
+    assert!(rules.contains("href=\"/wiki/rules/history/\""));
+    let history = read(&out, "wiki/rules/history/index.html");
+    assert!(history.contains("Add a rule about listening") && history.contains("Start the wiki"));
+    assert!(
+        history.find("Add a rule about listening").unwrap() < history.find("Start the wiki").unwrap(),
+        "newest first"
+    );
+    let sha = history.split("href=\"/wiki/rules/history/").nth(1).unwrap().split('/').next().unwrap().to_string();
+    let compare = read(&out, &format!("wiki/rules/history/{sha}/index.html"));
+    assert!(compare.contains("<tr class=\"diff-added\">") && compare.contains("<ins>Listen first.</ins>"), "{compare}");
+    assert!(compare.contains("<tr class=\"diff-context\">") && compare.contains("Be kind."), "with context");
+    assert!(compare.contains("Ben Ito"));
+}
+
+#[test]
+fn renames_are_followed() {
+    let site = site_in_git("");
+    let out = build(site.path());
+    let history = read(&out, "wiki/new-name/history/index.html");
+    assert!(history.contains("Rename the page") && history.contains("Start the wiki"), "{history}");
+    assert!(history.contains("renamed from wiki/old-name.md"));
+}
+
+#[test]
+fn recent_changes_list_every_commit() {
+    let site = site_in_git("");
+    let out = build(site.path());
+    let recent = read(&out, "recent-changes/index.html");
+    for msg in ["Start the wiki", "Add a rule about listening", "Rename the page"] {
+        assert!(recent.contains(msg), "{msg}");
+    }
+    assert!(recent.contains("href=\"/wiki/new-name/\""));
+    let atom = read(&out, "recent-changes/atom.xml");
+    assert!(atom.contains("<title>Rename the page</title>") && atom.contains("<name>Chidi Okafor</name>"));
+}
+
+#[test]
+fn history_can_be_turned_off_and_is_absent_without_git() {
+    let site = site_in_git("history = false\n");
+    let out = build(site.path());
+    assert!(!out.path().join("public/wiki/rules/history").exists());
+    assert!(!out.path().join("public/recent-changes").exists());
+    assert!(!read(&out, "wiki/rules/index.html").contains("Last updated"));
+    let plain = tempfile::tempdir().unwrap();
+    write(plain.path(), "moot.toml", "title = \"P\"\nbase_url = \"https://p.example.org\"\n");
+    write(plain.path(), "content/wiki/a.md", "---\ntitle: \"A\"\n---\nText\n");
+    let out = build(plain.path());
+    assert!(!out.path().join("public/wiki/a/history").exists());
+    assert!(read(&out, "wiki/a/index.html").contains("Text"));
+}
