@@ -37,6 +37,7 @@ pub struct Resolver<'a> {
     base_path: &'a str,
     host: &'a str,
     drafts: &'a std::collections::HashSet<String>,
+    by_url: std::collections::HashSet<&'a str>,
 }
 
 impl<'a> Resolver<'a> {
@@ -62,6 +63,7 @@ impl<'a> Resolver<'a> {
             base_path: &site.config.base_path,
             host: crate::config::host_of(&site.config.base_url),
             drafts: &site.draft_names,
+            by_url: items.iter().map(|i| i.url.as_str()).collect(),
         }
     }
 
@@ -141,6 +143,11 @@ pub fn render(item: &Item, r: &Resolver) -> Rendered {
                 Event::Html(wikilink_open(&dest_url, has_pothole, r, &mut out, item, line_of(range.start)).into())
             }
             Event::Start(Tag::Link { dest_url, title, .. }) => {
+                if let Some(problem) = broken_internal(&dest_url, item, r) {
+                    out.problems.push(Diagnostic::warning(&item.shown, line_of(range.start), problem).hint(
+                        "link to an existing page's .md file (relative to this file) or to its address, e.g. /wiki/ground-rules/",
+                    ));
+                }
                 Event::Html(link_open(&dest_url, &title, item, r).into())
             }
             Event::End(TagEnd::Link) => {
@@ -271,6 +278,36 @@ fn link_open(dest: &str, title: &str, item: &Item, r: &Resolver) -> String {
     }
     s.push('>');
     s
+}
+
+/// Why an internal link leads nowhere, if it does: a `.md` file that is no page, or a
+/// root-relative address in a content section that no page has.
+fn broken_internal(dest: &str, item: &Item, r: &Resolver) -> Option<String> {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    if path.is_empty() || path.contains("://") || path.starts_with("//") || path.starts_with("mailto:") {
+        return None;
+    }
+    if path.ends_with(".md") {
+        return resolve_relative(dest, item, r)
+            .split(['#', '?'])
+            .next()
+            .is_some_and(|u| u.ends_with(".md"))
+            .then(|| format!("link to {path} leads to no page"));
+    }
+    let rel = path.strip_prefix('/')?;
+    let section = rel.split('/').next().unwrap_or("");
+    let in_section = ["groups", "meetings", "stories", "articles", "wiki"].contains(&section);
+    let is_page = !rel.rsplit('/').next().unwrap_or("").contains('.');
+    if !in_section || !is_page || rel.contains("/page/") || rel.starts_with("meetings/past") {
+        return None;
+    }
+    let url = format!("{}/{}/", r.base_path, rel.trim_end_matches('/'));
+    // The page itself, or a page it belongs to (its history, a group's meeting list).
+    let known = url == format!("{}/{section}/", r.base_path)
+        || url
+            .match_indices('/')
+            .any(|(i, _)| i > r.base_path.len() + section.len() + 1 && r.by_url.contains(&url[..=i]));
+    (!known).then(|| format!("link to {path} leads to no page"))
 }
 
 /// Resolves a relative link against the folder of the source file: `photo.jpg` in

@@ -1,6 +1,7 @@
 //! One folder per kind of invalid input under `tests/fixtures/invalid/`; each holds a site
-//! and `expected.txt`, whose lines must all appear in the error output of `moot build`,
-//! and the build must fail without writing anything.
+//! and `expected.txt`, whose lines must all appear in the error output of `moot build` (or
+//! of `moot check`, for folders holding a `check-only` file: problems that `build` only
+//! warns about), and the command must fail without writing anything.
 
 use std::path::{Path, PathBuf};
 
@@ -11,14 +12,13 @@ fn fixtures() -> PathBuf {
 fn check_case(dir: &Path) -> Result<(), String> {
     let out = tempfile::tempdir().unwrap();
     let output = out.path().join("public");
-    let result = std::process::Command::new(env!("CARGO_BIN_EXE_moot"))
-        .args(["build", "--root"])
-        .arg(dir)
-        .arg("--output")
-        .arg(&output)
-        .env("SOURCE_DATE_EPOCH", "1795608000")
-        .output()
-        .unwrap();
+    let command = if dir.join("check-only").exists() { "check" } else { "build" };
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_moot"));
+    cmd.args([command, "--root"]).arg(dir);
+    if command == "build" {
+        cmd.arg("--output").arg(&output);
+    }
+    let result = cmd.env("SOURCE_DATE_EPOCH", "1795608000").output().unwrap();
     let stderr = String::from_utf8_lossy(&result.stderr).to_string();
     if result.status.success() {
         return Err(format!("{}: the build succeeded but should have failed", dir.display()));
