@@ -231,6 +231,12 @@ fn wikilink_open(
         Some((idx, heading)) => {
             out.links.push(idx);
             let to = &r.items[idx];
+            if to.draft && !item.draft {
+                out.problems.push(
+                    Diagnostic::warning(&item.shown, line, format!("wikilink [[{target}]] leads to a draft page"))
+                        .hint("published pages should not link to drafts: publish the page or remove the link"),
+                );
+            }
             let url = match &heading {
                 Some(h) => format!("{}#{h}", to.url),
                 None => to.url.clone(),

@@ -431,3 +431,28 @@ fn an_ambiguous_local_time_is_a_warning_that_says_what_was_chosen() {
         "{w:?}"
     );
 }
+
+#[test]
+fn a_published_page_linking_to_a_draft_is_reported() {
+    let s = site(&[
+        ("content/wiki/a.md", "---\ntitle: \"A\"\n---\nSee [[Plan]].\n"),
+        ("content/wiki/plan.md", "---\ntitle: \"Plan\"\ndraft: true\n---\nComing soon.\n"),
+    ]);
+    for drafts in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut o = options(s.path(), &dir.path().join("p"));
+        o.drafts = drafts;
+        let report = moot::build(&o).unwrap();
+        assert!(
+            report.warnings.iter().any(|w| w
+                .to_string()
+                .starts_with("content/wiki/a.md:4:1: warning: wikilink [[Plan]] leads to a draft page")),
+            "drafts={drafts}: {:?}",
+            report.warnings
+        );
+        if drafts {
+            let plan = std::fs::read_to_string(dir.path().join("p/wiki/plan/index.html")).unwrap();
+            assert!(plan.contains("work in progress"), "drafts carry a banner");
+        }
+    }
+}
