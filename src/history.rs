@@ -57,22 +57,33 @@ impl History {
 const RECORD: char = '\u{1e}';
 const FIELD: char = '\u{1f}';
 
+/// Runs git in `root/content`; `None` if git fails or is missing.
+fn git_in(root: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root.join("content"))
+        .args(["-c", "core.quotepath=off", "-c", "diff.noprefix=false"])
+        .args(args)
+        .output()
+        .ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The paths under content/ with edits not yet committed.
+pub fn uncommitted(root: &Path) -> Option<HashSet<String>> {
+    // Status paths are relative to the repository's top; content/ may sit deeper.
+    let prefix = git_in(root, &["rev-parse", "--show-prefix"]).unwrap_or_default();
+    let status = git_in(root, &["status", "--porcelain", "--untracked-files=all", "--", "."])?;
+    Some(parse_status(&status).into_iter().filter_map(|p| p.strip_prefix(prefix.trim()).map(str::to_string)).collect())
+}
+
 /// Reads the history of `root/content`, or `None` when there is none to read.
 pub fn read(root: &Path) -> Option<History> {
     let content = root.join("content");
     if !content.is_dir() {
         return None;
     }
-    let git = |args: &[&str]| -> Option<String> {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(&content)
-            .args(["-c", "core.quotepath=off", "-c", "diff.noprefix=false"])
-            .args(args)
-            .output()
-            .ok()?;
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-    };
+    let git = |args: &[&str]| git_in(root, args);
     git(&["rev-parse", "--is-inside-work-tree"]).filter(|o| o.trim() == "true")?;
     let log = git(&[
         "log",
@@ -87,14 +98,7 @@ pub fn read(root: &Path) -> Option<History> {
     ])
     .unwrap_or_default();
     let mut history = parse_log(&log);
-    // Status paths are relative to the repository's top; content/ may sit deeper.
-    let prefix = git(&["rev-parse", "--show-prefix"]).unwrap_or_default();
-    if let Some(status) = git(&["status", "--porcelain", "--untracked-files=all", "--", "."]) {
-        history.uncommitted = parse_status(&status)
-            .into_iter()
-            .filter_map(|p| p.strip_prefix(prefix.trim()).map(str::to_string))
-            .collect();
-    }
+    history.uncommitted = uncommitted(root).unwrap_or_default();
     Some(history)
 }
 

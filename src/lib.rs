@@ -12,6 +12,7 @@
 pub mod config;
 pub mod diag;
 pub mod history;
+pub mod incremental;
 pub mod load;
 pub mod markdown;
 pub mod model;

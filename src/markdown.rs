@@ -389,15 +389,20 @@ pub fn render_all(site: &mut crate::model::Site) -> Vec<Diagnostic> {
                 backlinks.entry(to).or_default().push(idx);
             }
         }
-        item.html = out.html;
-        // The markdown is rendered; its text lives on in `html` and `text`.
-        item.body = String::new();
-        item.toc = out.toc;
-        item.excerpt = item.summary.clone().unwrap_or_else(|| excerpt(&out.text, 180));
-        item.text = out.text;
-        item.links = out.links;
-        problems.extend(out.problems);
+        apply(item, out, &mut problems);
     }
     site.backlinks = backlinks;
     problems
+}
+
+/// Stores a page's rendered markdown in it; its link problems go to `problems`.
+pub fn apply(item: &mut Item, out: Rendered, problems: &mut Vec<Diagnostic>) {
+    item.html = out.html;
+    // The markdown is rendered; its text lives on in `html` and `text`.
+    item.body = String::new();
+    item.toc = out.toc;
+    item.excerpt = item.summary.clone().unwrap_or_else(|| excerpt(&out.text, 180));
+    item.text = out.text;
+    item.links = out.links;
+    problems.extend(out.problems);
 }

@@ -36,6 +36,8 @@ pub struct Item {
     pub aliases: Vec<String>,
     pub body: String,
     pub body_line: usize,
+    /// The front matter as written: `serve` compares it to tell a body-only edit.
+    pub front: String,
     /// Where the file sits, relative to content/ (`meetings/2026`), for relative links.
     pub dir: String,
     /// Set by the markdown stage.
@@ -415,6 +417,7 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
         draft: draft.unwrap_or(false),
         aliases,
         body: doc.body.clone(),
+        front: doc.front_text.clone(),
         body_line: doc.body_line,
         dir: dir.to_string(),
         html: String::new(),

@@ -4,56 +4,32 @@
 //! The server keeps serving the last good build when a save breaks the site; the error is
 //! printed and shown in the browser until the next good save.
 
-use crate::render::{Body, Renderer};
+use crate::incremental::Live;
+use crate::render::Body;
 use crate::Options;
-use rayon::prelude::*;
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-/// The site as served: files by output path, the build's version and its last error.
+/// The site as served: the incremental build (none while the first build fails), the
+/// version of the outputs, the last error, and which pages the last change touched.
 #[derive(Default)]
 pub struct State {
-    pub files: HashMap<String, Body>,
+    pub live: Option<Live>,
     pub version: u64,
     pub error: Option<String>,
+    /// Output paths changed by the last rebuild; `None` means reload every page.
+    pub changed: Option<Vec<String>>,
 }
 
-const LIVE_SCRIPT: &str = r#"<script>(function(){var v=null;function show(t){var d=document.getElementById('moot-error');if(!t){if(d)d.remove();return;}if(!d){d=document.createElement('pre');d.id='moot-error';d.style.cssText='position:fixed;inset:auto 1rem 1rem 1rem;max-height:50vh;overflow:auto;background:#3b0d0d;color:#fff;padding:1rem;border-radius:.5rem;z-index:9999;white-space:pre-wrap;font:14px/1.4 monospace';document.body.appendChild(d);}d.textContent=t;}var es=new EventSource('/__moot/events');es.onmessage=function(e){var m=JSON.parse(e.data);if(v!==null&&m.version!==v){location.reload();return;}v=m.version;show(m.error);};})();</script>"#;
+/// The script added to pages in `serve`: reloads when a rebuild changed this page (or all),
+/// shows a build error over the page until the next good save.
+const LIVE_SCRIPT: &str = r#"<script>(function(){var v=null;function here(){var p=location.pathname.replace(/^\//,'');return p===''||p.endsWith('/')?p+'index.html':p;}function show(t){var d=document.getElementById('moot-error');if(!t){if(d)d.remove();return;}if(!d){d=document.createElement('pre');d.id='moot-error';d.setAttribute('role','alert');d.style.cssText='position:fixed;inset:auto 1rem 1rem 1rem;max-height:50vh;overflow:auto;background:#3b0d0d;color:#fff;padding:1rem;border-radius:.5rem;z-index:9999;white-space:pre-wrap;font:14px/1.4 monospace';document.body.appendChild(d);}d.textContent=t;}var es=new EventSource('/__moot/events');es.onmessage=function(e){var m=JSON.parse(e.data);if(v!==null&&m.version!==v&&(m.changed===null||m.changed.indexOf(here())>=0||m.changed.some(function(c){return c.endsWith('.css');}))){location.reload();return;}v=m.version;show(m.error);};})();</script>"#;
 
-/// Renders every job into memory, adding the live-reload script to HTML pages.
-pub fn build_to_memory(
-    opts: &Options,
-    live: bool,
-) -> Result<(HashMap<String, Body>, crate::Report), crate::diag::Diagnostics> {
-    let started = Instant::now();
-    let loaded = crate::load_site(opts)?;
-    let renderer = Renderer::new(&loaded.site, &loaded.sources).map_err(crate::diag::Diagnostics)?;
-    let jobs = renderer.plan();
-    let rendered = crate::diag::collect(jobs.par_iter().map(|j| renderer.run(j)).collect::<Vec<_>>())?;
-    let mut files = HashMap::with_capacity(jobs.len() + 64);
-    for o in rendered.into_iter().flatten() {
-        let body = match o.body {
-            Body::Bytes(b) if live && o.path.ends_with(".html") => Body::Bytes(inject(b)),
-            other => other,
-        };
-        files.insert(o.path, body);
-    }
-    let report = crate::Report {
-        counts: Vec::new(),
-        files: files.len(),
-        written: 0,
-        elapsed: started.elapsed(),
-        warnings: loaded.warnings,
-        stages: Vec::new(),
-    };
-    Ok((files, report))
-}
-
-fn inject(mut html: Vec<u8>) -> Vec<u8> {
+/// Adds the live-reload script before `</body>`.
+pub fn inject(mut html: Vec<u8>) -> Vec<u8> {
     let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
     html.splice(at..at, LIVE_SCRIPT.bytes());
     html
@@ -71,7 +47,7 @@ pub fn serve(mut opts: Options, bind: &str, port: u16, open: bool) -> Result<(),
     let host = if bind.contains(':') { format!("[{bind}]") } else { bind.to_string() };
     opts.base_url = Some(format!("http://{host}:{port}"));
     let state = Arc::new(RwLock::new(State::default()));
-    rebuild(&opts, &state);
+    rebuild(&opts, &state, &[]);
     let url = format!("http://{host}:{port}/");
     println!("serving {} at {url} (Ctrl-C to stop)", opts.root.display());
     if open {
@@ -90,26 +66,58 @@ pub fn serve(mut opts: Options, bind: &str, port: u16, open: bool) -> Result<(),
     Ok(())
 }
 
-fn rebuild(opts: &Options, state: &RwLock<State>) {
-    match build_to_memory(opts, true) {
-        Ok((files, report)) => {
-            for w in &report.warnings {
+/// Applies a change: the body-only path in two phases (the edited page first), else a
+/// full rebuild in memory. On error the last good site stays and the error is shown.
+fn rebuild(opts: &Options, state: &RwLock<State>, paths: &[PathBuf]) {
+    let mut s = state.write().expect("state lock");
+    let result = match s.live.as_mut() {
+        None => Live::new(opts.clone(), true).map(|(live, outcome)| {
+            s.live = Some(live);
+            outcome
+        }),
+        Some(live) => {
+            let only_markdown = paths.iter().all(|p| p.extension().is_some_and(|x| x == "md"));
+            match if only_markdown { live.pages_phase(paths) } else { Ok(None) } {
+                Ok(Some(first)) => {
+                    println!("{first}");
+                    publish(&mut s, Some(first.changed), false);
+                    drop(s);
+                    // Phase two: lists, feeds, calendars and indexes.
+                    s = state.write().expect("state lock");
+                    s.live.as_mut().expect("built").lists_phase()
+                }
+                Ok(None) => live.full(),
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match result {
+        Ok(outcome) => {
+            for w in s.live.as_ref().map(Live::warnings).unwrap_or_default() {
                 eprintln!("{w}");
             }
-            let mut s = state.write().expect("state lock");
-            s.files = files;
-            s.version += 1;
-            s.error = None;
-            println!("built {} files in {} ms", report.files, report.elapsed.as_millis());
+            println!("{outcome}");
+            let changed = if outcome.full { None } else { Some(outcome.changed) };
+            let had_error = s.error.take().is_some();
+            publish(&mut s, changed, had_error);
         }
         Err(e) => {
             eprint!("{e}");
             eprintln!("(still serving the last good build)");
-            let mut s = state.write().expect("state lock");
             s.error = Some(e.to_string());
-            s.version += u64::from(s.files.is_empty());
+            s.version += 1;
+            s.changed = Some(Vec::new());
         }
     }
+}
+
+/// A new version of the outputs for the browsers, if something changed (or an error went).
+fn publish(s: &mut State, changed: Option<Vec<String>>, error_cleared: bool) {
+    if changed.as_ref().is_some_and(Vec::is_empty) && !error_cleared {
+        return;
+    }
+    s.version += 1;
+    s.changed = changed;
 }
 
 /// What a changed path means for the site.
@@ -157,15 +165,28 @@ fn watch(opts: &Options, state: &RwLock<State>) {
         !matches!(ev.kind, notify::EventKind::Access(_))
             && ev.paths.iter().any(|p| classify(p.strip_prefix(&root).unwrap_or(p)).is_some())
     };
+    let paths_of = |ev: notify::Result<notify::Event>, into: &mut Vec<PathBuf>| {
+        if let Ok(ev) = ev {
+            if relevant(&ev) {
+                into.extend(ev.paths.into_iter().filter(|p| classify(p.strip_prefix(&root).unwrap_or(p)).is_some()));
+            }
+        }
+    };
     while let Ok(first) = rx.recv() {
-        let mut changed = first.map(|e| relevant(&e)).unwrap_or(false);
+        let mut changed = Vec::new();
+        paths_of(first, &mut changed);
         // Debounce: gather the burst of events of one save (or a git checkout).
         let deadline = Instant::now() + Duration::from_millis(50);
         while let Ok(ev) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            changed |= ev.map(|e| relevant(&e)).unwrap_or(false);
+            paths_of(ev, &mut changed);
         }
-        if changed {
-            rebuild(opts, state);
+        changed.sort();
+        changed.dedup();
+        if !changed.is_empty() {
+            // Paths relative to the root we watch, as the site knows them.
+            let paths: Vec<PathBuf> =
+                changed.iter().map(|p| opts.root.join(p.strip_prefix(&root).unwrap_or(p))).collect();
+            rebuild(opts, state, &paths);
         }
     }
 }
@@ -196,9 +217,17 @@ fn handle(stream: TcpStream, state: &RwLock<State>) -> std::io::Result<()> {
         return respond(&mut stream, 400, "text/plain", b"bad path", false);
     };
     let s = state.read().expect("state lock");
+    let Some(files) = s.live.as_ref().map(|l| &l.files) else {
+        // The first build failed: show why, and reload when it is fixed.
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head><body><h1>The site does not build yet</h1><pre>{}</pre>{LIVE_SCRIPT}</body></html>",
+            crate::render::theme::escape_html(s.error.as_deref().unwrap_or(""))
+        );
+        return respond(&mut stream, 500, "text/html; charset=utf-8", page.as_bytes(), method == "HEAD");
+    };
     let found = [rel.clone(), format!("{rel}/index.html").trim_start_matches('/').to_string()]
         .into_iter()
-        .find(|p| !p.is_empty() && s.files.contains_key(p));
+        .find(|p| !p.is_empty() && files.contains_key(p));
     match found {
         Some(p) if p != rel && !path.ends_with('/') => {
             let location = format!("{path}/");
@@ -206,11 +235,11 @@ fn handle(stream: TcpStream, state: &RwLock<State>) -> std::io::Result<()> {
             stream.write_all(head.as_bytes())
         }
         Some(p) => {
-            let bytes = body_bytes(&s.files[&p])?;
+            let bytes = body_bytes(&files[&p])?;
             respond(&mut stream, 200, content_type(&p), &bytes, method == "HEAD")
         }
         None => {
-            let bytes = s.files.get("404.html").map(body_bytes).transpose()?.unwrap_or_else(|| b"not found".to_vec());
+            let bytes = files.get("404.html").map(body_bytes).transpose()?.unwrap_or_else(|| b"not found".to_vec());
             respond(&mut stream, 404, "text/html; charset=utf-8", &bytes, method == "HEAD")
         }
     }
@@ -305,17 +334,24 @@ fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[u8], head_o
 /// Server-sent events: the build version and its error, sent whenever either changes.
 fn events(mut stream: TcpStream, state: &RwLock<State>) -> std::io::Result<()> {
     stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n")?;
-    let mut last: Option<(u64, Option<String>)> = None;
+    let mut last: Option<u64> = None;
     loop {
-        let now = {
+        let message = {
             let s = state.read().expect("state lock");
-            (s.version, s.error.clone())
+            (last != Some(s.version)).then(|| {
+                last = Some(s.version);
+                let error = s.error.as_deref().map_or("null".to_string(), json_string);
+                // A long list of pages is as good as "all".
+                let changed = match &s.changed {
+                    Some(c) if c.len() <= 500 => serde_json::to_string(c).unwrap_or_else(|_| "null".into()),
+                    _ => "null".to_string(),
+                };
+                format!("data: {{\"version\":{},\"error\":{error},\"changed\":{changed}}}\n\n", s.version)
+            })
         };
-        if last.as_ref() != Some(&now) {
-            let error = now.1.as_deref().map_or("null".to_string(), json_string);
-            stream.write_all(format!("data: {{\"version\":{},\"error\":{error}}}\n\n", now.0).as_bytes())?;
+        if let Some(m) = message {
+            stream.write_all(m.as_bytes())?;
             stream.flush()?;
-            last = Some(now);
         }
         std::thread::sleep(Duration::from_millis(100));
         // A closed connection shows up as a failed write above; nothing to read here.

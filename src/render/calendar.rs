@@ -44,24 +44,24 @@ pub fn meeting_ics_url(site: &Site, m: &Meeting) -> String {
     format!("{}/{}.ics", site.config.base_path, site.items[m.item].path)
 }
 
-/// The site feed and every group's.
-pub fn feeds(r: &Renderer) -> Vec<Output> {
+/// The site's feed: every meeting.
+pub fn site_feed(r: &Renderer) -> Output {
     let s = r.site;
     let all: Vec<usize> = (0..s.meetings.len()).collect();
-    let mut out = vec![Output {
-        path: "calendar.ics".into(),
-        body: Body::Bytes(ics::calendar(s, &s.config.title, &all).into_bytes()),
-    }];
-    for g in &s.groups {
-        let item = &s.items[g.item];
-        let rel = item.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(&item.url).trim_start_matches('/');
-        let name = format!("{} — {}", item.title, s.config.title);
-        out.push(Output {
-            path: format!("{rel}calendar.ics"),
-            body: Body::Bytes(ics::calendar(s, &name, &g.meetings).into_bytes()),
-        });
+    Output { path: "calendar.ics".into(), body: Body::Bytes(ics::calendar(s, &s.config.title, &all).into_bytes()) }
+}
+
+/// A group's feed: its meetings, shared ones included.
+pub fn group_feed(r: &Renderer, g: usize) -> Output {
+    let s = r.site;
+    let group = &s.groups[g];
+    let item = &s.items[group.item];
+    let rel = item.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(&item.url).trim_start_matches('/');
+    let name = format!("{} — {}", item.title, s.config.title);
+    Output {
+        path: format!("{rel}calendar.ics"),
+        body: Body::Bytes(ics::calendar(s, &name, &group.meetings).into_bytes()),
     }
-    out
 }
 
 /// One meeting's .ics.

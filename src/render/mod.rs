@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod feeds;
 pub mod history;
 pub mod ics;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -53,7 +54,7 @@ pub const PER_PAGE: usize = 30;
 pub const SHORT_LIST: usize = 8;
 
 /// One unit of rendering work.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Job {
     Item(usize),
     Home,
@@ -68,18 +69,23 @@ pub enum Job {
     Tag(String, usize),
     NotFound,
     Feeds,
-    Calendars,
+    SiteCalendar,
+    GroupCalendar(usize),
     History(usize),
     RecentChanges,
     Month(i16, i8),
     CalendarNow,
     Copies,
+    /// The search index (`search/*.json`) and the search page.
+    Search,
+    SearchPage,
 }
 
 /// The model plus what every page needs: the theme and the meeting occurrences in order.
 pub struct Renderer<'a> {
     pub site: &'a Site,
-    pub tera: Tera,
+    /// Compiled once per build, or kept across rebuilds by `serve`.
+    pub tera: std::borrow::Cow<'a, Tera>,
     /// Every (start, meeting, occurrence) that is not skipped, by start.
     pub upcoming: Vec<(usize, usize)>,
     pub past: Vec<(usize, usize)>,
@@ -96,6 +102,11 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, sources: &Sources) -> Result<Self, Vec<Diagnostic>> {
         let tera = theme::load(sources)?;
+        Ok(Renderer::with_templates(site, sources, std::borrow::Cow::Owned(tera)))
+    }
+
+    /// A renderer with templates compiled before (by `serve`, which keeps them).
+    pub fn with_templates(site: &'a Site, sources: &Sources, tera: std::borrow::Cow<'a, Tera>) -> Self {
         let all: Vec<(usize, usize)> = (0..site.meetings.len())
             .collect::<Vec<_>>()
             .into_iter()
@@ -123,21 +134,24 @@ impl<'a> Renderer<'a> {
         let days = calendar::by_day(site);
         let stories = site.stories_by_date().into_iter().map(|st| st.item).collect();
         let articles = site.articles_by_date().into_iter().map(|a| a.item).collect();
-        Ok(Renderer { site, tera, upcoming, past, group_occ, copies, days, stories, articles })
+        Renderer { site, tera, upcoming, past, group_occ, copies, days, stories, articles }
     }
 
     /// Every job of the site.
     pub fn plan(&self) -> Vec<Job> {
         let s = self.site;
-        let mut jobs: Vec<Job> = (0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::Item).collect();
+        // The index first: it is the biggest job, so it should not start last.
+        let mut jobs = vec![Job::Search];
+        jobs.extend((0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::Item));
         jobs.extend([
+            Job::SearchPage,
             Job::Home,
             Job::Groups,
             Job::Wiki,
             Job::Tags,
             Job::NotFound,
             Job::Feeds,
-            Job::Calendars,
+            Job::SiteCalendar,
             Job::CalendarNow,
             Job::RecentChanges,
             Job::Copies,
@@ -146,6 +160,7 @@ impl<'a> Renderer<'a> {
             jobs.extend((0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::History));
         }
         jobs.extend(calendar::months(self).into_iter().map(|(y, m)| Job::Month(y, m)));
+        jobs.extend((0..s.groups.len()).map(Job::GroupCalendar));
         for (gi, (up, past)) in self.group_occ.iter().enumerate() {
             jobs.extend((1..=pages(up.len() + past.len())).map(|p| Job::GroupMeetings(gi, p)));
         }
@@ -156,6 +171,37 @@ impl<'a> Renderer<'a> {
         for (slug, (_, items)) in &s.tags {
             jobs.extend((1..=pages(items.len())).map(|p| Job::Tag(slug.clone(), p)));
         }
+        jobs
+    }
+
+    /// The list, feed and index jobs that show the text of these pages (their excerpt, html
+    /// or plain text): what a body-only edit of them must re-render besides the pages
+    /// themselves. Occurrence lists and calendars grids show no text, so they are not here.
+    pub fn jobs_showing(&self, items: &[usize]) -> Vec<Job> {
+        let s = self.site;
+        let page_of = |list: &[usize], i: usize| list.iter().position(|&x| x == i).map(|p| p / PER_PAGE + 1);
+        let mut jobs = vec![Job::Home, Job::Feeds, Job::Search];
+        for &i in items {
+            match s.items[i].kind {
+                Kind::Group => jobs.push(Job::Groups),
+                Kind::Wiki => jobs.push(Job::Wiki),
+                Kind::Story => jobs.extend(page_of(&self.stories, i).map(Job::Stories)),
+                Kind::Article => jobs.extend(page_of(&self.articles, i).map(Job::Articles)),
+                Kind::Meeting => {
+                    let m = &s.meetings[s.position[i]];
+                    jobs.push(Job::SiteCalendar);
+                    jobs.extend(m.groups.iter().map(|&g| Job::GroupCalendar(g)));
+                }
+                Kind::Page => {}
+            }
+            for (slug, _) in &s.items[i].tags {
+                if let Some((_, tagged)) = s.tags.get(slug) {
+                    jobs.extend(page_of(tagged, i).map(|p| Job::Tag(slug.clone(), p)));
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        jobs.retain(|j| seen.insert(j.clone()));
         jobs
     }
 
@@ -212,7 +258,8 @@ impl<'a> Renderer<'a> {
                 }])
             }
             Job::Feeds => feeds::all(self),
-            Job::Calendars => Ok(calendar::feeds(self)),
+            Job::SiteCalendar => Ok(vec![calendar::site_feed(self)]),
+            Job::GroupCalendar(g) => Ok(vec![calendar::group_feed(self, *g)]),
             Job::History(i) => history::pages(self, *i),
             Job::RecentChanges => history::recent(self),
             Job::Month(y, m) => calendar::month_page(self, *y, *m, false),
@@ -221,6 +268,8 @@ impl<'a> Renderer<'a> {
                 calendar::month_page(self, today.year(), today.month(), true)
             }
             Job::Copies => Ok(self.copies()),
+            Job::Search => Ok(search::outputs(s)),
+            Job::SearchPage => search::page(self),
         }
     }
 

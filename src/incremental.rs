@@ -1,0 +1,310 @@
+//! Incremental rebuilds for `serve`: the site stays in memory (model, templates, outputs);
+//! a change re-reads only the files that changed and re-renders only what depends on them.
+//!
+//! Two paths, chosen by what changed:
+//! - **body-only**: the markdown body of existing pages changed and nothing else (same front
+//!   matter). Only those pages are parsed and rendered again, plus the pages whose "Linked
+//!   from" lists change. Phase one re-renders those pages (so the edited page is servable at
+//!   once); phase two re-renders the lists, feeds and indexes that show the page's text
+//!   (`Renderer::jobs_showing`), and keeps only the bytes that changed.
+//! - **full**: anything else (front matter, new, deleted or renamed files, assets, static
+//!   files, templates, moot.toml). The site is built again in memory and compared.
+//!
+//! Either way the result is byte-identical to a fresh build; `tests/incremental.rs` checks
+//! that after each of a random sequence of edits, creations, deletions and renames.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::render::{Body, Job, Renderer};
+use crate::{load_site, Loaded, Options};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The site as `serve` keeps it.
+pub struct Live {
+    opts: Options,
+    /// Add the live-reload script to HTML pages.
+    live_script: bool,
+    loaded: Loaded,
+    tera: tera::Tera,
+    /// Every output, by path.
+    pub files: HashMap<String, Body>,
+    /// The outputs each job made, to drop those a job no longer makes.
+    outputs_of: HashMap<Job, Vec<String>>,
+    /// Pages edited by the last `pages_phase`, for `lists_phase`.
+    edited: Vec<usize>,
+}
+
+/// What one rebuild did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Output paths whose bytes changed, were added or removed.
+    pub changed: Vec<String>,
+    /// Outputs rendered.
+    pub rendered: usize,
+    pub elapsed: Duration,
+    pub full: bool,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} outputs, {} changed, in {} ms",
+            if self.full { "rebuilt all:" } else { "rebuilt" },
+            self.rendered,
+            self.changed.len(),
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+impl Live {
+    /// Builds the whole site into memory.
+    pub fn new(opts: Options, live_script: bool) -> Result<(Live, Outcome), Diagnostics> {
+        let started = Instant::now();
+        let loaded = load_site(&opts)?;
+        let tera = crate::render::theme::load(&loaded.sources).map_err(Diagnostics)?;
+        let mut live = Live {
+            opts,
+            live_script,
+            loaded,
+            tera,
+            files: HashMap::new(),
+            outputs_of: HashMap::new(),
+            edited: Vec::new(),
+        };
+        let mut outcome = live.render_all()?;
+        outcome.elapsed = started.elapsed();
+        Ok((live, outcome))
+    }
+
+    /// Renders every job and replaces the outputs with the result.
+    fn render_all(&mut self) -> Result<Outcome, Diagnostics> {
+        let site = &self.loaded.site;
+        let r = Renderer::with_templates(site, &self.loaded.sources, std::borrow::Cow::Borrowed(&self.tera));
+        let jobs = r.plan();
+        let mut files = HashMap::with_capacity(jobs.len() * 2);
+        let mut outputs_of = HashMap::with_capacity(jobs.len());
+        for (job, outs) in render_jobs(&r, &jobs, self.live_script)? {
+            outputs_of.insert(job, outs.iter().map(|(p, _)| p.clone()).collect());
+            files.extend(outs);
+        }
+        let mut changed: Vec<String> = files
+            .iter()
+            .filter(|(p, b)| self.files.get(*p).is_none_or(|old| !same(old, b)))
+            .map(|(p, _)| p.clone())
+            .collect();
+        changed.extend(self.files.keys().filter(|p| !files.contains_key(*p)).cloned());
+        changed.sort();
+        let rendered = files.len();
+        self.files = files;
+        self.outputs_of = outputs_of;
+        Ok(Outcome { changed, rendered, full: true, warnings: self.loaded.warnings.clone(), ..Outcome::default() })
+    }
+
+    /// Applies changed paths (absolute, or relative to the site root): phase one and two
+    /// together. `serve` calls the phases apart, to serve the edited page sooner.
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
+        let started = Instant::now();
+        let mut outcome = match self.pages_phase(paths)? {
+            Some(mut first) => {
+                let rest = self.lists_phase()?;
+                first.changed.extend(rest.changed);
+                first.rendered += rest.rendered;
+                first
+            }
+            None => self.full()?,
+        };
+        outcome.elapsed = started.elapsed();
+        Ok(outcome)
+    }
+
+    /// Rebuilds everything (after a change the body-only path cannot take).
+    pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
+        let started = Instant::now();
+        self.loaded = load_site(&self.opts)?;
+        self.tera = crate::render::theme::load(&self.loaded.sources).map_err(Diagnostics)?;
+        let mut outcome = self.render_all()?;
+        outcome.elapsed = started.elapsed();
+        Ok(outcome)
+    }
+
+    /// Phase one of a body-only change: re-read the changed pages, re-render their
+    /// markdown and their pages (and the pages whose backlinks change). `None` when the
+    /// change is not body-only; then nothing was modified and `full` is due.
+    pub fn pages_phase(&mut self, paths: &[PathBuf]) -> Result<Option<Outcome>, Diagnostics> {
+        let started = Instant::now();
+        let Some(edits) = self.body_edits(paths) else { return Ok(None) };
+        let site = &mut self.loaded.site;
+        for (idx, doc) in &edits {
+            let item = &mut site.items[*idx];
+            item.body = doc.body.clone();
+            item.body_line = doc.body_line;
+        }
+        let rendered: Vec<(usize, crate::markdown::Rendered)> = {
+            let r = crate::markdown::Resolver::new(site);
+            edits.iter().map(|(i, _)| (*i, crate::markdown::render(&site.items[*i], &r))).collect()
+        };
+        let mut touched: Vec<usize> = Vec::new();
+        let mut warnings = Vec::new();
+        for (idx, out) in rendered {
+            let old_links = std::mem::take(&mut site.items[idx].links);
+            for &to in old_links.iter().filter(|&&to| to != idx) {
+                if let Some(v) = site.backlinks.get_mut(&to) {
+                    v.retain(|&from| from != idx);
+                    if v.is_empty() {
+                        site.backlinks.remove(&to);
+                    }
+                }
+            }
+            for &to in out.links.iter().filter(|&&to| to != idx) {
+                let v = site.backlinks.entry(to).or_default();
+                let at = v.partition_point(|&from| from < idx);
+                v.insert(at, idx);
+            }
+            touched.push(idx);
+            touched.extend(cards_of(site, idx));
+            touched.extend(old_links);
+            touched.extend(out.links.iter().copied());
+            crate::markdown::apply(&mut site.items[idx], out, &mut warnings);
+        }
+        // The warnings of the pages not edited stay; the edited pages' are replaced.
+        let edited: HashSet<&Path> = edits.iter().map(|(i, _)| site.items[*i].shown.as_path()).collect();
+        self.loaded.warnings.retain(|w| !(edited.contains(w.path.as_path()) && w.message.contains("leads to")));
+        self.loaded.warnings.extend(warnings.iter().cloned());
+        self.loaded.warnings.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        if site.history.is_some() {
+            if let (Some(h), Some(now)) = (site.history.as_mut(), crate::history::uncommitted(&self.opts.root)) {
+                h.uncommitted = now;
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let site = &self.loaded.site;
+        let jobs: Vec<Job> =
+            touched.iter().filter(|&&i| site.has_own_page(i)).flat_map(|&i| [Job::Item(i), Job::History(i)]).collect();
+        let r = Renderer::with_templates(site, &self.loaded.sources, std::borrow::Cow::Borrowed(&self.tera));
+        let done = render_jobs(&r, &jobs, self.live_script)?;
+        self.edited = edits.iter().map(|(i, _)| *i).collect();
+        let (rendered, changed) = self.merge_jobs(done);
+        Ok(Some(Outcome { changed, rendered, elapsed: started.elapsed(), full: false, warnings }))
+    }
+
+    /// Phase two: the lists, feeds and indexes that show the edited pages' text.
+    pub fn lists_phase(&mut self) -> Result<Outcome, Diagnostics> {
+        let started = Instant::now();
+        let site = &self.loaded.site;
+        let r = Renderer::with_templates(site, &self.loaded.sources, std::borrow::Cow::Borrowed(&self.tera));
+        let jobs = r.jobs_showing(&std::mem::take(&mut self.edited));
+        let done = render_jobs(&r, &jobs, self.live_script)?;
+        let (rendered, changed) = self.merge_jobs(done);
+        Ok(Outcome { changed, rendered, elapsed: started.elapsed(), full: false, warnings: Vec::new() })
+    }
+
+    /// Takes in the outputs of re-run jobs: changed bytes replace the old, and outputs a
+    /// job made before but not now are removed. Returns (outputs rendered, paths changed).
+    fn merge_jobs(&mut self, done: Vec<(Job, Vec<(String, Body)>)>) -> (usize, Vec<String>) {
+        let mut changed = Vec::new();
+        let mut rendered = 0;
+        for (job, outs) in done {
+            rendered += outs.len();
+            let now: Vec<String> = outs.iter().map(|(p, _)| p.clone()).collect();
+            for gone in self.outputs_of.get(&job).into_iter().flatten().filter(|p| !now.contains(p)) {
+                self.files.remove(gone);
+                changed.push(gone.clone());
+            }
+            self.outputs_of.insert(job, now);
+            for (path, body) in outs {
+                if self.files.get(&path).is_none_or(|old| !same(old, &body)) {
+                    changed.push(path.clone());
+                    self.files.insert(path, body);
+                }
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        (rendered, changed)
+    }
+
+    /// The warnings of the current site.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.loaded.warnings
+    }
+
+    /// The edited pages, if every path is a markdown file of an existing page whose front
+    /// matter is unchanged; else `None`.
+    fn body_edits(&self, paths: &[PathBuf]) -> Option<Vec<(usize, crate::parse::Doc)>> {
+        let site = &self.loaded.site;
+        let content = self.opts.root.join("content");
+        let by_shown: HashMap<&Path, usize> =
+            site.items.iter().enumerate().map(|(i, item)| (item.shown.as_path(), i)).collect();
+        let mut edits = Vec::new();
+        for p in paths {
+            let abs = if p.is_absolute() { p.clone() } else { self.opts.root.join(p) };
+            let rel = abs.strip_prefix(&content).ok()?.to_str()?.replace('\\', "/");
+            let shown = Path::new("content").join(&rel);
+            let &idx = by_shown.get(shown.as_path())?;
+            let bytes = std::fs::read(&abs).ok()?;
+            let doc = crate::parse::parse(&crate::load::SourceFile { rel, shown, bytes }).ok()?;
+            if doc.front_text != site.items[idx].front {
+                return None;
+            }
+            if !edits.iter().any(|(i, _)| *i == idx) {
+                edits.push((idx, doc));
+            }
+        }
+        (!edits.is_empty()).then_some(edits)
+    }
+}
+
+/// Pages (other than lists) that show a card of this page, with its excerpt: a story's
+/// groups and meeting, an article's groups.
+fn cards_of(site: &crate::model::Site, idx: usize) -> Vec<usize> {
+    let pos = site.position[idx];
+    let groups = |gs: &[usize]| gs.iter().map(|&g| site.groups[g].item).collect::<Vec<_>>();
+    match site.items[idx].kind {
+        crate::parse::Kind::Story => {
+            let st = &site.stories[pos];
+            let mut v = groups(&st.groups);
+            v.extend(st.meeting.map(|m| site.meetings[m].item));
+            v
+        }
+        crate::parse::Kind::Article => groups(&site.articles[pos].groups),
+        _ => Vec::new(),
+    }
+}
+
+/// Renders jobs in parallel; each job with its outputs (live-reload script added).
+type Done = Vec<(Job, Vec<(String, Body)>)>;
+
+fn render_jobs(r: &Renderer, jobs: &[Job], live: bool) -> Result<Done, Diagnostics> {
+    let rendered = crate::diag::collect(jobs.par_iter().map(|j| r.run(j).map(|o| (j.clone(), o))).collect::<Vec<_>>())?;
+    Ok(rendered
+        .into_iter()
+        .map(|(job, outs)| {
+            let outs = outs
+                .into_iter()
+                .map(|o| {
+                    let body = match o.body {
+                        Body::Bytes(b) if live && o.path.ends_with(".html") => Body::Bytes(crate::serve::inject(b)),
+                        other => other,
+                    };
+                    (o.path, body)
+                })
+                .collect();
+            (job, outs)
+        })
+        .collect())
+}
+
+fn same(a: &Body, b: &Body) -> bool {
+    match (a, b) {
+        (Body::Bytes(x), Body::Bytes(y)) => x == y,
+        (Body::Static(x), Body::Static(y)) => x == y,
+        (Body::File(x), Body::File(y)) => x == y,
+        _ => false,
+    }
+}

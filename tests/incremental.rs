@@ -1,0 +1,197 @@
+//! `serve`'s incremental rebuilds must never be stale: after each step of a random sequence
+//! of edits (bodies, front matter, new, deleted and renamed files, links added and removed),
+//! the outputs kept in memory equal a fresh build of the same files, byte for byte.
+
+use jiff::Timestamp;
+use moot::incremental::Live;
+use moot::render::Body;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn options(root: &Path) -> moot::Options {
+    let mut o = moot::Options::new(root);
+    o.now = Some(Timestamp::from_second(1_795_608_000).unwrap());
+    o
+}
+
+fn bytes(files: &std::collections::HashMap<String, Body>) -> BTreeMap<String, Vec<u8>> {
+    files
+        .iter()
+        .map(|(p, b)| {
+            let v = match b {
+                Body::Bytes(v) => v.clone(),
+                Body::Static(s) => s.to_vec(),
+                Body::File(f) => std::fs::read(f).unwrap(),
+            };
+            (p.clone(), v)
+        })
+        .collect()
+}
+
+/// A tiny deterministic random number generator (xorshift), so failures replay.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[(self.next() % v.len() as u64) as usize]
+    }
+}
+
+fn markdown_files(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with("index.md"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// One random change to the site; returns the paths it touched.
+fn random_change(rng: &mut Rng, root: &Path, step: usize) -> Vec<PathBuf> {
+    let files = markdown_files(root);
+    let f = rng.pick(&files).clone();
+    let text = std::fs::read_to_string(&f).unwrap();
+    let titles = ["Ground rules", "Learning circles", "How it works", "Alma Circle", "No such page"];
+    match rng.next() % 8 {
+        // body edits: text, a wikilink added, a paragraph removed
+        0 | 1 => {
+            std::fs::write(&f, format!("{text}\nA new sentence, step {step}.\n")).unwrap();
+            vec![f]
+        }
+        2 => {
+            std::fs::write(&f, format!("{text}\nSee [[{}]].\n", rng.pick(&titles))).unwrap();
+            vec![f]
+        }
+        3 => {
+            let (head, body) = text.rsplit_once("\n---\n").unwrap();
+            let shorter: String = body.lines().take(2).collect::<Vec<_>>().join("\n");
+            std::fs::write(&f, format!("{head}\n---\n{shorter}\n")).unwrap();
+            vec![f]
+        }
+        // front matter: a new title
+        4 => {
+            let changed = text.replacen("title: \"", &format!("title: \"Step {step} "), 1);
+            std::fs::write(&f, changed).unwrap();
+            vec![f]
+        }
+        // a new wiki page linking to another
+        5 => {
+            let p = root.join(format!("content/wiki/new-{step}.md"));
+            std::fs::write(
+                &p,
+                format!("---\ntitle: \"New page {step}\"\ntags: [fresh]\n---\nLinks to [[{}]].\n", rng.pick(&titles)),
+            )
+            .unwrap();
+            vec![p]
+        }
+        // delete a wiki page (others may now link to nothing)
+        6 => {
+            let wiki: Vec<PathBuf> = files.iter().filter(|p| p.to_string_lossy().contains("/wiki/")).cloned().collect();
+            if wiki.len() < 2 {
+                return vec![];
+            }
+            let p = rng.pick(&wiki).clone();
+            std::fs::remove_file(&p).unwrap();
+            vec![p]
+        }
+        // rename a story or wiki page
+        _ => {
+            let movable: Vec<PathBuf> = files
+                .iter()
+                .filter(|p| {
+                    let s = p.to_string_lossy();
+                    s.contains("/wiki/") || s.contains("/stories/")
+                })
+                .cloned()
+                .collect();
+            let p = rng.pick(&movable).clone();
+            let to = p.with_file_name(format!("renamed-{step}.md"));
+            std::fs::rename(&p, &to).unwrap();
+            vec![p, to]
+        }
+    }
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) -> Vec<PathBuf> {
+    let p = root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{rel}");
+    std::fs::write(&p, text.replace(from, to)).unwrap();
+    vec![p]
+}
+
+#[test]
+fn random_edits_give_the_same_bytes_as_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
+    let (mut live, _) = Live::new(options(&root), false).unwrap_or_else(|e| panic!("{e}"));
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut body_only = 0;
+    for step in 0..60 {
+        // First the edits most likely to leave something stale, then random ones.
+        let touched = match step {
+            0 => edit(&root, "content/stories/first.md", "We learned a lot.", "We learned a great deal."),
+            1 => edit(
+                &root,
+                "content/wiki/peer/ground-rules.md",
+                "Back to [[wiki/peer/learning-circles]] and [[Missing page]].",
+                "Back soon.",
+            ),
+            2 => edit(&root, "content/articles/handbook.md", "A classic.", "A classic, see [[Ground rules]]."),
+            _ => random_change(&mut rng, &root, step),
+        };
+        if touched.is_empty() {
+            continue;
+        }
+        let outcome = live.apply(&touched).unwrap_or_else(|e| panic!("step {step}: {e}"));
+        body_only += usize::from(!outcome.full);
+        let (fresh, _) = Live::new(options(&root), false).unwrap_or_else(|e| panic!("{e}"));
+        let (have, want) = (bytes(&live.files), bytes(&fresh.files));
+        let differ: Vec<&String> = want.keys().chain(have.keys()).filter(|k| have.get(*k) != want.get(*k)).collect();
+        assert!(
+            differ.is_empty(),
+            "step {step} ({touched:?}, full: {}): {} outputs differ, e.g. {:?}",
+            outcome.full,
+            differ.len(),
+            &differ[..differ.len().min(5)]
+        );
+        assert_eq!(live.warnings(), fresh.warnings(), "step {step}: warnings");
+    }
+    assert!(body_only >= 10, "the body-only path ran {body_only} times");
+}
+
+#[test]
+fn a_body_edit_rerenders_little() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
+    let (mut live, first) = Live::new(options(&root), false).unwrap();
+    let f = root.join("content/meetings/2026/weekly-lab.md");
+    let text = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, text.replace("Practice with NVDA", "Practice with NVDA and JAWS")).unwrap();
+    let page = live.pages_phase(std::slice::from_ref(&f)).unwrap().expect("a body-only edit");
+    assert!(page.rendered < 10, "{page}");
+    assert!(page.changed.contains(&"meetings/2026/weekly-lab/index.html".to_string()), "{:?}", page.changed);
+    let rest = live.lists_phase().unwrap();
+    assert!(rest.changed.contains(&"calendar.ics".to_string()), "the feeds carry the description: {:?}", rest.changed);
+    assert!(page.rendered + rest.rendered < first.rendered);
+}
