@@ -34,6 +34,8 @@ pub struct Live {
     outputs_of: HashMap<Job, Vec<String>>,
     /// Pages edited by the last `pages_phase`, for `lists_phase`.
     edited: Vec<usize>,
+    /// Hash of each page's template and context when it was last rendered.
+    hashes: HashMap<String, u64>,
 }
 
 /// What one rebuild did.
@@ -75,6 +77,7 @@ impl Live {
             files: HashMap::new(),
             outputs_of: HashMap::new(),
             edited: Vec::new(),
+            hashes: HashMap::new(),
         };
         let mut outcome = live.render_all()?;
         outcome.elapsed = started.elapsed();
@@ -83,12 +86,11 @@ impl Live {
 
     /// Renders every job and replaces the outputs with the result.
     fn render_all(&mut self) -> Result<Outcome, Diagnostics> {
-        let site = &self.loaded.site;
-        let r = Renderer::with_templates(site, &self.loaded.sources, std::borrow::Cow::Borrowed(&self.tera));
-        let jobs = r.plan();
-        let mut files = HashMap::with_capacity(jobs.len() * 2);
-        let mut outputs_of = HashMap::with_capacity(jobs.len());
-        for (job, outs) in render_jobs(&r, &jobs, self.live_script)? {
+        let (done, hashes) = self.run(|r| r.plan())?;
+        self.hashes = hashes;
+        let mut files = HashMap::with_capacity(done.len() * 2);
+        let mut outputs_of = HashMap::with_capacity(done.len());
+        for (job, outs) in done {
             outputs_of.insert(job, outs.iter().map(|(p, _)| p.clone()).collect());
             files.extend(outs);
         }
@@ -126,7 +128,11 @@ impl Live {
     pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
         let started = Instant::now();
         self.loaded = load_site(&self.opts)?;
-        self.tera = crate::render::theme::load(&self.loaded.sources).map_err(Diagnostics)?;
+        let tera = crate::render::theme::load(&self.loaded.sources).map_err(Diagnostics)?;
+        if !same_templates(&self.tera, &tera) {
+            self.hashes.clear(); // a template changed: every page is rendered again
+        }
+        self.tera = tera;
         let mut outcome = self.render_all()?;
         outcome.elapsed = started.elapsed();
         Ok(outcome)
@@ -183,11 +189,11 @@ impl Live {
         }
         touched.sort_unstable();
         touched.dedup();
-        let site = &self.loaded.site;
-        let jobs: Vec<Job> =
-            touched.iter().filter(|&&i| site.has_own_page(i)).flat_map(|&i| [Job::Item(i), Job::History(i)]).collect();
-        let r = Renderer::with_templates(site, &self.loaded.sources, std::borrow::Cow::Borrowed(&self.tera));
-        let done = render_jobs(&r, &jobs, self.live_script)?;
+        let (done, hashes) = self.run(|r| {
+            let site = r.site;
+            touched.iter().filter(|&&i| site.has_own_page(i)).flat_map(|&i| [Job::Item(i), Job::History(i)]).collect()
+        })?;
+        self.hashes.extend(hashes);
         self.edited = edits.iter().map(|(i, _)| *i).collect();
         let (rendered, changed) = self.merge_jobs(done);
         Ok(Some(Outcome { changed, rendered, elapsed: started.elapsed(), full: false, warnings }))
@@ -196,12 +202,24 @@ impl Live {
     /// Phase two: the lists, feeds and indexes that show the edited pages' text.
     pub fn lists_phase(&mut self) -> Result<Outcome, Diagnostics> {
         let started = Instant::now();
-        let site = &self.loaded.site;
-        let r = Renderer::with_templates(site, &self.loaded.sources, std::borrow::Cow::Borrowed(&self.tera));
-        let jobs = r.jobs_showing(&std::mem::take(&mut self.edited));
-        let done = render_jobs(&r, &jobs, self.live_script)?;
+        let edited = std::mem::take(&mut self.edited);
+        let (done, hashes) = self.run(|r| r.jobs_showing(&edited))?;
+        self.hashes.extend(hashes);
         let (rendered, changed) = self.merge_jobs(done);
         Ok(Outcome { changed, rendered, elapsed: started.elapsed(), full: false, warnings: Vec::new() })
+    }
+
+    /// Renders the jobs `choose` picks, skipping pages whose template context is unchanged;
+    /// returns them with the hashes of the pages they made.
+    fn run(&self, choose: impl FnOnce(&Renderer) -> Vec<Job>) -> Result<(Done, HashMap<String, u64>), Diagnostics> {
+        let memo = crate::render::Memo { previous: &self.hashes, files: &self.files, now: Default::default() };
+        let mut r =
+            Renderer::with_templates(&self.loaded.site, &self.loaded.sources, std::borrow::Cow::Borrowed(&self.tera));
+        r.memo = Some(&memo);
+        let jobs = choose(&r);
+        let done = render_jobs(&r, &jobs, self.live_script)?;
+        drop(r);
+        Ok((done, memo.now.into_inner().expect("no panics while held")))
     }
 
     /// Takes in the outputs of re-run jobs: changed bytes replace the old, and outputs a
@@ -298,6 +316,20 @@ fn render_jobs(r: &Renderer, jobs: &[Job], live: bool) -> Result<Done, Diagnosti
             (job, outs)
         })
         .collect())
+}
+
+/// Whether two template sets hold the same templates (by name and source).
+fn same_templates(a: &tera::Tera, b: &tera::Tera) -> bool {
+    let names = |t: &tera::Tera| -> Vec<String> {
+        let mut v: Vec<String> = t.get_template_names().map(String::from).collect();
+        v.sort();
+        v
+    };
+    names(a) == names(b)
+        && names(a).iter().all(|n| {
+            let (x, y) = (a.get_template(n), b.get_template(n));
+            matches!((x, y), (Ok(x), Ok(y)) if format!("{:?}", x.ast) == format!("{:?}", y.ast))
+        })
 }
 
 fn same(a: &Body, b: &Body) -> bool {

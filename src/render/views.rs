@@ -14,7 +14,8 @@ pub struct SiteView<'a> {
     pub base_path: &'a str,
     pub language: &'a str,
     pub timezone: &'a str,
-    pub now: String,
+    /// Today's date in the site's zone (a date, so pages do not change every second).
+    pub today: String,
     pub year: i16,
     pub drafts_shown: bool,
     /// Whether the site has git history (and so /recent-changes/).
@@ -32,7 +33,7 @@ impl<'a> SiteView<'a> {
             base_path: &site.config.base_path,
             language: &site.config.language,
             timezone: &site.config.timezone_name,
-            now: now.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            today: now.date().to_string(),
             year: now.year(),
             drafts_shown: site.drafts_shown,
             calendar: super::calendar::Feed::of_site(site),
