@@ -59,8 +59,9 @@ impl Memo<'_> {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         template.hash(&mut h);
-        let json = ctx.clone().into_json();
-        let _ = serde_json::to_writer(HashWriter(&mut h), &json);
+        // Debug output of the context: deterministic (a BTreeMap of JSON values) and written
+        // straight into the hasher, without cloning the context.
+        let _ = std::fmt::Write::write_fmt(&mut HashWriter(&mut h), format_args!("{ctx:?}"));
         h.finish()
     }
 
@@ -78,15 +79,12 @@ impl Memo<'_> {
     }
 }
 
-/// Feeds serialized bytes into a hasher without building the string.
+/// Feeds formatted text into a hasher without building the string.
 struct HashWriter<'h, H: std::hash::Hasher>(&'h mut H);
 
-impl<H: std::hash::Hasher> std::io::Write for HashWriter<'_, H> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
+impl<H: std::hash::Hasher> std::fmt::Write for HashWriter<'_, H> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
         Ok(())
     }
 }
