@@ -1,9 +1,11 @@
 //! moot turns a learning community's markdown into a static site, as a pipeline you can
-//! read top to bottom: **load** (disk -> source files) -> **parse** (text -> front matter +
+//! read top to bottom: **load** (disk -> source files, and page history from one `git log`)
+//! -> **parse** (text -> front matter +
 //! markdown, per file) -> **model** (typed, validated, linked content; references resolved,
 //! meeting series expanded) -> **markdown** (bodies to HTML, links and backlinks) ->
 //! **render** (model + theme -> outputs in memory) -> **write** (outputs -> the output
-//! folder, atomically) -> **watch** (file events -> rebuild -> tell the browser).
+//! folder; nothing is written unless everything rendered) -> **watch** (`serve`: file events
+//! -> [`incremental`] rebuild of what changed -> tell the browser).
 //!
 //! [`build`] runs the stages in that order and reads as their table of contents. Every
 //! stage collects its problems as [`diag::Diagnostic`]s instead of stopping at the first, so
