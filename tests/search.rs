@@ -2,7 +2,6 @@
 //! the search page, and (with node) the ranking of `search.js` against the built index.
 
 use jiff::Timestamp;
-use moot::render::search::key;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -33,10 +32,11 @@ fn json(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The index read back: docs by id, and word -> doc -> weight (with the shard it was in).
+/// The index read back: docs by id, word -> doc -> weight, and each shard's words.
 struct Index {
     docs: Vec<Vec<String>>,
-    words: BTreeMap<String, (String, BTreeMap<usize, u64>)>,
+    words: BTreeMap<String, BTreeMap<usize, u64>>,
+    shards: Vec<(String, Vec<String>)>,
 }
 
 impl Index {
@@ -56,9 +56,10 @@ impl Index {
         }
         assert_eq!(docs.len(), n);
         let mut words = BTreeMap::new();
-        for k in manifest["shards"].as_array().unwrap() {
-            let k = k.as_str().unwrap();
-            let shard = json(&dir.join(format!("w-{k}.json")));
+        let mut shards = Vec::new();
+        for (i, first) in manifest["shards"].as_array().unwrap().iter().enumerate() {
+            let shard = json(&dir.join(format!("w-{i}.json")));
+            shards.push((first.as_str().unwrap().to_string(), shard.as_object().unwrap().keys().cloned().collect()));
             for (word, list) in shard.as_object().unwrap() {
                 let list: Vec<u64> = list.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
                 assert_eq!(list.len() % 2, 0, "{word}: pairs of (doc gap, weight)");
@@ -71,10 +72,10 @@ impl Index {
                     assert!(pair[1] > 0, "{word}: weight 0");
                     postings.insert(doc, pair[1]);
                 }
-                assert!(words.insert(word.clone(), (k.to_string(), postings)).is_none(), "{word} in two shards");
+                assert!(words.insert(word.clone(), postings).is_none(), "{word} in two shards");
             }
         }
-        Index { docs, words }
+        Index { docs, words, shards }
     }
 
     fn doc(&self, url: &str) -> usize {
@@ -85,7 +86,7 @@ impl Index {
     fn search(&self, words: &[&str]) -> Vec<usize> {
         let mut scores: Option<HashMap<usize, u64>> = None;
         for w in words {
-            let found = self.words.get(*w).map(|(_, p)| p.clone()).unwrap_or_default();
+            let found = self.words.get(*w).cloned().unwrap_or_default();
             scores = Some(match scores {
                 None => found.into_iter().collect(),
                 Some(s) => s.into_iter().filter_map(|(d, v)| found.get(&d).map(|f| (d, v + f))).collect(),
@@ -122,9 +123,15 @@ fn the_index_finds_words_of_the_text_and_ranks_titles_first() {
     for w in ["the", "and", "a", "of"] {
         assert!(!index.words.contains_key(w), "{w} is indexed");
     }
-    // Each word is in the shard its first characters name.
-    for (w, (k, _)) in &index.words {
-        assert!(*k == key(w, 1) || *k == key(w, 2), "{w} in shard {k}");
+    // Shards are runs of the words in JavaScript's order, named by their first word, so the
+    // script finds a word's shard by binary search.
+    let js_order = |a: &str, b: &str| a.encode_utf16().cmp(b.encode_utf16());
+    let all: Vec<&String> = index.shards.iter().flat_map(|(_, words)| words).collect();
+    assert!(all.windows(2).all(|w| js_order(w[0], w[1]).is_lt()), "words out of order");
+    for (first, words) in &index.shards {
+        let mut sorted = words.clone();
+        sorted.sort_by(|a, b| js_order(a, b));
+        assert_eq!(&sorted[0], first);
     }
     // Snippets are short.
     for d in &index.docs {

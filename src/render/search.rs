@@ -3,17 +3,19 @@
 //!
 //! - `search/docs-N.json`: `[[title, url, kind, snippet], …]`, one entry per page, in blocks
 //!   of [`DOCS_PER_FILE`]; a page's place in the whole list is its document id. The script
-//!   fetches only the blocks of the results it shows (all of them at 10k pages would be 2 MB).
-//! - `search/w-KEY.json`: `{word: [doc, weight, doc, weight, …], …}` for the words whose
-//!   first one or two characters are KEY. Doc ids are delta-encoded (each is the gap from the
-//!   one before, the first from 0), which keeps a word found on every page to ~4 bytes a page.
-//! - `search/manifest.json`: `{"v": hash, "docs": N, "per_file": DOCS_PER_FILE, "shards": [KEY, …]}`;
-//!   the script fetches it first (revalidated), and the other files with `?v=hash`.
+//!   fetches only the blocks of the results it shows: results are spread over the site, so
+//!   small blocks keep a query's download small (all of them at 10k pages are 2 MB).
+//! - `search/w-N.json`: `{word: [doc, weight, doc, weight, …], …}`, the sorted words cut into
+//!   runs of about [`SHARD_BYTES`]. Doc ids are delta-encoded (each is the gap from the one
+//!   before, the first from 0), which keeps a word found on every page to ~4 bytes a page.
+//! - `search/manifest.json`: `{"v": hash, "docs": N, "per_file": DOCS_PER_FILE, "shards":
+//!   [first word of each shard, …]}`; the script fetches it first (revalidated), finds a word's
+//!   shard by binary search, and fetches the other files with `?v=hash`.
 //!
-//! A shard is keyed by a word's first character, and split by the first two when it would be
-//! larger than [`SPLIT_BYTES`]; so a small site has a few dozen small files and a large one
-//! a few hundred, and a query loads one shard per word. There are no positions (phrases are
-//! not searched): they would more than double the index for little gain on short pages.
+//! A query loads one shard per word (more only for a short last word that is still being
+//! typed) and the doc blocks of the results it shows. Words are sorted by UTF-16 code units,
+//! as JavaScript compares strings. There are no positions (phrases are not searched): they
+//! would more than double the index for little gain on short pages.
 //!
 //! Words are the runs of Unicode letters and digits, lower-cased, with the accents of Latin
 //! letters removed ([`FOLD_FROM`] → [`FOLD_TO`]); words shorter than 2 or longer than 40
@@ -25,12 +27,16 @@ use crate::diag::Diagnostic;
 use crate::model::Site;
 use crate::parse::Kind;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
-/// A one-character shard bigger than this is split by the first two characters.
-pub const SPLIT_BYTES: usize = 64 * 1024;
+/// A word shard is cut when it reaches this size (one word's list may be bigger on its own).
+pub const SHARD_BYTES: usize = 48 * 1024;
 /// How many pages one `docs-N.json` describes.
-pub const DOCS_PER_FILE: usize = 500;
+pub const DOCS_PER_FILE: usize = 32;
+/// Pages read by one task into one word map: runs this long keep the merging of maps cheap
+/// even when the other jobs of the build split the work finely.
+const PAGES_PER_TASK: usize = 512;
 /// How many characters of the page's excerpt a result shows.
 pub const SNIPPET_CHARS: usize = 140;
 /// Words outside these lengths (in characters) are not indexed.
@@ -41,7 +47,7 @@ pub const MAX_WORD: usize = 40;
 pub const FOLD_FROM: &str = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĺļľŀłńņňōŏőŕŗřśŝşšţťŧũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳ";
 pub const FOLD_TO: &str = "aaaaaaceeeeiiiinoooooouuuuyyaaaccccddeeeeegggghhiiiiijklllllnnnooorrrsssstttuuuuuuwyzzzouaiouuuuuaagkoojgnaaaeeiioorruusthaeooooy";
 
-/// Words too common to be worth an entry, sorted (for `binary_search`).
+/// Words too common to be worth an entry, sorted (for `binary_search`), none longer than 5.
 pub const STOP_WORDS: [&str; 46] = [
     "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have", "he", "her", "his", "if",
     "in", "into", "is", "its", "of", "on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then",
@@ -57,29 +63,55 @@ const META: (u32, u32) = (2, 2);
 const TEXT: (u32, u32) = (1, 5);
 
 /// Calls `f` with each normalized word of `text` (stop words and short words included).
-pub fn words(text: &str, mut f: impl FnMut(&str)) {
-    let mut buf = String::with_capacity(32);
-    let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        if c.is_alphanumeric() {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            normalize_into(&text[s..i], &mut buf);
-            f(&buf);
+/// A word already in lower case is passed borrowed, so most words cost no allocation.
+pub fn words<'a>(text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| text[i..].chars().next().expect("a char starts here");
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii() && !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
         }
+        let start = i;
+        // Lower-case ASCII letters and digits only: the word is its own normal form.
+        let mut plain = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_lowercase() || b.is_ascii_digit() {
+                i += 1;
+            } else if b.is_ascii_uppercase() {
+                plain = false;
+                i += 1;
+            } else if b.is_ascii() {
+                break;
+            } else {
+                let c = char_at(i);
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                plain = false;
+                i += c.len_utf8();
+            }
+        }
+        if i == start {
+            // A character that is neither ASCII nor a letter or digit.
+            i += char_at(i).len_utf8();
+            continue;
+        }
+        let word = &text[start..i];
+        f(if plain { Cow::Borrowed(word) } else { normalize(word) });
     }
 }
 
-/// One word, lower-cased and folded, into `buf`.
-fn normalize_into(word: &str, buf: &mut String) {
-    buf.clear();
-    if word.is_ascii() {
-        buf.push_str(word);
-        buf.make_ascii_lowercase();
-        return;
-    }
-    for c in word.to_lowercase().chars() {
-        buf.push(fold(c));
+/// One word, lower-cased, with the accents of Latin letters removed.
+pub fn normalize(word: &str) -> Cow<'_, str> {
+    if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        Cow::Borrowed(word)
+    } else if word.is_ascii() {
+        Cow::Owned(word.to_ascii_lowercase())
+    } else {
+        Cow::Owned(word.to_lowercase().chars().map(fold).collect())
     }
 }
 
@@ -96,44 +128,31 @@ fn fold(c: char) -> char {
 /// Whether a normalized word goes in the index.
 pub fn indexed(word: &str) -> bool {
     let n = if word.is_ascii() { word.len() } else { word.chars().count() };
-    (MIN_WORD..=MAX_WORD).contains(&n) && STOP_WORDS.binary_search(&word).is_err()
-}
-
-/// The shard key of `word` from its first `n` characters: `a`–`z` and `0`–`9` as they are,
-/// any other character as its code point in hex between `_`s (so file names stay ASCII and
-/// two different prefixes never share a key).
-pub fn key(word: &str, n: usize) -> String {
-    let mut k = String::with_capacity(n * 2);
-    for c in word.chars().take(n) {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            k.push(c);
-        } else {
-            k.push_str(&format!("_{:x}_", c as u32));
-        }
-    }
-    k
+    (MIN_WORD..=MAX_WORD).contains(&n) && (word.len() > 5 || STOP_WORDS.binary_search(&word).is_err())
 }
 
 /// Per field: (title, heading, meta, text) counts of one word on one page.
 type Counts = [u32; 4];
 
-/// The words of one page with their weights, sorted by word.
-fn page_words(site: &Site, idx: usize) -> Vec<(String, u32)> {
+/// The words of one page with their weights.
+fn page_words(site: &Site, idx: usize) -> Vec<(Cow<'_, str>, u32)> {
     let item = &site.items[idx];
-    let mut counts: HashMap<String, Counts> = HashMap::new();
-    let mut add = |text: &str, field: usize| {
+    // Every word seen, with its counts, or None for a word left out (checked once a page).
+    let mut counts: FxMap<Cow<str>, Option<Counts>> = FxMap::default();
+    let mut add = |text, field: usize| {
         words(text, |w| {
-            if !indexed(w) {
+            if let Some(slot) = counts.get_mut(w.as_ref()) {
+                if let Some(c) = slot {
+                    c[field] += 1;
+                }
                 return;
             }
-            match counts.get_mut(w) {
-                Some(c) => c[field] += 1,
-                None => {
-                    let mut c = [0; 4];
-                    c[field] = 1;
-                    counts.insert(w.to_string(), c);
-                }
-            }
+            let slot = indexed(&w).then(|| {
+                let mut c = [0; 4];
+                c[field] = 1;
+                c
+            });
+            counts.insert(w, slot);
         })
     };
     add(&item.title, 0);
@@ -150,15 +169,13 @@ fn page_words(site: &Site, idx: usize) -> Vec<(String, u32)> {
         add(s, 3);
     }
     add(&item.text, 3);
-    let mut out: Vec<(String, u32)> = counts
+    counts
         .into_iter()
-        .map(|(w, c)| {
-            let weight = [TITLE, HEADING, META, TEXT].iter().zip(c).map(|(&(x, cap), n)| x * n.min(cap)).sum();
-            (w, weight)
+        .filter_map(|(w, c)| {
+            let weight = [TITLE, HEADING, META, TEXT].iter().zip(c?).map(|(&(x, cap), n)| x * n.min(cap)).sum();
+            Some((w, weight))
         })
-        .collect();
-    out.sort_unstable();
-    out
+        .collect()
 }
 
 /// Names and places of a page: leaders, authors, locations, formats.
@@ -202,32 +219,46 @@ pub fn outputs(site: &Site) -> Vec<Output> {
         })
         .collect();
 
-    // Word -> (doc, weight) pairs in doc order. Pages are read in parallel, then merged in order.
-    let per_page: Vec<Vec<(String, u32)>> = ids.par_iter().map(|&i| page_words(site, i)).collect();
-    let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
-    for (doc, page) in per_page.into_iter().enumerate() {
-        for (w, weight) in page {
-            postings.entry(w).or_default().push((doc as u32, weight));
-        }
-    }
+    // Word -> (doc, weight) pairs: runs of pages are read in parallel, each into its own map,
+    // and the maps merged pairwise.
+    let postings: FxMap<Cow<str>, Vec<(u32, u32)>> = ids
+        .par_iter()
+        .enumerate()
+        .with_min_len(PAGES_PER_TASK)
+        .fold(FxMap::default, |mut map: FxMap<Cow<str>, Vec<(u32, u32)>>, (doc, &i)| {
+            for (w, weight) in page_words(site, i) {
+                map.entry(w).or_default().push((doc as u32, weight));
+            }
+            map
+        })
+        .reduce(FxMap::default, |a, b| {
+            // Into the bigger map; `entry` sorts each list by doc.
+            let (mut a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (w, mut list) in b {
+                a.entry(w).or_default().append(&mut list);
+            }
+            a
+        });
     // Each word's `"word":[…]` entry, sorted by word.
-    let mut entries: Vec<(String, String)> = postings.into_par_iter().map(|(w, list)| entry(w, &list)).collect();
-    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut entries: Vec<(Cow<str>, String)> =
+        postings.into_iter().par_bridge().map(|(w, list)| entry(w, list)).collect();
+    entries.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
 
-    let shards = shard(&entries);
+    let shards = shards(&entries);
     let mut out: Vec<Output> = shards
         .par_iter()
-        .map(|(k, list)| {
-            let mut json = Vec::with_capacity(list.iter().map(|&i| entries[i].1.len() + 1).sum::<usize>() + 2);
+        .enumerate()
+        .map(|(n, run)| {
+            let mut json = Vec::with_capacity(run.iter().map(|e| e.1.len() + 1).sum::<usize>() + 2);
             json.push(b'{');
-            for (n, &i) in list.iter().enumerate() {
-                if n > 0 {
+            for (i, e) in run.iter().enumerate() {
+                if i > 0 {
                     json.push(b',');
                 }
-                json.extend_from_slice(entries[i].1.as_bytes());
+                json.extend_from_slice(e.1.as_bytes());
             }
             json.push(b'}');
-            Output { path: format!("search/w-{k}.json"), body: Body::Bytes(json) }
+            Output { path: format!("search/w-{n}.json"), body: Body::Bytes(json) }
         })
         .collect();
 
@@ -243,7 +274,7 @@ pub fn outputs(site: &Site) -> Vec<Output> {
         "v": format!("{:016x}", hash.0),
         "docs": ids.len(),
         "per_file": DOCS_PER_FILE,
-        "shards": shards.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+        "shards": shards.iter().map(|run| run[0].0.as_ref()).collect::<Vec<_>>(),
     });
     out.push(Output {
         path: "search/manifest.json".into(),
@@ -253,10 +284,11 @@ pub fn outputs(site: &Site) -> Vec<Output> {
 }
 
 /// `"word":[d0,w0,d1-d0,w1,…]`.
-fn entry(word: String, list: &[(u32, u32)]) -> (String, String) {
+fn entry<'a>(word: Cow<'a, str>, mut list: Vec<(u32, u32)>) -> (Cow<'a, str>, String) {
     use std::fmt::Write as _;
+    list.sort_unstable();
     let mut s = String::with_capacity(word.len() + 4 + list.len() * 6);
-    s.push_str(&serde_json::to_string(&word).expect("strings serialize"));
+    s.push_str(&serde_json::to_string(word.as_ref()).expect("strings serialize"));
     s.push_str(":[");
     let mut prev = 0;
     for (n, &(doc, weight)) in list.iter().enumerate() {
@@ -270,28 +302,53 @@ fn entry(word: String, list: &[(u32, u32)]) -> (String, String) {
     (word, s)
 }
 
-/// Shards of the sorted entries: (key, entry indexes), sorted by key. A key is a word's first
-/// character, or its first two when the first character's shard would be too big. Keys never
-/// prefix one another, so each word has exactly one shard.
-fn shard(entries: &[(String, String)]) -> Vec<(String, Vec<usize>)> {
-    let mut by_first: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
-    for (i, (w, e)) in entries.iter().enumerate() {
-        let slot = by_first.entry(key(w, 1)).or_default();
-        slot.0 += e.len() + 1;
-        slot.1.push(i);
-    }
-    let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (k, (size, list)) in by_first {
-        if size <= SPLIT_BYTES {
-            out.insert(k, list);
-            continue;
+/// The sorted entries cut into runs of about [`SHARD_BYTES`].
+fn shards<'e, 'a>(entries: &'e [(Cow<'a, str>, String)]) -> Vec<&'e [(Cow<'a, str>, String)]> {
+    let mut out = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        if size > 0 && size + e.1.len() > SHARD_BYTES {
+            out.push(&entries[start..i]);
+            (start, size) = (i, 0);
         }
-        for i in list {
-            out.entry(key(&entries[i].0, 2)).or_default().push(i);
-        }
+        size += e.1.len() + 1;
     }
-    out.into_iter().collect()
+    if start < entries.len() {
+        out.push(&entries[start..]);
+    }
+    out
 }
+
+/// A fast hasher for the word maps (FxHash's mixing); the build's own words need no
+/// protection from collisions crafted against SipHash.
+#[derive(Default)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
 /// 64-bit FNV-1a, for the manifest's version (a stable hash: builds stay byte-identical).
 struct Fnv(u64);
@@ -324,7 +381,7 @@ mod tests {
 
     fn all(text: &str) -> Vec<String> {
         let mut v = Vec::new();
-        words(text, |w| v.push(w.to_string()));
+        words(text, |w| v.push(w.into_owned()));
         v
     }
 
@@ -332,6 +389,7 @@ mod tests {
     fn words_are_lower_cased_and_folded() {
         assert_eq!(all("Café-Society: NVDA 2026, naïve Łódź"), ["cafe", "society", "nvda", "2026", "naive", "lodz"]);
         assert_eq!(all("  "), Vec::<String>::new());
+        assert_eq!(all("—x² “Über”…e-mail"), ["x²", "uber", "e", "mail"]);
         assert_eq!(all("ΟΔΟΣ"), ["οδο\u{3c2}"]);
     }
 
@@ -344,15 +402,19 @@ mod tests {
         let mut sorted = STOP_WORDS;
         sorted.sort_unstable();
         assert_eq!(sorted, STOP_WORDS, "STOP_WORDS must stay sorted");
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 5), "indexed() skips the list for longer words");
         assert_eq!(FOLD_FROM.chars().count(), FOLD_TO.len());
     }
 
     #[test]
-    fn keys_are_ascii() {
-        assert_eq!(key("alma", 1), "a");
-        assert_eq!(key("alma", 2), "al");
-        assert_eq!(key("über", 2), "_fc_b");
-        assert_eq!(key("日本", 2), "_65e5__672c_");
+    fn shards_are_runs_of_whole_entries() {
+        let entries: Vec<(Cow<str>, String)> =
+            (0..1000).map(|i| (Cow::Owned(format!("w{i:04}")), "x".repeat(SHARD_BYTES / 300))).collect();
+        let runs = shards(&entries);
+        assert!(runs.len() > 2);
+        assert_eq!(runs.iter().map(|r| r.len()).sum::<usize>(), entries.len());
+        assert!(runs.iter().all(|r| r.iter().map(|e| e.1.len() + 1).sum::<usize>() <= SHARD_BYTES + 1));
+        assert!(shards(&[]).is_empty());
     }
 
     /// search.js normalizes queries as the index does: it must carry the same tables.

@@ -1,5 +1,5 @@
 /* Site search for moot: reads the index that `moot build` writes to search/ (see
-   src/render/search.rs) and needs no server. The pure functions (normalize, parse, shardFor,
+   src/render/search.rs) and needs no server. The pure functions (normalize, parse, shards,
    rank, marks) work without a DOM, so tests can load this file with require(). */
 (function () {
   "use strict";
@@ -40,20 +40,38 @@
     return { words: words, prefix: prefix };
   }
 
-  /** The shard key of a word from its first n characters (as key() in search.rs). */
-  function key(word, n) {
-    return Array.from(word).slice(0, n).map(function (c) {
-      return /^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16) + "_";
-    }).join("");
+  /** The shard that may hold `word`: the last whose first word is not after it, or -1.
+      `firsts` is the manifest's sorted list of each shard's first word. */
+  function shardOf(word, firsts) {
+    var lo = 0, hi = firsts.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (firsts[mid] <= word) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
   }
 
-  /** The shard that holds `word`, given the manifest's keys (a Set), or null. */
-  function shardFor(word, keys) {
-    for (var n = 2; n >= 1; n--) {
-      var k = key(word, n);
-      if (keys.has(k)) return k;
+  /** The shards a word may be in; for a word still being typed, every shard that may hold a
+      word it starts. */
+  function shardsOf(word, prefix, firsts) {
+    var i = shardOf(word, firsts);
+    var out = i >= 0 ? [i] : [];
+    if (prefix) {
+      for (var j = i + 1; j < firsts.length && firsts[j].lastIndexOf(word, 0) === 0; j++) out.push(j);
     }
-    return null;
+    return out;
+  }
+
+  /** Every shard a query needs. */
+  function shards(q, firsts) {
+    var out = [];
+    q.words.forEach(function (w, i) {
+      shardsOf(w, q.prefix && i === q.words.length - 1, firsts).forEach(function (n) {
+        if (out.indexOf(n) < 0) out.push(n);
+      });
+    });
+    return out;
   }
 
   /** doc -> weight from a delta-encoded [doc, weight, doc, weight, ...] list. */
@@ -67,19 +85,22 @@
     return into;
   }
 
-  /** Pages with every word of the query, best first: [{doc, score}]. `shards` maps a key to
-      its parsed shard. Words that start with a word being typed count half. */
-  function rank(q, keys, shards) {
+  /** Pages with every word of the query, best first: [{doc, score}]. `loaded` maps a shard's
+      number to the parsed shard (see shards()). Words that start with the word being typed
+      count half. */
+  function rank(q, firsts, loaded) {
     var scores = null;
     q.words.forEach(function (word, i) {
-      var shard = shards[shardFor(word, keys)] || {};
+      var prefix = q.prefix && i === q.words.length - 1;
       var found = new Map();
-      if (Object.prototype.hasOwnProperty.call(shard, word)) postings(shard[word], 1, found);
-      if (q.prefix && i === q.words.length - 1) {
+      shardsOf(word, prefix, firsts).forEach(function (n) {
+        var shard = loaded[n] || {};
+        if (Object.prototype.hasOwnProperty.call(shard, word)) postings(shard[word], 1, found);
+        if (!prefix) return;
         for (var w in shard) {
           if (w !== word && w.lastIndexOf(word, 0) === 0) postings(shard[w], 0.5, found);
         }
-      }
+      });
       if (scores === null) {
         scores = found;
         return;
@@ -114,7 +135,7 @@
     return out;
   }
 
-  var api = { normalize: normalize, parse: parse, key: key, shardFor: shardFor, rank: rank, marks: marks, MAX_RESULTS: MAX_RESULTS };
+  var api = { normalize: normalize, parse: parse, shards: shards, rank: rank, marks: marks, MAX_RESULTS: MAX_RESULTS };
   if (typeof module === "object" && module.exports) module.exports = api;
   if (typeof document === "undefined") return;
 
@@ -142,10 +163,7 @@
 
   function load() {
     if (!manifest) {
-      manifest = get("manifest.json").then(function (m) {
-        m.keys = new Set(m.shards);
-        return m;
-      });
+      manifest = get("manifest.json");
     }
     return manifest;
   }
@@ -169,8 +187,11 @@
     });
   }
 
+  // The count is announced once typing pauses, not after every letter.
+  var saying = 0;
   function say(text) {
-    status.textContent = text;
+    clearTimeout(saying);
+    saying = setTimeout(function () { status.textContent = text; }, text ? 400 : 0);
   }
 
   function append(parent, text, q) {
@@ -232,11 +253,11 @@
       return;
     }
     load().then(function (m) {
-      var keys = Array.from(new Set(q.words.map(function (w) { return shardFor(w, m.keys); }).filter(Boolean)));
-      return Promise.all(keys.map(function (k) { return file(m, "w-" + k + ".json"); })).then(function (got) {
-        var shards = {};
-        keys.forEach(function (k, i) { shards[k] = got[i]; });
-        var found = rank(q, m.keys, shards);
+      var needed = shards(q, m.shards);
+      return Promise.all(needed.map(function (n) { return file(m, "w-" + n + ".json"); })).then(function (got) {
+        var loaded = {};
+        needed.forEach(function (n, i) { loaded[n] = got[i]; });
+        var found = rank(q, m.shards, loaded);
         var best = found.slice(0, MAX_RESULTS);
         best.total = found.length;
         return describe(m, best.map(function (r) { return r.doc; })).then(function (all) {
@@ -276,21 +297,20 @@
     return Array.prototype.slice.call(list.querySelectorAll("a"));
   }
   root.addEventListener("keydown", function (e) {
-    if (e.key !== "ArrowDown" && e.key !== "ArrowUp" && e.key !== "Escape") return;
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     var all = links();
     var at = all.indexOf(document.activeElement);
-    if (e.key === "Escape") {
-      if (at >= 0) { e.preventDefault(); input.focus(); }
-      return;
+    var to = null;
+    if (document.activeElement === input) {
+      if (e.key === "ArrowDown") to = all[0];
+    } else if (at >= 0) {
+      if (e.key === "ArrowDown") to = all[at + 1];
+      else if (e.key === "ArrowUp") to = at === 0 ? input : all[at - 1];
+      else if (e.key === "Escape") to = input;
     }
-    if (document.activeElement !== input && at < 0) return;
-    e.preventDefault();
-    if (e.key === "ArrowDown") {
-      if (at < all.length - 1) all[at + 1].focus();
-    } else if (at === 0) {
-      input.focus();
-    } else if (at > 0) {
-      all[at - 1].focus();
+    if (to) {
+      e.preventDefault();
+      to.focus();
     }
   });
 
