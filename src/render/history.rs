@@ -31,10 +31,32 @@ pub struct Stamp {
 }
 
 fn stamp(c: &Commit) -> Stamp {
-    Stamp {
-        date: long_date(c.date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()),
+    Stamp { date: commit_date(c), date_iso: c.date.to_string(), author: c.author.clone() }
+}
+
+fn commit_date(c: &Commit) -> String {
+    long_date(c.date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+}
+
+/// A commit as the history pages show it.
+#[derive(Serialize)]
+struct CommitView<'a> {
+    sha: &'a str,
+    short: &'a str,
+    date: String,
+    date_iso: String,
+    author: &'a str,
+    message: &'a str,
+}
+
+fn commit_view(c: &Commit) -> CommitView<'_> {
+    CommitView {
+        sha: &c.sha,
+        short: short(&c.sha),
+        date: commit_date(c),
         date_iso: c.date.to_string(),
-        author: c.author.clone(),
+        author: &c.author,
+        message: &c.message,
     }
 }
 
@@ -61,12 +83,8 @@ pub fn of_page(site: &Site, idx: usize) -> Option<PageHistory> {
 
 #[derive(Serialize)]
 struct RevisionView<'a> {
-    sha: &'a str,
-    short: &'a str,
-    date: String,
-    date_iso: String,
-    author: &'a str,
-    message: &'a str,
+    #[serde(flatten)]
+    commit: CommitView<'a>,
     change: &'a Change,
     url: String,
     added: usize,
@@ -89,12 +107,7 @@ pub fn pages(r: &Renderer, idx: usize) -> Result<Vec<Output>, Diagnostic> {
             let c = &h.commits[rev.commit];
             let (added, removed) = count(&rev.diff);
             RevisionView {
-                sha: &c.sha,
-                short: short(&c.sha),
-                date: long_date(c.date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()),
-                date_iso: c.date.to_string(),
-                author: &c.author,
-                message: &c.message,
+                commit: commit_view(c),
                 change: &rev.change,
                 url: format!("{base}{}/", short(&c.sha)),
                 added,
@@ -160,12 +173,8 @@ fn count(diff: &str) -> (usize, usize) {
 
 #[derive(Serialize)]
 struct ChangeView<'a> {
-    sha: &'a str,
-    short: &'a str,
-    date: String,
-    date_iso: String,
-    author: &'a str,
-    message: &'a str,
+    #[serde(flatten)]
+    commit: CommitView<'a>,
     pages: Vec<ChangedPage>,
 }
 
@@ -190,12 +199,7 @@ pub fn recent(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
         .iter()
         .take(RECENT)
         .map(|c| ChangeView {
-            sha: &c.sha,
-            short: short(&c.sha),
-            date: long_date(c.date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()),
-            date_iso: c.date.to_string(),
-            author: &c.author,
-            message: &c.message,
+            commit: commit_view(c),
             pages: c
                 .files
                 .iter()
@@ -224,7 +228,7 @@ pub fn recent(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
 fn atom(s: &Site, changes: &[ChangeView]) -> String {
     let base = &s.config.base_url;
     let self_url = format!("{base}/recent-changes/atom.xml");
-    let updated = changes.first().map_or("1970-01-01T00:00:00Z".to_string(), |c| c.date_iso.clone());
+    let updated = changes.first().map_or("1970-01-01T00:00:00Z".to_string(), |c| c.commit.date_iso.clone());
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     x.push_str(&format!("  <title>Recent changes — {}</title>\n", xml_escape(&s.config.title)));
@@ -235,7 +239,7 @@ fn atom(s: &Site, changes: &[ChangeView]) -> String {
     ));
     x.push_str(&format!("  <id>{}</id>\n  <updated>{updated}</updated>\n", xml_escape(&self_url)));
     for c in changes {
-        let id = format!("{base}/recent-changes/#{}", c.short);
+        let id = format!("{base}/recent-changes/#{}", c.commit.short);
         let link = c
             .pages
             .iter()
@@ -243,10 +247,10 @@ fn atom(s: &Site, changes: &[ChangeView]) -> String {
             .map_or(format!("{base}/recent-changes/"), |u| s.absolute(u));
         let pages: Vec<&str> = c.pages.iter().map(|p| p.title.as_str()).collect();
         x.push_str("  <entry>\n");
-        x.push_str(&format!("    <title>{}</title>\n", xml_escape(c.message)));
+        x.push_str(&format!("    <title>{}</title>\n", xml_escape(c.commit.message)));
         x.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&link)));
-        x.push_str(&format!("    <id>{}</id>\n    <updated>{}</updated>\n", xml_escape(&id), c.date_iso));
-        x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(c.author)));
+        x.push_str(&format!("    <id>{}</id>\n    <updated>{}</updated>\n", xml_escape(&id), c.commit.date_iso));
+        x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(c.commit.author)));
         x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&format!("Changed: {}", pages.join(", ")))));
         x.push_str("  </entry>\n");
     }
