@@ -34,8 +34,6 @@ pub struct Live {
     outputs_of: HashMap<Job, Vec<String>>,
     /// Pages edited by the last `pages_phase`, for `lists_phase`.
     edited: Vec<usize>,
-    /// Hash of each page's template and context when it was last rendered.
-    hashes: HashMap<String, u64>,
 }
 
 /// What one rebuild did.
@@ -77,7 +75,6 @@ impl Live {
             files: HashMap::new(),
             outputs_of: HashMap::new(),
             edited: Vec::new(),
-            hashes: HashMap::new(),
         };
         let mut outcome = live.render_all()?;
         outcome.elapsed = started.elapsed();
@@ -86,8 +83,7 @@ impl Live {
 
     /// Renders every job and replaces the outputs with the result.
     fn render_all(&mut self) -> Result<Outcome, Diagnostics> {
-        let (done, hashes) = self.run(|r| r.plan())?;
-        self.hashes = hashes;
+        let done = self.run(|r| r.plan())?;
         let mut files = HashMap::with_capacity(done.len() * 2);
         let mut outputs_of = HashMap::with_capacity(done.len());
         for (job, outs) in done {
@@ -128,11 +124,7 @@ impl Live {
     pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
         let started = Instant::now();
         self.loaded = load_site(&self.opts)?;
-        let tera = crate::render::theme::load(&self.loaded.sources).map_err(Diagnostics)?;
-        if !same_templates(&self.tera, &tera) {
-            self.hashes.clear(); // a template changed: every page is rendered again
-        }
-        self.tera = tera;
+        self.tera = crate::render::theme::load(&self.loaded.sources).map_err(Diagnostics)?;
         let mut outcome = self.render_all()?;
         outcome.elapsed = started.elapsed();
         Ok(outcome)
@@ -189,11 +181,10 @@ impl Live {
         }
         touched.sort_unstable();
         touched.dedup();
-        let (done, hashes) = self.run(|r| {
+        let done = self.run(|r| {
             let site = r.site;
             touched.iter().filter(|&&i| site.has_own_page(i)).flat_map(|&i| [Job::Item(i), Job::History(i)]).collect()
         })?;
-        self.hashes.extend(hashes);
         self.edited = edits.iter().map(|(i, _)| *i).collect();
         let (rendered, changed) = self.merge_jobs(done);
         Ok(Some(Outcome { changed, rendered, elapsed: started.elapsed(), full: false, warnings }))
@@ -203,23 +194,17 @@ impl Live {
     pub fn lists_phase(&mut self) -> Result<Outcome, Diagnostics> {
         let started = Instant::now();
         let edited = std::mem::take(&mut self.edited);
-        let (done, hashes) = self.run(|r| r.jobs_showing(&edited))?;
-        self.hashes.extend(hashes);
+        let done = self.run(|r| r.jobs_showing(&edited))?;
         let (rendered, changed) = self.merge_jobs(done);
         Ok(Outcome { changed, rendered, elapsed: started.elapsed(), full: false, warnings: Vec::new() })
     }
 
-    /// Renders the jobs `choose` picks, skipping pages whose template context is unchanged;
-    /// returns them with the hashes of the pages they made.
-    fn run(&self, choose: impl FnOnce(&Renderer) -> Vec<Job>) -> Result<(Done, HashMap<String, u64>), Diagnostics> {
-        let memo = crate::render::Memo { previous: &self.hashes, files: &self.files, now: Default::default() };
-        let mut r =
+    /// Renders the jobs `choose` picks, with the templates kept since the last full rebuild.
+    fn run(&self, choose: impl FnOnce(&Renderer) -> Vec<Job>) -> Result<Done, Diagnostics> {
+        let r =
             Renderer::with_templates(&self.loaded.site, &self.loaded.sources, std::borrow::Cow::Borrowed(&self.tera));
-        r.memo = Some(&memo);
         let jobs = choose(&r);
-        let done = render_jobs(&r, &jobs, self.live_script)?;
-        drop(r);
-        Ok((done, memo.now.into_inner().expect("no panics while held")))
+        render_jobs(&r, &jobs, self.live_script)
     }
 
     /// Takes in the outputs of re-run jobs: changed bytes replace the old, and outputs a
@@ -316,20 +301,6 @@ fn render_jobs(r: &Renderer, jobs: &[Job], live: bool) -> Result<Done, Diagnosti
             (job, outs)
         })
         .collect())
-}
-
-/// Whether two template sets hold the same templates (by name and source).
-fn same_templates(a: &tera::Tera, b: &tera::Tera) -> bool {
-    let names = |t: &tera::Tera| -> Vec<String> {
-        let mut v: Vec<String> = t.get_template_names().map(String::from).collect();
-        v.sort();
-        v
-    };
-    names(a) == names(b)
-        && names(a).iter().all(|n| {
-            let (x, y) = (a.get_template(n), b.get_template(n));
-            matches!((x, y), (Ok(x), Ok(y)) if format!("{:?}", x.ast) == format!("{:?}", y.ast))
-        })
 }
 
 fn same(a: &Body, b: &Body) -> bool {

@@ -30,9 +30,6 @@ const LIVE_SCRIPT: &str = r#"<script>(function(){var v=null;function here(){var 
 
 /// Adds the live-reload script before `</body>`.
 pub fn inject(mut html: Vec<u8>) -> Vec<u8> {
-    if html.windows(16).any(|w| w == b"/__moot/events'") {
-        return html; // kept from an earlier render, already has it
-    }
     let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
     html.splice(at..at, LIVE_SCRIPT.bytes());
     html

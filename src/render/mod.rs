@@ -45,50 +45,6 @@ impl Output {
     }
 }
 
-/// What `serve` remembers of the last render: a hash of each page's template and context,
-/// and the pages themselves. A page whose hash is the same is taken as it was: its bytes
-/// are a function of the two (the templates are fixed between full reloads of the theme).
-pub struct Memo<'a> {
-    pub previous: &'a std::collections::HashMap<String, u64>,
-    pub files: &'a std::collections::HashMap<String, Body>,
-    pub now: std::sync::Mutex<std::collections::HashMap<String, u64>>,
-}
-
-impl Memo<'_> {
-    fn hash(&self, template: &str, ctx: &Context) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        template.hash(&mut h);
-        // Debug output of the context: deterministic (a BTreeMap of JSON values) and written
-        // straight into the hasher, without cloning the context.
-        let _ = std::fmt::Write::write_fmt(&mut HashWriter(&mut h), format_args!("{ctx:?}"));
-        h.finish()
-    }
-
-    fn unchanged(&self, path: &str, hash: u64) -> Option<Body> {
-        if self.previous.get(path) != Some(&hash) {
-            return None;
-        }
-        let body = self.files.get(path)?.clone();
-        self.record(path, hash);
-        Some(body)
-    }
-
-    fn record(&self, path: &str, hash: u64) {
-        self.now.lock().expect("no panics while held").insert(path.to_string(), hash);
-    }
-}
-
-/// Feeds formatted text into a hasher without building the string.
-struct HashWriter<'h, H: std::hash::Hasher>(&'h mut H);
-
-impl<H: std::hash::Hasher> std::fmt::Write for HashWriter<'_, H> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
-    }
-}
-
 /// (meeting, occurrence) positions.
 pub type Pairs = Vec<(usize, usize)>;
 
@@ -128,8 +84,6 @@ pub enum Job {
 /// The model plus what every page needs: the theme and the meeting occurrences in order.
 pub struct Renderer<'a> {
     pub site: &'a Site,
-    /// For `serve`: pages whose template context did not change are not rendered again.
-    pub memo: Option<&'a Memo<'a>>,
     /// Compiled once per build, or kept across rebuilds by `serve`.
     pub tera: std::borrow::Cow<'a, Tera>,
     /// Every (start, meeting, occurrence) that is not skipped, by start.
@@ -180,7 +134,7 @@ impl<'a> Renderer<'a> {
         let days = calendar::by_day(site);
         let stories = site.stories_by_date().into_iter().map(|st| st.item).collect();
         let articles = site.articles_by_date().into_iter().map(|a| a.item).collect();
-        Renderer { site, memo: None, tera, upcoming, past, group_occ, copies, days, stories, articles }
+        Renderer { site, tera, upcoming, past, group_occ, copies, days, stories, articles }
     }
 
     /// Every job of the site.
@@ -336,16 +290,6 @@ impl<'a> Renderer<'a> {
 
     pub fn page(&self, url: &str, template: &str, ctx: &Context) -> Result<Vec<Output>, Diagnostic> {
         let path = url.strip_prefix(self.site.config.base_path.as_str()).unwrap_or(url);
-        if let Some(memo) = self.memo {
-            let out = Output::html(path, String::new());
-            let hash = memo.hash(template, ctx);
-            if let Some(previous) = memo.unchanged(&out.path, hash) {
-                return Ok(vec![Output { path: out.path, body: previous }]);
-            }
-            let html = self.template(template, ctx)?;
-            memo.record(&out.path, hash);
-            return Ok(vec![Output::html(path, html)]);
-        }
         Ok(vec![Output::html(path, self.template(template, ctx)?)])
     }
 
