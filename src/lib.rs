@@ -97,11 +97,16 @@ pub struct Loaded {
     pub site: model::Site,
     pub sources: load::Sources,
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, for `--timings`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// load -> parse -> model -> markdown. Errors are every problem found, sorted by file.
 pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     let mut diags = Vec::new();
+    let mut clock = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = |name| stages.push((name, std::mem::replace(&mut clock, Instant::now()).elapsed()));
     let config_path = opts.root.join(config::FILE);
     let config_text = std::fs::read_to_string(&config_path).map_err(|e| {
         Diagnostics(vec![Diagnostic::error(config::FILE, 0, format!("cannot read {}: {e}", config_path.display()))
@@ -134,11 +139,13 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     );
     let (sources, load_diags) = sources;
     diags.extend(load_diags);
+    lap("load (and git history)");
     let mut sources = sources;
     // The raw bytes are not needed once parsed; dropping them keeps a big site's memory down.
     let markdown = std::mem::take(&mut sources.markdown);
     let parsed: Vec<Result<parse::Doc, Diagnostic>> = markdown.into_par_iter().map(|f| parse::parse(&f)).collect();
     let docs: Vec<parse::Doc> = parsed.into_iter().filter_map(|r| r.map_err(|d| diags.push(d)).ok()).collect();
+    lap("parse");
     let (mut site, model_diags) = model::build(config, docs, sources.assets.clone(), now, opts.drafts);
     diags.extend(model_diags);
     site.history = history;
@@ -146,7 +153,9 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
         let day = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         site.dtstamp = time::start_of_day(&jiff::tz::TimeZone::UTC, day).timestamp();
     }
+    lap("model");
     let link_problems = markdown::render_all(&mut site);
+    lap("markdown");
     diags.extend(link_problems.into_iter().map(|d| {
         if opts.check_only {
             Diagnostic { severity: diag::Severity::Error, ..d }
@@ -159,16 +168,19 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     if all.has_errors() {
         return Err(all);
     }
-    Ok(Loaded { site, sources, warnings: all.0 })
+    Ok(Loaded { site, sources, warnings: all.0, stages })
 }
 
 /// The whole pipeline: load, check, render and (unless `check_only`) write.
 pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
-    let Loaded { site, sources, warnings } = load_site(opts)?;
+    let Loaded { site, sources, warnings, mut stages } = load_site(opts)?;
     let loaded = started.elapsed();
     let renderer = render::Renderer::new(&site, &sources).map_err(Diagnostics)?;
     let jobs = renderer.plan();
+    if std::env::var_os("MOOT_PROFILE_JOBS").is_some() {
+        profile_jobs(&renderer, &jobs);
+    }
     let written = if opts.check_only {
         let n = check_render(&renderer, &jobs)?;
         write::Written { outputs: n, written: 0 }
@@ -176,8 +188,28 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
         write::write_site(&renderer, &jobs, &opts.output)?
     };
     let elapsed = started.elapsed();
-    let stages = vec![("load, parse, model, markdown", loaded), ("render and write", elapsed - loaded)];
+    stages.push(("render and write", elapsed - loaded));
     Ok(Report { counts: counts(&site), files: written.outputs, written: written.written, elapsed, warnings, stages })
+}
+
+/// For `MOOT_PROFILE_JOBS=1`: renders every job once more, on one thread, and prints the
+/// time each kind of job took, to see where a build's time goes.
+fn profile_jobs(r: &render::Renderer, jobs: &[render::Job]) {
+    let mut kinds: std::collections::BTreeMap<String, (Duration, usize)> = Default::default();
+    for job in jobs {
+        let t = Instant::now();
+        let _ = r.run(job);
+        let kind = match job {
+            render::Job::Item(i) => format!("Item({:?})", r.site.items[*i].kind),
+            _ => format!("{job:?}").split('(').next().unwrap_or_default().to_string(),
+        };
+        let e = kinds.entry(kind).or_default();
+        e.0 += t.elapsed();
+        e.1 += 1;
+    }
+    for (kind, (time, n)) in kinds {
+        eprintln!("{:>9.1} ms {n:>6} × {kind}", time.as_secs_f64() * 1000.0);
+    }
 }
 
 /// Renders everything (to find template errors) and throws the result away.

@@ -301,6 +301,38 @@ fn long_lists_are_paginated() {
 }
 
 #[test]
+fn a_list_of_past_and_upcoming_dates_marks_only_the_upcoming_ones() {
+    // 40 meetings after the build's "now" (2026-11-25) and 35 before: a group list of 3 pages.
+    let mut files: Vec<(String, String)> = vec![("content/groups/g.md".into(), "---\ntitle: \"G\"\n---\n".into())];
+    for i in 0..75 {
+        let start = if i < 40 {
+            format!("2027-{:02}-{:02} 10:00", i / 20 + 1, i % 20 + 1)
+        } else {
+            format!("2025-{:02}-{:02} 10:00", (i - 40) / 20 + 1, i % 20 + 1)
+        };
+        files.push((
+            format!("content/meetings/m{i:02}.md"),
+            format!("---\ntitle: \"Meeting {i}\"\ngroup: g\nstart: \"{start}\"\n---\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let s = site(&refs);
+    let b = build_with(s.path(), |_| {});
+    // The page script hides passed dates in lists marked data-upcoming, so only those may be.
+    let marked = "<ol class=\"occurrences\" data-upcoming>";
+    let page1 = b.read("groups/g/meetings/index.html");
+    assert_eq!(page1.matches(marked).count(), 2, "January and February 2027 are upcoming");
+    assert!(!page1.contains("<h2>Past meetings</h2>"));
+    let page2 = b.read("groups/g/meetings/page/2/index.html");
+    let (upcoming, past) = page2.split_once("<h2>Past meetings</h2>").expect("page 2 holds both, under headings");
+    assert!(upcoming.contains("<h2>Upcoming meetings</h2>") && upcoming.contains(marked));
+    assert!(!past.contains(marked) && past.contains("January 2025"), "{past}");
+    let page3 = b.read("groups/g/meetings/page/3/index.html");
+    assert!(!page3.contains(marked) && page3.contains("2025"));
+    assert_eq!(page3.matches("<h2 class=\"month-title\">").count(), 1, "one month, February 2025");
+}
+
+#[test]
 fn a_site_theme_overrides_single_templates() {
     let s = site(&[
         ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org\"\ntheme = \"mine\"\n"),

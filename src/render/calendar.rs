@@ -48,7 +48,10 @@ pub fn meeting_ics_url(site: &Site, m: &Meeting) -> String {
 pub fn site_feed(r: &Renderer) -> Output {
     let s = r.site;
     let all: Vec<usize> = (0..s.meetings.len()).collect();
-    Output { path: "calendar.ics".into(), body: Body::Bytes(ics::calendar(s, &s.config.title, &all).into_bytes()) }
+    Output {
+        path: "calendar.ics".into(),
+        body: Body::Bytes(ics::calendar(s, &s.config.title, &all, |m| r.vevent(m)).into_bytes()),
+    }
 }
 
 /// A group's feed: its meetings, shared ones included.
@@ -60,7 +63,7 @@ pub fn group_feed(r: &Renderer, g: usize) -> Output {
     let name = format!("{} — {}", item.title, s.config.title);
     Output {
         path: format!("{rel}calendar.ics"),
-        body: Body::Bytes(ics::calendar(s, &name, &group.meetings).into_bytes()),
+        body: Body::Bytes(ics::calendar(s, &name, &group.meetings, |m| r.vevent(m)).into_bytes()),
     }
 }
 
@@ -68,7 +71,10 @@ pub fn group_feed(r: &Renderer, g: usize) -> Output {
 pub fn meeting_feed(r: &Renderer, m: usize) -> Output {
     let s = r.site;
     let item = &s.items[s.meetings[m].item];
-    Output { path: format!("{}.ics", item.path), body: Body::Bytes(ics::calendar(s, &item.title, &[m]).into_bytes()) }
+    Output {
+        path: format!("{}.ics", item.path),
+        body: Body::Bytes(ics::calendar(s, &item.title, &[m], |m| r.vevent(m)).into_bytes()),
+    }
 }
 
 /// A Google Calendar "add event" link: the meeting, or for a series its first occurrence

@@ -13,37 +13,82 @@ use std::collections::BTreeMap;
 
 /// Appends one content line, folded at 75 octets, ending in CRLF.
 pub fn line(out: &mut String, name: &str, value: &str) {
-    let mut width = 0;
-    for (i, part) in [name, ":", value].into_iter().enumerate() {
-        for c in part.chars() {
-            let len = c.len_utf8();
-            // The first line holds 75 octets; continuation lines start with a space.
-            if width + len > 75 && !(i == 0 && width == 0) {
-                out.push_str("\r\n ");
-                width = 1;
+    let start = out.len();
+    out.reserve(name.len() + value.len() + 3);
+    out.push_str(name);
+    out.push(':');
+    out.push_str(value);
+    fold(out, start);
+}
+
+/// Appends one content line whose value is TEXT: escaped, then folded.
+pub fn text_line(out: &mut String, name: &str, value: &str) {
+    let start = out.len();
+    out.reserve(name.len() + value.len() + 8);
+    out.push_str(name);
+    out.push(':');
+    push_text(out, value);
+    fold(out, start);
+}
+
+/// Folds the line that starts at `start` (the rest of `out`): the first line holds 75 octets,
+/// each continuation line a space and 74 more, never splitting a UTF-8 character. Ends it in CRLF.
+fn fold(out: &mut String, start: usize) {
+    if out.len() - start > 75 {
+        let whole = out.split_off(start);
+        let mut rest = whole.as_str();
+        let mut room = 75;
+        while rest.len() > room {
+            let mut cut = room;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
             }
-            out.push(c);
-            width += len;
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            room = 74;
         }
+        out.push_str(rest);
     }
     out.push_str("\r\n");
 }
 
-/// Escapes a TEXT value: backslash, semicolon, comma and newlines.
+/// Escapes a TEXT value: backslash, semicolon, comma and newlines; drops other control characters.
 pub fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c if c.is_control() && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
+    push_text(&mut out, value);
     out
+}
+
+/// [`text`] appended to `out`. Works on bytes: every character it changes is ASCII, except
+/// the C1 controls (U+0080 to U+009F, two bytes from 0xC2), which it drops.
+pub fn push_text(out: &mut String, value: &str) {
+    let bytes = value.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (replacement, len) = match bytes[i] {
+            b'\\' => ("\\\\", 1),
+            b';' => ("\\;", 1),
+            b',' => ("\\,", 1),
+            b'\n' => ("\\n", 1),
+            b'\t' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1f | 0x7f => ("", 1),
+            0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => ("", 2),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&value[run..i]);
+        out.push_str(replacement);
+        i += len;
+        run = i;
+    }
+    out.push_str(&value[run..]);
 }
 
 fn local(dt: DateTime) -> String {
@@ -58,25 +103,34 @@ fn utc(t: Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// A whole calendar of the given meetings.
-pub fn calendar(site: &Site, name: &str, meetings: &[usize]) -> String {
-    let mut out = String::with_capacity(1024 + meetings.len() * 1024);
+/// A whole calendar of the given meetings; `event` gives each one's VEVENT (see [`event`]),
+/// which callers keep, since a meeting is in several feeds.
+pub fn calendar<'e>(site: &Site, name: &str, meetings: &[usize], event: impl Fn(usize) -> &'e str) -> String {
+    let events: Vec<&str> = meetings.iter().map(|&m| event(m)).collect();
+    let mut out = String::with_capacity(4096 + events.iter().map(|e| e.len()).sum::<usize>());
     line(&mut out, "BEGIN", "VCALENDAR");
     line(&mut out, "VERSION", "2.0");
     line(&mut out, "PRODID", "-//moot//moot static site generator//EN");
     line(&mut out, "CALSCALE", "GREGORIAN");
     line(&mut out, "METHOD", "PUBLISH");
-    line(&mut out, "X-WR-CALNAME", &text(name));
+    text_line(&mut out, "X-WR-CALNAME", name);
     line(&mut out, "X-WR-TIMEZONE", &site.config.timezone_name);
     line(&mut out, "REFRESH-INTERVAL;VALUE=DURATION", "PT12H");
     line(&mut out, "X-PUBLISHED-TTL", "PT12H");
     for (tz_name, (tz, from, until)) in zone_spans(site, meetings) {
         vtimezone(&mut out, &tz_name, &tz, from, until);
     }
-    for &m in meetings {
-        vevent(&mut out, site, &site.meetings[m]);
+    for e in events {
+        out.push_str(e);
     }
     line(&mut out, "END", "VCALENDAR");
+    out
+}
+
+/// One meeting's VEVENT, content lines and all.
+pub fn event(site: &Site, m: &Meeting) -> String {
+    let mut out = String::with_capacity(1024 + site.items[m.item].text.len() * 11 / 10);
+    vevent(&mut out, site, m);
     out
 }
 
@@ -120,7 +174,7 @@ fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until
         line(out, "DTSTART", &local(before.to_datetime(t.timestamp())));
         line(out, "TZOFFSETFROM", &offset(before));
         line(out, "TZOFFSETTO", &offset(t.offset()));
-        line(out, "TZNAME", &text(t.abbreviation()));
+        text_line(out, "TZNAME", t.abbreviation());
         line(out, "END", kind);
         any = true;
     }
@@ -131,7 +185,7 @@ fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until
         line(out, "DTSTART", "19700101T000000");
         line(out, "TZOFFSETFROM", &offset(info.offset()));
         line(out, "TZOFFSETTO", &offset(info.offset()));
-        line(out, "TZNAME", &text(info.abbreviation()));
+        text_line(out, "TZNAME", info.abbreviation());
         line(out, "END", "STANDARD");
     }
     line(out, "END", "VTIMEZONE");
@@ -157,7 +211,7 @@ fn vevent(out: &mut String, site: &Site, m: &Meeting) {
     let item = &site.items[m.item];
     let url = site.absolute(&item.url);
     line(out, "BEGIN", "VEVENT");
-    line(out, "UID", &text(&uid(site, m)));
+    text_line(out, "UID", &uid(site, m));
     line(out, "DTSTAMP", &utc(site.dtstamp));
     if m.all_day {
         line(out, "DTSTART;VALUE=DATE", &date(m.start.date()));
@@ -177,7 +231,7 @@ fn vevent(out: &mut String, site: &Site, m: &Meeting) {
             }
         }
     }
-    line(out, "SUMMARY", &text(&item.title));
+    text_line(out, "SUMMARY", &item.title);
     let mut description = String::new();
     if let Some(leader) = &m.leader {
         description.push_str(&format!("Led by {leader}"));
@@ -195,9 +249,9 @@ fn vevent(out: &mut String, site: &Site, m: &Meeting) {
         description.push_str("\n\n");
     }
     description.push_str(&url);
-    line(out, "DESCRIPTION", &text(&description));
+    text_line(out, "DESCRIPTION", &description);
     if let Some(place) = m.location.as_deref().or(m.online.as_deref()) {
-        line(out, "LOCATION", &text(place));
+        text_line(out, "LOCATION", place);
     }
     line(out, "URL;VALUE=URI", &url);
     let status = match m.status {

@@ -159,7 +159,6 @@ pub struct OccView<'a> {
     pub day: i8,
     pub month: String,
     pub year: i16,
-    pub month_key: String,
     pub month_name: String,
     pub start_iso: String,
     pub end_iso: String,
@@ -174,6 +173,37 @@ pub struct OccView<'a> {
     pub groups: Vec<Link<'a>>,
 }
 
+/// Occurrences of a list under one heading (or none), by month: built here rather than
+/// grouped in the template, where each `filter` copied the whole list.
+#[derive(Serialize)]
+pub struct OccSection<'a> {
+    pub heading: Option<&'static str>,
+    /// The heading level of each month's title.
+    pub level: u8,
+    /// Every date here is upcoming: the page script hides those that pass.
+    pub upcoming: bool,
+    pub months: Vec<OccMonth<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct OccMonth<'a> {
+    pub name: String,
+    pub occurrences: Vec<OccView<'a>>,
+}
+
+impl<'a> OccSection<'a> {
+    pub fn new(heading: Option<&'static str>, level: u8, upcoming: bool, list: Vec<OccView<'a>>) -> Self {
+        let mut months: Vec<OccMonth> = Vec::new();
+        for o in list {
+            match months.last_mut() {
+                Some(m) if m.name == o.month_name => m.occurrences.push(o),
+                _ => months.push(OccMonth { name: o.month_name.clone(), occurrences: vec![o] }),
+            }
+        }
+        OccSection { heading, level, upcoming, months }
+    }
+}
+
 pub fn occ<'a>(site: &'a Site, m: &'a Meeting, o: &Occurrence) -> OccView<'a> {
     let item = &site.items[m.item];
     OccView {
@@ -184,7 +214,6 @@ pub fn occ<'a>(site: &'a Site, m: &'a Meeting, o: &Occurrence) -> OccView<'a> {
         day: o.start.day(),
         month: o.start.strftime("%b").to_string(),
         year: o.start.year(),
-        month_key: o.start.strftime("%Y-%m").to_string(),
         month_name: o.start.strftime("%B %Y").to_string(),
         start_iso: iso(&o.start),
         end_iso: iso(&o.end),
