@@ -99,7 +99,11 @@ const OPTIONS: Options = Options::ENABLE_TABLES
 
 /// Renders the body of `item`.
 pub fn render(item: &Item, r: &Resolver) -> Rendered {
-    let src = item.body.as_str();
+    render_text(item, &item.body, r)
+}
+
+/// [`render`] of `src`, the body taken out of `item`.
+fn render_text(item: &Item, src: &str, r: &Resolver) -> Rendered {
     let shift = u8::from(src.lines().any(|l| l == "#" || l.starts_with("# ")));
     let mut out = Rendered::default();
     let mut html = String::with_capacity(src.len() * 3 / 2);
@@ -169,6 +173,9 @@ pub fn render(item: &Item, r: &Resolver) -> Rendered {
         }
     }
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Kept for the whole build: give back what the guessed capacities did not use.
+    html.shrink_to_fit();
+    out.text.shrink_to_fit();
     out.html = html;
     out.links.sort_unstable();
     out.links.dedup();
@@ -378,8 +385,11 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 pub fn render_all(site: &mut crate::model::Site) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let rendered: Vec<Rendered> = {
+        // The bodies are taken out and each dropped once rendered, so a big site does not
+        // hold every body and every page's html at once.
+        let bodies: Vec<String> = site.items.iter_mut().map(|i| std::mem::take(&mut i.body)).collect();
         let r = Resolver::new(site);
-        site.items.par_iter().map(|i| render(i, &r)).collect()
+        bodies.into_par_iter().enumerate().map(|(i, body)| render_text(&site.items[i], &body, &r)).collect()
     };
     let mut problems = Vec::new();
     let mut backlinks: HashMap<usize, Vec<usize>> = HashMap::new();

@@ -319,10 +319,10 @@ fn check_unique_urls(items: &[Item], diags: &mut Vec<Diagnostic>) {
 }
 
 /// Validates one document in isolation.
-fn check_doc(config: &Config, doc: Doc) -> Checked {
+fn check_doc(config: &Config, mut doc: Doc) -> Checked {
     let mut errs = Vec::new();
     let warnings = Vec::new();
-    let item = make_item(config, &doc, &mut errs);
+    let mut item = make_item(config, &doc, &mut errs);
     let typed = match &doc.front {
         Front::Group(f) => Typed::Group(check_group(&doc, f, &mut errs)),
         Front::Meeting(f) => {
@@ -339,6 +339,10 @@ fn check_doc(config: &Config, doc: Doc) -> Checked {
         }
         Front::Page(PageFront { .. }) => Typed::Page,
     };
+    // Moved, not copied (the checks above read the front matter for line numbers): the texts
+    // are most of a site's memory.
+    item.body = std::mem::take(&mut doc.body);
+    item.front = std::mem::take(&mut doc.front_text);
     if errs.is_empty() {
         Ok((item, typed, warnings))
     } else {
@@ -416,8 +420,8 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
         tags,
         draft: draft.unwrap_or(false),
         aliases,
-        body: doc.body.clone(),
-        front: doc.front_text.clone(),
+        body: String::new(),
+        front: String::new(),
         body_line: doc.body_line,
         dir: dir.to_string(),
         html: String::new(),

@@ -46,6 +46,14 @@ impl Kind {
         }
     }
 
+    /// The label as a CSS class name.
+    pub fn class(self) -> &'static str {
+        match self {
+            Kind::Wiki => "wiki-page",
+            k => k.label(),
+        }
+    }
+
     pub const SECTIONS: [Kind; 5] = [Kind::Group, Kind::Meeting, Kind::Story, Kind::Article, Kind::Wiki];
 
     fn of_path(rel: &str) -> Kind {

@@ -63,6 +63,8 @@ pub struct TagLink<'a> {
 #[derive(Serialize)]
 pub struct Card<'a> {
     pub kind: &'static str,
+    /// `kind` as a class name.
+    pub class: &'static str,
     pub title: &'a str,
     pub url: &'a str,
     pub summary: &'a str,
@@ -95,6 +97,7 @@ pub fn card<'a>(site: &'a Site, idx: usize) -> Card<'a> {
 pub fn card_with(item: &Item, date: Option<Date>, meta: Option<String>) -> Card<'_> {
     Card {
         kind: item.kind.label(),
+        class: item.kind.class(),
         title: &item.title,
         url: &item.url,
         summary: &item.excerpt,
@@ -288,6 +291,9 @@ pub struct Pager {
     pub total: usize,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// Links to nearby pages: the first, the last, and two either side of this one, with
+    /// `(0, "")` where numbers are left out. All of them would make a list of 200 pages
+    /// 200 links long on each of its pages (and rendering quadratic).
     pub pages: Vec<(usize, String)>,
 }
 
@@ -306,6 +312,33 @@ pub fn pager(base: &str, current: usize, total: usize) -> Pager {
         total,
         prev: (current > 1).then(|| page_url(base, current - 1)),
         next: (current < total).then(|| page_url(base, current + 1)),
-        pages: (1..=total).map(|n| (n, page_url(base, n))).collect(),
+        pages: {
+            let shown = |n: usize| n == 1 || n == total || n.abs_diff(current) <= 2;
+            let mut pages = Vec::new();
+            for n in (1..=total).filter(|&n| shown(n)) {
+                if pages.last().is_some_and(|&(last, _)| n > last + 1) {
+                    pages.push((0, String::new()));
+                }
+                pages.push((n, page_url(base, n)));
+            }
+            pages
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager;
+
+    #[test]
+    fn a_long_list_links_to_nearby_pages_with_gaps() {
+        let numbers = |p: &super::Pager| p.pages.iter().map(|(n, _)| *n).collect::<Vec<_>>();
+        assert_eq!(numbers(&pager("/m/", 1, 200)), [1, 2, 3, 0, 200]);
+        assert_eq!(numbers(&pager("/m/", 50, 200)), [1, 0, 48, 49, 50, 51, 52, 0, 200]);
+        assert_eq!(numbers(&pager("/m/", 4, 6)), [1, 2, 3, 4, 5, 6]);
+        let p = pager("/m/", 3, 3);
+        assert_eq!(p.pages[0].1, "/m/");
+        assert_eq!(p.pages[2].1, "/m/page/3/");
+        assert_eq!(p.next, None);
     }
 }
