@@ -14,8 +14,9 @@ pub struct Revision {
     pub commit: usize,
     /// What happened to the file: added, changed, renamed (from), deleted.
     pub change: Change,
-    /// The unified diff of the page's markdown, from the first `@@` on.
-    pub diff: String,
+    /// Where in [`History::log`] the unified diff of the page's markdown is (from the
+    /// first `@@` on): the diffs stay in git's output rather than in a copy each.
+    pub diff: std::ops::Range<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -46,9 +47,16 @@ pub struct History {
     pub files: HashMap<String, Vec<Revision>>,
     /// Paths with changes not yet committed (or not yet added).
     pub uncommitted: HashSet<String>,
+    /// The `git log -p` output the diffs are in.
+    pub log: String,
 }
 
 impl History {
+    /// The diff of one revision.
+    pub fn diff(&self, rev: &Revision) -> &str {
+        self.log.get(rev.diff.clone()).unwrap_or("")
+    }
+
     pub fn of(&self, rel: &str) -> &[Revision] {
         self.files.get(rel).map_or(&[], Vec::as_slice)
     }
@@ -66,7 +74,10 @@ fn git_in(root: &Path, args: &[&str]) -> Option<String> {
         .args(args)
         .output()
         .ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    // Not from_utf8_lossy on a borrow: that would copy a big log once more.
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The paths under content/ with edits not yet committed.
@@ -97,14 +108,15 @@ pub fn read(root: &Path) -> Option<History> {
         ".",
     ])
     .unwrap_or_default();
-    let mut history = parse_log(&log);
+    let mut history = parse_log(log);
     history.uncommitted = uncommitted(root).unwrap_or_default();
     Some(history)
 }
 
 /// Parses `git log -p` output (newest commit first) and follows renames back in time.
-pub fn parse_log(log: &str) -> History {
+pub fn parse_log(log: String) -> History {
     let mut history = History::default();
+    let at = |part: &str| part.as_ptr() as usize - log.as_ptr() as usize;
     // A path as it was at some point -> the path it has today.
     let mut now_called: HashMap<String, String> = HashMap::new();
     for record in log.split(RECORD).filter(|r| !r.trim().is_empty()) {
@@ -121,7 +133,8 @@ pub fn parse_log(log: &str) -> History {
                 now_called.insert(old, today.clone());
             }
             files.push(today.clone());
-            history.files.entry(today).or_default().push(Revision { commit, change, diff });
+            let start = at(diff);
+            history.files.entry(today).or_default().push(Revision { commit, change, diff: start..start + diff.len() });
         }
         history.commits.push(Commit {
             sha: sha.trim().to_string(),
@@ -131,6 +144,7 @@ pub fn parse_log(log: &str) -> History {
             files,
         });
     }
+    history.log = log;
     history
 }
 
@@ -141,7 +155,7 @@ fn split_files(body: &str) -> impl Iterator<Item = &str> {
 }
 
 /// One file of a commit's patch: (old path, new path, change, diff from the first hunk).
-fn parse_file(file: &str) -> Option<(String, String, Change, String)> {
+fn parse_file(file: &str) -> Option<(String, String, Change, &str)> {
     let mut old = None;
     let mut new = None;
     let mut change = Change::Changed;
@@ -187,7 +201,7 @@ fn parse_file(file: &str) -> Option<(String, String, Change, String)> {
         _ => new.or_else(|| old.clone())?,
     };
     let old = old.unwrap_or_else(|| new.clone());
-    Some((old, new, change, file[diff_start..].to_string()))
+    Some((old, new, change, &file[diff_start..]))
 }
 
 /// `git status --porcelain` -> the paths with uncommitted changes.
@@ -204,16 +218,16 @@ fn parse_status(status: &str) -> HashSet<String> {
 
 /// One line of a diff, for the compare page.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DiffLine {
+pub struct DiffLine<'a> {
     /// "hunk", "context", "added" or "removed".
     pub kind: &'static str,
     pub old: Option<usize>,
     pub new: Option<usize>,
-    pub text: String,
+    pub text: &'a str,
 }
 
 /// Splits a unified diff into numbered lines.
-pub fn diff_lines(diff: &str) -> Vec<DiffLine> {
+pub fn diff_lines(diff: &str) -> Vec<DiffLine<'_>> {
     let mut out = Vec::new();
     let (mut old, mut new) = (0usize, 0usize);
     for l in diff.lines() {
@@ -225,15 +239,15 @@ pub fn diff_lines(diff: &str) -> Vec<DiffLine> {
                 .collect();
             old = nums.first().copied().unwrap_or(0);
             new = nums.get(1).copied().unwrap_or(0);
-            out.push(DiffLine { kind: "hunk", old: None, new: None, text: l.to_string() });
+            out.push(DiffLine { kind: "hunk", old: None, new: None, text: l });
         } else if let Some(t) = l.strip_prefix('+') {
-            out.push(DiffLine { kind: "added", old: None, new: Some(new), text: t.to_string() });
+            out.push(DiffLine { kind: "added", old: None, new: Some(new), text: t });
             new += 1;
         } else if let Some(t) = l.strip_prefix('-') {
-            out.push(DiffLine { kind: "removed", old: Some(old), new: None, text: t.to_string() });
+            out.push(DiffLine { kind: "removed", old: Some(old), new: None, text: t });
             old += 1;
         } else if let Some(t) = l.strip_prefix(' ') {
-            out.push(DiffLine { kind: "context", old: Some(old), new: Some(new), text: t.to_string() });
+            out.push(DiffLine { kind: "context", old: Some(old), new: Some(new), text: t });
             old += 1;
             new += 1;
         }
@@ -249,7 +263,7 @@ mod tests {
 
     #[test]
     fn follows_renames_back_in_time() {
-        let h = parse_log(LOG);
+        let h = parse_log(LOG.to_string());
         assert_eq!(h.commits.len(), 2);
         let revs = h.of("wiki/b.md");
         assert_eq!(revs.len(), 2, "{h:?}");
@@ -261,11 +275,11 @@ mod tests {
 
     #[test]
     fn numbers_diff_lines() {
-        let h = parse_log(LOG);
-        let lines = diff_lines(&h.of("wiki/b.md")[0].diff);
+        let h = parse_log(LOG.to_string());
+        let lines = diff_lines(h.diff(&h.of("wiki/b.md")[0]));
         assert_eq!(lines[0].kind, "hunk");
-        assert_eq!(lines[1], DiffLine { kind: "context", old: Some(2), new: Some(2), text: "title: A".into() });
-        assert_eq!(lines[4], DiffLine { kind: "added", old: None, new: Some(5), text: "Line two".into() });
+        assert_eq!(lines[1], DiffLine { kind: "context", old: Some(2), new: Some(2), text: "title: A" });
+        assert_eq!(lines[4], DiffLine { kind: "added", old: None, new: Some(5), text: "Line two" });
     }
 
     #[test]

@@ -129,17 +129,19 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
         }
         None => (Timestamp::now(), true),
     };
-    // git runs in its own process while the files are read.
-    let (sources, history) = rayon::join(
-        || {
-            let mut d = Vec::new();
-            (load::load(&opts.root, config.theme.as_deref(), &mut d), d)
-        },
-        || if config.history { history::read(&opts.root) } else { None },
-    );
+    // git runs in its own process (and its output is parsed on a thread of its own) while the
+    // files are read, parsed, modelled and rendered to html: it is only needed by the pages.
+    let history = {
+        let (root, wanted) = (opts.root.clone(), config.history);
+        std::thread::spawn(move || if wanted { history::read(&root) } else { None })
+    };
+    let sources = {
+        let mut d = Vec::new();
+        (load::load(&opts.root, config.theme.as_deref(), &mut d), d)
+    };
     let (sources, load_diags) = sources;
     diags.extend(load_diags);
-    lap("load (and git history)");
+    lap("load");
     let mut sources = sources;
     // The raw bytes are not needed once parsed; dropping them keeps a big site's memory down.
     let markdown = std::mem::take(&mut sources.markdown);
@@ -148,7 +150,6 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     lap("parse");
     let (mut site, model_diags) = model::build(config, docs, sources.assets.clone(), now, opts.drafts);
     diags.extend(model_diags);
-    site.history = history;
     if from_clock {
         let day = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         site.dtstamp = time::start_of_day(&jiff::tz::TimeZone::UTC, day).timestamp();
@@ -156,6 +157,8 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     lap("model");
     let link_problems = markdown::render_all(&mut site);
     lap("markdown");
+    site.history = history.join().unwrap_or(None);
+    lap("git history (the rest of it)");
     diags.extend(link_problems.into_iter().map(|d| {
         if opts.check_only {
             Diagnostic { severity: diag::Severity::Error, ..d }

@@ -105,7 +105,7 @@ pub fn pages(r: &Renderer, idx: usize) -> Result<Vec<Output>, Diagnostic> {
         .iter()
         .map(|rev| {
             let c = &h.commits[rev.commit];
-            let (added, removed) = count(&rev.diff);
+            let (added, removed) = count(h.diff(rev));
             RevisionView {
                 commit: commit_view(c),
                 change: &rev.change,
@@ -122,7 +122,7 @@ pub fn pages(r: &Renderer, idx: usize) -> Result<Vec<Output>, Diagnostic> {
     ctx.insert("uncommitted", &s.uncommitted(idx));
     let mut out = r.page(&base, "history.html", &ctx)?;
     for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
-        let lines: Vec<DiffLine> = diff_lines(&rev.diff);
+        let lines: Vec<DiffLine> = diff_lines(h.diff(rev));
         ctx.insert("revision", view);
         ctx.insert("has_lines", &!lines.is_empty());
         ctx.insert("diff_html", &diff_rows(&lines));
@@ -138,27 +138,33 @@ pub fn pages(r: &Renderer, idx: usize) -> Result<Vec<Output>, Diagnostic> {
 /// revision is every line of it, and a tera loop over 10k such pages costs a second.
 /// Every text is escaped.
 fn diff_rows(lines: &[DiffLine]) -> String {
+    use super::theme::push_escaped;
     use std::fmt::Write;
-    let esc = super::theme::escape_html;
-    let mut out = String::with_capacity(lines.len() * 96);
+    let mut out = String::with_capacity(lines.iter().map(|l| l.text.len() + 100).sum());
     for l in lines {
         if l.kind == "hunk" {
-            let _ = writeln!(out, "<tr class=\"diff-hunk\"><td colspan=\"4\">{}</td></tr>", esc(&l.text));
+            out.push_str("<tr class=\"diff-hunk\"><td colspan=\"4\">");
+            push_escaped(&mut out, l.text);
+            out.push_str("</td></tr>\n");
             continue;
         }
-        let num = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
-        let (mark, text) = match l.kind {
-            "added" => ("+", format!("<ins>{}</ins>", esc(&l.text))),
-            "removed" => ("−", format!("<del>{}</del>", esc(&l.text))),
-            _ => ("", esc(&l.text)),
+        let (mark, open, close) = match l.kind {
+            "added" => ("+", "<ins>", "</ins>"),
+            "removed" => ("−", "<del>", "</del>"),
+            _ => ("", "", ""),
         };
-        let _ = writeln!(
-            out,
-            "<tr class=\"diff-{}\"><td class=\"ln\">{}</td><td class=\"ln\">{}</td><td class=\"mark\">{mark}</td><td class=\"code\">{text}</td></tr>",
-            l.kind,
-            num(l.old),
-            num(l.new)
-        );
+        let _ = write!(out, "<tr class=\"diff-{}\"><td class=\"ln\">", l.kind);
+        if let Some(n) = l.old {
+            let _ = write!(out, "{n}");
+        }
+        out.push_str("</td><td class=\"ln\">");
+        if let Some(n) = l.new {
+            let _ = write!(out, "{n}");
+        }
+        let _ = write!(out, "</td><td class=\"mark\">{mark}</td><td class=\"code\">{open}");
+        push_escaped(&mut out, l.text);
+        out.push_str(close);
+        out.push_str("</td></tr>\n");
     }
     out
 }

@@ -64,18 +64,28 @@ pub fn load(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
 /// Escapes what matters in HTML text and quoted attributes (`& < > " '`). Tera's default
 /// also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.
 pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(input.len() + 16);
+    push_escaped(&mut out, input);
     out
+}
+
+/// [`escape_html`] appended to `out`, copying the runs between special characters whole.
+pub fn push_escaped(out: &mut String, input: &str) {
+    let mut run = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&input[run..i]);
+        out.push_str(replacement);
+        run = i + 1;
+    }
+    out.push_str(&input[run..]);
 }
 
 /// The whole cause chain of a tera error on one line.
