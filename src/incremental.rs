@@ -7,7 +7,12 @@
 //!   from" lists change. Phase one re-renders those pages (so the edited page is servable at
 //!   once); phase two re-renders the lists, feeds and indexes that show the page's text
 //!   (`Renderer::jobs_showing`), and keeps only the bytes that changed.
-//! - **full**: anything else (front matter, new, deleted or renamed files, assets, static
+//! - **front matter**: the front matter of existing pages changed, but no page's title,
+//!   address, aliases, draft or tags, and no group (a meeting's time or place, a story's date,
+//!   a summary...). The site is loaded again, keeping the other pages' markdown and the git
+//!   history; only the edited pages, the pages that show them and the lists of their kinds
+//!   are rendered (`Renderer::jobs_after_front_edit`).
+//! - **full**: anything else (titles, new, deleted or renamed files, groups, assets, static
 //!   files, templates, moot.toml). The site is built again in memory and compared.
 //!
 //! Either way the result is byte-identical to a fresh build; `tests/incremental.rs` checks
@@ -45,6 +50,8 @@ pub struct Outcome {
     pub rendered: usize,
     pub elapsed: Duration,
     pub full: bool,
+    /// Taken by the front-matter path ([`Live::front_phase`]).
+    pub front_matter: bool,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -53,7 +60,13 @@ impl std::fmt::Display for Outcome {
         write!(
             f,
             "{} {} outputs, {} changed, in {} ms",
-            if self.full { "rebuilt all:" } else { "rebuilt" },
+            if self.full {
+                "rebuilt all:"
+            } else if self.front_matter {
+                "rebuilt (front matter)"
+            } else {
+                "rebuilt"
+            },
             self.rendered,
             self.changed.len(),
             self.elapsed.as_millis()
@@ -114,10 +127,109 @@ impl Live {
                 first.rendered += rest.rendered;
                 first
             }
-            None => self.full()?,
+            None => match self.front_phase(paths)? {
+                Some(outcome) => outcome,
+                None => self.full()?,
+            },
         };
         outcome.elapsed = started.elapsed();
         Ok(outcome)
+    }
+
+    /// A front-matter edit of existing pages (a meeting's time, a story's date or summary...)
+    /// that leaves every title, address, alias, draft and tag as it was, of pages that are
+    /// not groups: the site is loaded again, but the other pages' markdown and the git history
+    /// are kept, and only the pages and lists that can show the edited pages are rendered
+    /// ([`Renderer::jobs_after_front_edit`]). `None` (nothing changed) for any other change.
+    pub fn front_phase(&mut self, paths: &[PathBuf]) -> Result<Option<Outcome>, Diagnostics> {
+        let started = Instant::now();
+        let Some(edited) = self.existing_pages(paths) else { return Ok(None) };
+        let old = &self.loaded.site;
+        if edited.iter().any(|&i| old.items[i].kind == crate::parse::Kind::Group) {
+            return Ok(None);
+        }
+        let old_tags: Vec<Vec<(String, String)>> = edited.iter().map(|&i| old.items[i].tags.clone()).collect();
+        let old_search: Vec<Vec<String>> = edited.iter().map(|&i| search_key(old, i)).collect();
+        let meetings_edited = |site: &crate::model::Site| -> Vec<usize> {
+            edited
+                .iter()
+                .filter(|&&i| site.items[i].kind == crate::parse::Kind::Meeting)
+                .map(|&i| site.position[i])
+                .collect()
+        };
+        let mut months: std::collections::BTreeSet<(i16, i8)> =
+            meetings_edited(old).into_iter().flat_map(|m| crate::render::calendar::months_showing(old, m)).collect();
+        let old_month_set = crate::render::calendar::month_set(old);
+        let mut related: Vec<usize> = edited.iter().flat_map(|&i| related_pages(old, i)).collect();
+        let changed: HashSet<PathBuf> = edited.iter().map(|&i| old.items[i].shown.clone()).collect();
+        let reuse = crate::Reuse { old: &mut self.loaded.site, changed: &changed };
+        let Some(loaded) = crate::load_site_reusing(&self.opts, Some(reuse))? else { return Ok(None) };
+        let new = &loaded.site;
+        if edited.iter().zip(&old_tags).any(|(&i, tags)| new.items[i].tags != *tags) {
+            // Tag names and pages come from every page's tags: not worth following.
+            self.loaded = loaded;
+            return self.full().map(Some);
+        }
+        related.extend(edited.iter().flat_map(|&i| related_pages(new, i)));
+        let search = edited.iter().zip(&old_search).any(|(&i, key)| search_key(new, i) != *key);
+        months.extend(meetings_edited(new).into_iter().flat_map(|m| crate::render::calendar::months_showing(new, m)));
+        // A month that gains its first meeting or loses its last one changes every month
+        // page's links to the previous and next months.
+        let months = (crate::render::calendar::month_set(new) == old_month_set).then_some(months);
+        related.sort_unstable();
+        related.dedup();
+        self.loaded = loaded;
+        let old_jobs: HashSet<Job> = self.outputs_of.keys().cloned().collect();
+        let mut gone: Vec<Job> = Vec::new();
+        let done = self.run(|r| {
+            let mut jobs = r.jobs_after_front_edit(&edited, &related, months.as_ref(), search);
+            let planned = r.plan();
+            // Jobs new to the site (a list grew a page) are rendered too...
+            let listed: HashSet<Job> = jobs.iter().cloned().collect();
+            jobs.extend(planned.iter().filter(|j| !old_jobs.contains(*j) && !listed.contains(*j)).cloned());
+            // ...and those it no longer has (a list shrank) leave no outputs behind.
+            let planned: HashSet<&Job> = planned.iter().collect();
+            gone = old_jobs.iter().filter(|j| !planned.contains(j)).cloned().collect();
+            jobs
+        });
+        let done = match done {
+            Ok(done) => done,
+            // The earlier site's pages are gone into the new one: start afresh.
+            Err(_) => return self.full().map(Some),
+        };
+        let mut removed = Vec::new();
+        for job in gone {
+            for path in self.outputs_of.remove(&job).unwrap_or_default() {
+                self.files.remove(&path);
+                removed.push(path);
+            }
+        }
+        let (rendered, mut changed) = self.merge_jobs(done);
+        changed.extend(removed);
+        changed.sort();
+        changed.dedup();
+        let warnings = self.loaded.warnings.clone();
+        Ok(Some(Outcome { changed, rendered, elapsed: started.elapsed(), full: false, front_matter: true, warnings }))
+    }
+
+    /// The pages of `paths`, if each is the markdown file of a page the site has (so no
+    /// page is new, gone or renamed); else `None`.
+    fn existing_pages(&self, paths: &[PathBuf]) -> Option<Vec<usize>> {
+        let site = &self.loaded.site;
+        let content = self.opts.root.join("content");
+        let mut pages = Vec::new();
+        for p in paths {
+            let abs = if p.is_absolute() { p.clone() } else { self.opts.root.join(p) };
+            let rel = abs.strip_prefix(&content).ok()?.to_str()?.replace('\\', "/");
+            let shown = Path::new("content").join(&rel);
+            if !abs.is_file() {
+                return None;
+            }
+            pages.push(site.items.iter().position(|item| item.shown == shown)?);
+        }
+        pages.sort_unstable();
+        pages.dedup();
+        (!pages.is_empty()).then_some(pages)
     }
 
     /// Rebuilds everything (after a change the body-only path cannot take).
@@ -187,7 +299,7 @@ impl Live {
         })?;
         self.edited = edits.iter().map(|(i, _)| *i).collect();
         let (rendered, changed) = self.merge_jobs(done);
-        Ok(Some(Outcome { changed, rendered, elapsed: started.elapsed(), full: false, warnings }))
+        Ok(Some(Outcome { changed, rendered, elapsed: started.elapsed(), warnings, ..Outcome::default() }))
     }
 
     /// Phase two: the lists, feeds and indexes that show the edited pages' text.
@@ -196,7 +308,7 @@ impl Live {
         let edited = std::mem::take(&mut self.edited);
         let done = self.run(|r| r.jobs_showing(&edited))?;
         let (rendered, changed) = self.merge_jobs(done);
-        Ok(Outcome { changed, rendered, elapsed: started.elapsed(), full: false, warnings: Vec::new() })
+        Ok(Outcome { changed, rendered, elapsed: started.elapsed(), ..Outcome::default() })
     }
 
     /// Renders the jobs `choose` picks, with the templates kept since the last full rebuild.
@@ -278,6 +390,25 @@ fn cards_of(site: &crate::model::Site, idx: usize) -> Vec<usize> {
         crate::parse::Kind::Article => groups(&site.articles[pos].groups),
         _ => Vec::new(),
     }
+}
+
+fn search_key(site: &crate::model::Site, idx: usize) -> Vec<String> {
+    crate::render::search::indexed_front(site, idx).into_iter().map(str::to_string).collect()
+}
+
+/// The pages that show something of page `idx` besides lists: its groups, its meeting, a
+/// meeting's stories, and the pages it links to and is linked from.
+fn related_pages(site: &crate::model::Site, idx: usize) -> Vec<usize> {
+    let mut v = cards_of(site, idx);
+    let pos = site.position[idx];
+    if site.items[idx].kind == crate::parse::Kind::Meeting {
+        let m = &site.meetings[pos];
+        v.extend(m.groups.iter().map(|&g| site.groups[g].item));
+        v.extend(m.stories.iter().map(|&st| site.stories[st].item));
+    }
+    v.extend(site.items[idx].links.iter().copied());
+    v.extend(site.backlinks.get(&idx).into_iter().flatten().copied());
+    v
 }
 
 /// Renders jobs in parallel; each job with its outputs (live-reload script added).

@@ -103,6 +103,20 @@ pub struct Loaded {
 
 /// load -> parse -> model -> markdown. Errors are every problem found, sorted by file.
 pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
+    Ok(load_site_reusing(opts, None)?.expect("nothing to reuse, so never None"))
+}
+
+/// For `serve`: an earlier site and the content files changed since it was loaded.
+pub struct Reuse<'a> {
+    pub old: &'a mut model::Site,
+    pub changed: &'a std::collections::HashSet<PathBuf>,
+}
+
+/// [`load_site`], taking from `reuse` what the changed files cannot have changed: the
+/// rendered markdown of the other pages and the git history (only `git status` is run).
+/// `Ok(None)` (with `reuse` untouched) when the pages' files, titles, aliases or drafts
+/// differ from the earlier site's, since links may then resolve differently.
+pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Option<Loaded>, Diagnostics> {
     let mut diags = Vec::new();
     let mut clock = Instant::now();
     let mut stages = Vec::new();
@@ -132,7 +146,7 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     // git runs in its own process (and its output is parsed on a thread of its own) while the
     // files are read, parsed, modelled and rendered to html: it is only needed by the pages.
     let history = {
-        let (root, wanted) = (opts.root.clone(), config.history);
+        let (root, wanted) = (opts.root.clone(), config.history && reuse.is_none());
         std::thread::spawn(move || if wanted { history::read(&root) } else { None })
     };
     let sources = {
@@ -155,9 +169,29 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
         site.dtstamp = time::start_of_day(&jiff::tz::TimeZone::UTC, day).timestamp();
     }
     lap("model");
-    let link_problems = markdown::render_all(&mut site);
+    let link_problems = match reuse.as_mut() {
+        None => markdown::render_all(&mut site),
+        Some(r) => {
+            if diags.iter().any(|d| d.severity == diag::Severity::Error) {
+                let mut all = Diagnostics(diags);
+                all.sort();
+                return Err(all);
+            }
+            if !same_link_targets(r.old, &site) {
+                return Ok(None);
+            }
+            let mut history = r.old.history.take();
+            if let Some(h) = history.as_mut() {
+                h.uncommitted = history::uncommitted(&opts.root).unwrap_or_default();
+            }
+            site.history = history;
+            markdown::render_all_reusing(&mut site, Some((std::mem::take(&mut r.old.items), r.changed)))
+        }
+    };
     lap("markdown");
-    site.history = history.join().unwrap_or(None);
+    if reuse.is_none() {
+        site.history = history.join().unwrap_or(None);
+    }
     lap("git history (the rest of it)");
     diags.extend(link_problems.into_iter().map(|d| {
         if opts.check_only {
@@ -171,7 +205,23 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     if all.has_errors() {
         return Err(all);
     }
-    Ok(Loaded { site, sources, warnings: all.0, stages })
+    Ok(Some(Loaded { site, sources, warnings: all.0, stages }))
+}
+
+/// Whether every link resolves in `new` as in `old`: the same pages, at the same addresses,
+/// with the same titles, aliases and drafts.
+fn same_link_targets(old: &model::Site, new: &model::Site) -> bool {
+    old.items.len() == new.items.len()
+        && old.items.iter().zip(&new.items).all(|(a, b)| {
+            a.shown == b.shown
+                && a.kind == b.kind
+                && a.url == b.url
+                && a.path == b.path
+                && a.title == b.title
+                && a.aliases == b.aliases
+                && a.draft == b.draft
+        })
+        && old.draft_names == new.draft_names
 }
 
 /// The whole pipeline: load, check, render and (unless `check_only`) write.

@@ -383,23 +383,61 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 /// Renders the bodies of every page in parallel, then records links both ways.
 /// Returns the problems found (unresolved wikilinks).
 pub fn render_all(site: &mut crate::model::Site) -> Vec<Diagnostic> {
+    render_all_reusing(site, None)
+}
+
+/// [`render_all`], except that pages of `reuse` (an earlier site, with the content files
+/// changed since) whose file did not change take their html, text and links from it. Only
+/// for a site whose pages have the same files, titles, aliases and drafts as the earlier
+/// one, so that every link resolves as it did.
+pub fn render_all_reusing(
+    site: &mut crate::model::Site,
+    reuse: Option<(Vec<Item>, &std::collections::HashSet<std::path::PathBuf>)>,
+) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let rendered: Vec<Rendered> = {
-        // The bodies are taken out and each dropped once rendered, so a big site does not
-        // hold every body and every page's html at once.
-        let bodies: Vec<String> = site.items.iter_mut().map(|i| std::mem::take(&mut i.body)).collect();
+    // The bodies are taken out and each dropped once rendered, so a big site does not
+    // hold every body and every page's html at once.
+    let mut bodies: Vec<Option<String>> = site.items.iter_mut().map(|i| Some(std::mem::take(&mut i.body))).collect();
+    let mut kept: HashMap<usize, Item> = HashMap::new();
+    if let Some((old, changed)) = reuse {
+        let mut before: HashMap<std::path::PathBuf, Item> =
+            old.into_iter().filter(|it| !changed.contains(&it.shown)).map(|it| (it.shown.clone(), it)).collect();
+        for (i, item) in site.items.iter().enumerate() {
+            if let Some(old) = before.remove(&item.shown) {
+                kept.insert(i, old);
+                bodies[i] = None;
+            }
+        }
+    }
+    let rendered: Vec<Option<Rendered>> = {
         let r = Resolver::new(site);
-        bodies.into_par_iter().enumerate().map(|(i, body)| render_text(&site.items[i], &body, &r)).collect()
+        bodies
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, body)| body.map(|body| render_text(&site.items[i], &body, &r)))
+            .collect()
     };
     let mut problems = Vec::new();
     let mut backlinks: HashMap<usize, Vec<usize>> = HashMap::new();
     for (idx, (item, out)) in site.items.iter_mut().zip(rendered).enumerate() {
-        for &to in &out.links {
+        match out {
+            Some(out) => apply(item, out, &mut problems),
+            None => {
+                let old = kept.remove(&idx).expect("kept above");
+                item.html = old.html;
+                item.toc = old.toc;
+                item.text = old.text;
+                item.excerpt = old.excerpt;
+                item.links = old.links;
+                problems.extend(old.link_problems.iter().cloned());
+                item.link_problems = old.link_problems;
+            }
+        }
+        for &to in &item.links {
             if to != idx {
                 backlinks.entry(to).or_default().push(idx);
             }
         }
-        apply(item, out, &mut problems);
     }
     site.backlinks = backlinks;
     problems
@@ -414,5 +452,6 @@ pub fn apply(item: &mut Item, out: Rendered, problems: &mut Vec<Diagnostic>) {
     item.excerpt = item.summary.clone().unwrap_or_else(|| excerpt(&out.text, 180));
     item.text = out.text;
     item.links = out.links;
+    item.link_problems = out.problems.clone();
     problems.extend(out.problems);
 }

@@ -47,6 +47,8 @@ pub struct Item {
     /// The summary, or else the first words of the text; set by the markdown stage.
     pub excerpt: String,
     pub links: Vec<usize>,
+    /// The link problems of its markdown (kept so `serve` can reuse an unchanged page's).
+    pub link_problems: Vec<crate::diag::Diagnostic>,
 }
 
 #[derive(Debug, Clone)]
@@ -429,6 +431,7 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
         text: String::new(),
         excerpt: String::new(),
         links: Vec::new(),
+        link_problems: Vec::new(),
     }
 }
 

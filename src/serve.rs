@@ -66,8 +66,8 @@ pub fn serve(mut opts: Options, bind: &str, port: u16, open: bool) -> Result<(),
     Ok(())
 }
 
-/// Applies a change: the body-only path in two phases (the edited page first), else a
-/// full rebuild in memory. On error the last good site stays and the error is shown.
+/// Applies a change: the body-only path in two phases (the edited page first), else the
+/// front-matter path, else a full rebuild in memory. On error the last good site stays and the error is shown.
 fn rebuild(opts: &Options, state: &RwLock<State>, paths: &[PathBuf]) {
     let mut s = state.write().expect("state lock");
     let result = match s.live.as_mut() {
@@ -86,6 +86,12 @@ fn rebuild(opts: &Options, state: &RwLock<State>, paths: &[PathBuf]) {
                     s = state.write().expect("state lock");
                     s.live.as_mut().expect("built").lists_phase()
                 }
+                // Front matter that moves no page or link: the lists that can show it.
+                Ok(None) if only_markdown => match live.front_phase(paths) {
+                    Ok(Some(outcome)) => Ok(outcome),
+                    Ok(None) => live.full(),
+                    Err(e) => Err(e),
+                },
                 Ok(None) => live.full(),
                 Err(e) => Err(e),
             }

@@ -70,7 +70,7 @@ fn random_change(rng: &mut Rng, root: &Path, step: usize) -> Vec<PathBuf> {
     let f = rng.pick(&files).clone();
     let text = std::fs::read_to_string(&f).unwrap();
     let titles = ["Ground rules", "Learning circles", "How it works", "Alma Circle", "No such page"];
-    match rng.next() % 8 {
+    match rng.next() % 12 {
         // body edits: text, a wikilink added, a paragraph removed
         0 | 1 => {
             std::fs::write(&f, format!("{text}\nA new sentence, step {step}.\n")).unwrap();
@@ -112,6 +112,27 @@ fn random_change(rng: &mut Rng, root: &Path, step: usize) -> Vec<PathBuf> {
             std::fs::remove_file(&p).unwrap();
             vec![p]
         }
+        // front matter that changes no title or address: a meeting's date, a meeting's group,
+        // a story's or article's date, a summary
+        8..=10 => {
+            let dates = ["2025-06-01", "2026-11-20", "2026-11-30", "2027-03-15", "2027-01-05"];
+            let groups = ["alma", "east", "zeta", "rda"];
+            let line = |prefix: &str| text.lines().find(|l| l.starts_with(prefix)).map(str::to_string);
+            let new = if let Some(l) = line("start: \"").filter(|_| step.is_multiple_of(2)) {
+                let date = rng.pick(&dates);
+                text.replacen(&l, &format!("start: \"{date}{}", &l[18..]), 1)
+            } else if let Some(l) = line("group: ") {
+                text.replacen(&l, &format!("group: {}", rng.pick(&groups)), 1)
+            } else if let Some(l) = line("date: \"") {
+                text.replacen(&l, &format!("date: \"{}\"", rng.pick(&dates)), 1)
+            } else if let Some(l) = line("summary: ") {
+                text.replacen(&l, &format!("summary: \"Summary of step {step}\""), 1)
+            } else {
+                text.replacen("\ntitle: ", &format!("\nsummary: \"Summary of step {step}\"\ntitle: "), 1)
+            };
+            std::fs::write(&f, new).unwrap();
+            vec![f]
+        }
         // rename a story or wiki page
         _ => {
             let movable: Vec<PathBuf> = files
@@ -146,7 +167,8 @@ fn random_edits_give_the_same_bytes_as_a_fresh_build() {
     let (mut live, _) = Live::new(options(&root), false).unwrap_or_else(|e| panic!("{e}"));
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut body_only = 0;
-    for step in 0..60 {
+    let mut front_matter = 0;
+    for step in 0..80 {
         // First the edits most likely to leave something stale, then random ones.
         let touched = match step {
             0 => edit(&root, "content/stories/first.md", "We learned a lot.", "We learned a great deal."),
@@ -163,7 +185,8 @@ fn random_edits_give_the_same_bytes_as_a_fresh_build() {
             continue;
         }
         let outcome = live.apply(&touched).unwrap_or_else(|e| panic!("step {step}: {e}"));
-        body_only += usize::from(!outcome.full);
+        body_only += usize::from(!outcome.full && !outcome.front_matter);
+        front_matter += usize::from(outcome.front_matter);
         let (fresh, _) = Live::new(options(&root), false).unwrap_or_else(|e| panic!("{e}"));
         let (have, want) = (bytes(&live.files), bytes(&fresh.files));
         let differ: Vec<&String> = want.keys().chain(have.keys()).filter(|k| have.get(*k) != want.get(*k)).collect();
@@ -177,6 +200,7 @@ fn random_edits_give_the_same_bytes_as_a_fresh_build() {
         assert_eq!(live.warnings(), fresh.warnings(), "step {step}: warnings");
     }
     assert!(body_only >= 10, "the body-only path ran {body_only} times");
+    assert!(front_matter >= 10, "the front-matter path ran {front_matter} times");
 }
 
 #[test]
@@ -194,4 +218,23 @@ fn a_body_edit_rerenders_little() {
     let rest = live.lists_phase().unwrap();
     assert!(rest.changed.contains(&"calendar.ics".to_string()), "the feeds carry the description: {:?}", rest.changed);
     assert!(page.rendered + rest.rendered < first.rendered);
+}
+
+#[test]
+fn a_start_time_edit_rerenders_the_lists_but_not_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
+    let (mut live, first) = Live::new(options(&root), false).unwrap();
+    let touched =
+        edit(&root, "content/meetings/2027/learning-day.md", "start: \"2027-01-22\"", "start: \"2027-02-12\"");
+    let outcome = live.apply(&touched).unwrap();
+    assert!(outcome.front_matter && !outcome.full, "{outcome}");
+    assert!(outcome.rendered * 2 < first.rendered, "{outcome} of {}", first.rendered);
+    for page in ["calendar/2027/01/index.html", "calendar/2027/02/index.html", "calendar.ics", "meetings/index.html"] {
+        assert!(outcome.changed.iter().any(|c| c == page), "{page} not in {:?}", outcome.changed);
+    }
+    // A new title may change how links resolve: that takes the full path.
+    let touched = edit(&root, "content/meetings/2027/learning-day.md", "title: \"", "title: \"Renamed ");
+    assert!(live.apply(&touched).unwrap().full);
 }

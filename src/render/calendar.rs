@@ -8,7 +8,7 @@ use crate::model::{Group, Meeting, Occurrence, Site};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A calendar feed to subscribe to: its name, https URL and webcal:// URL.
 #[derive(Serialize)]
@@ -128,6 +128,19 @@ pub fn by_day(site: &Site) -> BTreeMap<Date, Pairs> {
         pairs.sort_by_key(|&(m, o)| (site.meetings[m].occurrences[o].start.timestamp(), site.meetings[m].item));
     }
     days
+}
+
+/// The month pages a meeting's dates show on (a grid shows only its own month's dates).
+pub fn months_showing(site: &Site, m: usize) -> BTreeSet<(i16, i8)> {
+    site.meetings[m].occurrences.iter().map(|o| (o.start.year(), o.start.month())).collect()
+}
+
+/// The months with occurrences (what [`months`] lists, but from the site alone).
+pub fn month_set(site: &Site) -> BTreeSet<(i16, i8)> {
+    site.meetings
+        .iter()
+        .flat_map(|m| m.occurrences.iter().filter(|o| !o.skipped).map(|o| (o.start.year(), o.start.month())))
+        .collect()
 }
 
 /// The months that have occurrences, and this month.

@@ -216,6 +216,65 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// What a front-matter edit of `items` (whose titles, addresses, aliases, drafts and
+    /// tags are unchanged, and which are not groups) can change besides the pages
+    /// themselves: `related` are the pages that show them (their groups, meeting and stories,
+    /// before and after the edit, and pages they link to or are linked from). Every list,
+    /// feed, calendar and index that shows pages of their kinds is here: dates and order may
+    /// have changed, so whole lists are, not single pages of them. Month pages: `months`, or
+    /// all of them if `None`. The search index only if `search`.
+    pub fn jobs_after_front_edit(
+        &self,
+        items: &[usize],
+        related: &[usize],
+        months: Option<&std::collections::BTreeSet<(i16, i8)>>,
+        search: bool,
+    ) -> Vec<Job> {
+        let s = self.site;
+        let mut jobs = vec![Job::Home, Job::Groups, Job::Feeds, Job::RecentChanges, Job::Wiki, Job::Tags];
+        if search {
+            jobs.push(Job::Search);
+        }
+        for &i in items.iter().chain(related) {
+            if s.has_own_page(i) {
+                jobs.extend([Job::Item(i), Job::History(i)]);
+            }
+        }
+        for &i in items {
+            for (slug, _) in &s.items[i].tags {
+                if let Some((_, tagged)) = s.tags.get(slug) {
+                    jobs.extend((1..=pages(tagged.len())).map(|p| Job::Tag(slug.clone(), p)));
+                }
+            }
+            match s.items[i].kind {
+                Kind::Meeting => {
+                    jobs.extend([Job::SiteCalendar, Job::CalendarNow]);
+                    let all = calendar::months(self);
+                    jobs.extend(
+                        all.into_iter()
+                            .filter(|ym| months.is_none_or(|m| m.contains(ym)))
+                            .map(|(y, m)| Job::Month(y, m)),
+                    );
+                    jobs.extend((1..=pages(self.upcoming.len())).map(Job::MeetingsUpcoming));
+                    jobs.extend((1..=pages(self.past.len())).map(Job::MeetingsPast));
+                }
+                Kind::Story => jobs.extend((1..=pages(s.stories.len())).map(Job::Stories)),
+                Kind::Article => jobs.extend((1..=pages(s.articles.len())).map(Job::Articles)),
+                Kind::Group | Kind::Wiki | Kind::Page => {}
+            }
+        }
+        // Groups among the related pages: their feeds and lists of meetings.
+        for &i in related.iter().filter(|&&i| s.items[i].kind == Kind::Group) {
+            let g = s.position[i];
+            let (up, past) = &self.group_occ[g];
+            jobs.push(Job::GroupCalendar(g));
+            jobs.extend((1..=pages(up.len() + past.len())).map(|p| Job::GroupMeetings(g, p)));
+        }
+        let mut seen = std::collections::HashSet::new();
+        jobs.retain(|j| seen.insert(j.clone()));
+        jobs
+    }
+
     /// Renders one job. Errors name the template and what went wrong.
     pub fn run(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
         let s = self.site;

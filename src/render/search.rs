@@ -179,6 +179,17 @@ fn page_words(site: &Site, idx: usize) -> Vec<(Cow<'_, str>, u32)> {
 }
 
 /// Names and places of a page: leaders, authors, locations, formats.
+/// What of a page's front matter the index holds (besides its title and tags): a front-matter
+/// edit that leaves this as it was leaves the index as it was.
+pub fn indexed_front(site: &Site, idx: usize) -> Vec<&str> {
+    let item = &site.items[idx];
+    let mut v = meta(site, idx);
+    v.extend(item.summary.as_deref());
+    v.push(&item.excerpt);
+    v.push(item.kind.label());
+    v
+}
+
 fn meta(site: &Site, idx: usize) -> Vec<&str> {
     let pos = site.position[idx];
     match site.items[idx].kind {
