@@ -83,6 +83,11 @@ enum Command {
     },
 }
 
+/// The allocator: see Cargo.toml for what it buys.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
