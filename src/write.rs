@@ -177,7 +177,8 @@ fn body_len(b: &Body) -> usize {
     }
 }
 
-/// Whether `path` already holds exactly these bytes (sizes are compared first).
+/// Whether `path` already holds exactly these bytes (sizes are compared first). Reads in
+/// blocks, so comparing a 200 MB calendar does not need another 200 MB.
 fn same_bytes(path: &Path, body: &Body) -> bool {
     let Ok(meta) = std::fs::metadata(path) else { return false };
     let want: std::borrow::Cow<[u8]> = match body {
@@ -191,7 +192,23 @@ fn same_bytes(path: &Path, body: &Body) -> bool {
             _ => return false,
         },
     };
-    meta.len() == want.len() as u64 && std::fs::read(path).is_ok_and(|have| have == *want)
+    meta.len() == want.len() as u64 && file_equals(path, &want).unwrap_or(false)
+}
+
+fn file_equals(path: &Path, mut want: &[u8]) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut block = vec![0u8; want.len().clamp(1, 256 << 10)];
+    loop {
+        let n = file.read(&mut block)?;
+        if n == 0 {
+            return Ok(want.is_empty());
+        }
+        if n > want.len() || block[..n] != want[..n] {
+            return Ok(false);
+        }
+        want = &want[n..];
+    }
 }
 
 /// Removes files of an earlier build that this build no longer makes, and emptied folders.
@@ -243,5 +260,20 @@ mod tests {
         for bad in ["../x", "a/../../x", "/etc/passwd", "a//b", "a/./b"] {
             assert_eq!(safe_join(root, bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn compares_files_in_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let big: Vec<u8> = (0..600_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&p, &big).unwrap();
+        assert!(file_equals(&p, &big).unwrap());
+        let mut other = big.clone();
+        other[599_999] ^= 1;
+        assert!(!file_equals(&p, &other).unwrap());
+        assert!(!file_equals(&p, &big[..599_999]).unwrap());
+        std::fs::write(&p, b"").unwrap();
+        assert!(file_equals(&p, b"").unwrap());
     }
 }

@@ -47,22 +47,30 @@ fn midnight(s: &Site, d: Date) -> Timestamp {
     crate::time::start_of_day(&s.config.timezone, d).timestamp()
 }
 
-/// Stories, articles and meetings (of one group, or all), newest first.
+/// Stories, articles and meetings (of one group, or all), newest first. A group's come from
+/// its own lists: scanning the whole site for each group made this quadratic.
 fn entries(s: &Site, group: Option<usize>) -> Vec<Entry<'_>> {
-    let in_group = |groups: &[usize]| group.is_none_or(|g| groups.contains(&g));
-    let mut v: Vec<Entry> = Vec::new();
-    v.extend(s.stories.iter().filter(|x| in_group(&x.groups)).map(|x| Entry {
+    let all = |n: usize| (0..n).collect::<Vec<_>>();
+    let (stories, articles, meetings) = match group {
+        Some(g) => {
+            let g = &s.groups[g];
+            (g.stories.clone(), g.articles.clone(), g.meetings.clone())
+        }
+        None => (all(s.stories.len()), all(s.articles.len()), all(s.meetings.len())),
+    };
+    let mut v: Vec<Entry> = Vec::with_capacity(stories.len() + articles.len() + meetings.len());
+    v.extend(stories.iter().map(|&i| &s.stories[i]).map(|x| Entry {
         item: x.item,
         updated: midnight(s, x.date),
         author: x.author.as_deref(),
     }));
     v.extend(
-        s.articles
+        articles
             .iter()
-            .filter(|x| in_group(&x.groups))
+            .map(|&i| &s.articles[i])
             .filter_map(|x| Some(Entry { item: x.item, updated: midnight(s, x.date?), author: x.author.as_deref() })),
     );
-    v.extend(s.meetings.iter().filter(|x| in_group(&x.groups)).map(|x| Entry {
+    v.extend(meetings.iter().map(|&i| &s.meetings[i]).map(|x| Entry {
         item: x.item,
         updated: x.occurrences[0].start.timestamp(),
         author: x.leader.as_deref(),
