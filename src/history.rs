@@ -88,6 +88,51 @@ pub fn uncommitted(root: &Path) -> Option<HashSet<String>> {
     Some(parse_status(&status).into_iter().filter_map(|p| p.strip_prefix(prefix.trim()).map(str::to_string)).collect())
 }
 
+/// The `git log` of content/: every commit's patch, renames found, paths relative to content/.
+const LOG_ARGS: [&str; 9] =
+    ["log", "--no-color", "--no-ext-diff", "--format=%x1e%H%x1f%an%x1f%aI%x1f%s", "-p", "-M", "--relative", "--", "."];
+
+/// The first line of the cache file: what it is, then the commit and folder it is the log of.
+const CACHE_TAG: &str = "moot history cache 1";
+
+/// The log of content/, from the cache moot keeps in the repository's git folder
+/// (`.git/moot-history`, never committed or published) and brought up to date: a cache of
+/// HEAD is used as it is; one of an ancestor of HEAD gets the newer commits' log put in front
+/// (one `git log OLD..HEAD`), unless a merge is among them (a merge can bring older commits,
+/// which a full log puts in date order); anything else is read whole. Then the cache is
+/// written for next time. `None` when there is no commit to read.
+fn cached_log(root: &Path) -> Option<String> {
+    let git = |args: &[&str]| git_in(root, args);
+    let head = git(&["rev-parse", "--verify", "-q", "HEAD"])?.trim().to_string();
+    let prefix = git(&["rev-parse", "--show-prefix"]).unwrap_or_default().trim().to_string();
+    let cache = root.join("content").join(git(&["rev-parse", "--git-path", "moot-history"])?.trim());
+    let key = |commit: &str| format!("{CACHE_TAG} {commit} {prefix}\n");
+    let cached = std::fs::read_to_string(&cache).ok().and_then(|text| {
+        let (first, log) = text.split_once('\n')?;
+        let commit = first.strip_prefix(CACHE_TAG)?.trim_start().split(' ').next()?.to_string();
+        (key(&commit) == format!("{first}\n")).then(|| (commit, log.to_string()))
+    });
+    let log = match cached {
+        Some((commit, log)) if commit == head => return Some(log),
+        Some((commit, log))
+            if git(&["merge-base", "--is-ancestor", &commit, &head]).is_some()
+                && git(&["rev-list", "--merges", &format!("{commit}..{head}")])
+                    .is_some_and(|m| m.trim().is_empty()) =>
+        {
+            let range = format!("{commit}..{head}");
+            let mut args = LOG_ARGS.to_vec();
+            args.insert(LOG_ARGS.len() - 2, range.as_str());
+            let mut newer = git(&args)?;
+            newer.push_str(&log);
+            newer
+        }
+        _ => git(&LOG_ARGS)?,
+    };
+    // Best effort: a read-only repository just has no cache.
+    let _ = std::fs::write(&cache, format!("{}{log}", key(&head)));
+    Some(log)
+}
+
 /// Reads the history of `root/content`, or `None` when there is none to read.
 pub fn read(root: &Path) -> Option<History> {
     let content = root.join("content");
@@ -96,18 +141,7 @@ pub fn read(root: &Path) -> Option<History> {
     }
     let git = |args: &[&str]| git_in(root, args);
     git(&["rev-parse", "--is-inside-work-tree"]).filter(|o| o.trim() == "true")?;
-    let log = git(&[
-        "log",
-        "--no-color",
-        "--no-ext-diff",
-        "--format=%x1e%H%x1f%an%x1f%aI%x1f%s",
-        "-p",
-        "-M",
-        "--relative",
-        "--",
-        ".",
-    ])
-    .unwrap_or_default();
+    let log = cached_log(root).unwrap_or_else(|| git(&LOG_ARGS).unwrap_or_default());
     let mut history = parse_log(log);
     history.uncommitted = uncommitted(root).unwrap_or_default();
     Some(history)

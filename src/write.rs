@@ -211,17 +211,40 @@ fn file_equals(path: &Path, mut want: &[u8]) -> std::io::Result<bool> {
     }
 }
 
-/// Removes files of an earlier build that this build no longer makes, and emptied folders.
+/// Removes files of an earlier build that this build no longer makes, and the folders that
+/// hold none of its files. (Trying to remove every folder and letting the non-empty ones fail
+/// cost a failed system call per page.)
 fn remove_stale(out_dir: &Path, made: &HashSet<String>) {
+    let mut needed: HashSet<&str> = HashSet::with_capacity(made.len());
+    for path in made {
+        let mut rest = path.as_str();
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !needed.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
     for entry in walkdir::WalkDir::new(out_dir).contents_first(true).into_iter().flatten() {
         let path = entry.path();
         let Ok(rel) = path.strip_prefix(out_dir) else { continue };
-        if rel.as_os_str().is_empty() {
+        let Some(rel) = rel.to_str().map(|r| {
+            if r.contains('\\') {
+                r.replace('\\', "/").into()
+            } else {
+                std::borrow::Cow::Borrowed(r)
+            }
+        }) else {
+            continue;
+        };
+        if rel.is_empty() {
             continue;
         }
         if entry.file_type().is_dir() {
-            let _ = std::fs::remove_dir(path); // only succeeds when empty
-        } else if !rel.to_str().is_some_and(|r| made.contains(&r.replace('\\', "/"))) {
+            if !needed.contains(rel.as_ref()) {
+                let _ = std::fs::remove_dir(path); // only succeeds when empty
+            }
+        } else if !made.contains(rel.as_ref()) {
             let _ = std::fs::remove_file(path);
         }
     }

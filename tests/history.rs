@@ -118,3 +118,55 @@ fn history_can_be_turned_off_and_is_absent_without_git() {
     assert!(!out.path().join("public/wiki/a/history").exists());
     assert!(read(&out, "wiki/a/index.html").contains("Text"));
 }
+
+/// Every output file of a build, by path.
+fn outputs(out: &tempfile::TempDir) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let root = out.path().join("public");
+    walkdir::WalkDir::new(&root)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(&root).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// A build with the history cache (of an older commit, brought up to date) and one
+/// without it give the same bytes, through new commits, a rename, a merge and an amend.
+#[test]
+fn the_history_cache_gives_what_a_full_read_gives() {
+    let site = site_in_git("");
+    let root = site.path();
+    let cache = root.join(".git/moot-history");
+    let same_as_without_cache = |step: &str| {
+        let with = outputs(&build(root));
+        let cached = std::fs::read_to_string(&cache).unwrap();
+        std::fs::remove_file(&cache).unwrap();
+        let without = outputs(&build(root));
+        assert_eq!(with.keys().collect::<Vec<_>>(), without.keys().collect::<Vec<_>>(), "{step}");
+        for (path, bytes) in &with {
+            assert!(without[path] == *bytes, "{step}: {path} differs");
+        }
+        // Put the older cache back, for the next step to bring up to date.
+        std::fs::write(&cache, cached).unwrap();
+    };
+    same_as_without_cache("first build");
+    assert!(std::fs::read_to_string(&cache).unwrap().starts_with("moot history cache"));
+    git(root, &["commit", "-q", "-am", "Commit the rule"], "Ana Ruiz", "2026-10-07T10:00:00Z");
+    write(root, "content/wiki/more.md", "---\ntitle: \"More\"\n---\n\nMore.\n");
+    git(root, &["add", "-A"], "Ana Ruiz", "2026-10-08T10:00:00Z");
+    git(root, &["commit", "-q", "-m", "Add more"], "Ana Ruiz", "2026-10-08T10:00:00Z");
+    same_as_without_cache("two new commits");
+    git(root, &["mv", "content/wiki/more.md", "content/wiki/most.md"], "Ben Ito", "2026-10-09T10:00:00Z");
+    git(root, &["commit", "-q", "-m", "Rename more"], "Ben Ito", "2026-10-09T10:00:00Z");
+    same_as_without_cache("a rename");
+    git(root, &["checkout", "-q", "-b", "side", "HEAD~2"], "x", "2026-10-10T10:00:00Z");
+    write(root, "content/wiki/side.md", "---\ntitle: \"Side\"\n---\n\nSide.\n");
+    git(root, &["add", "-A"], "Chidi Okafor", "2026-10-03T10:00:00Z");
+    git(root, &["commit", "-q", "-m", "An older branch"], "Chidi Okafor", "2026-10-03T10:00:00Z");
+    git(root, &["checkout", "-q", "main"], "x", "2026-10-10T10:00:00Z");
+    same_as_without_cache("back on main");
+    git(root, &["merge", "-q", "--no-edit", "side"], "Ana Ruiz", "2026-10-11T10:00:00Z");
+    same_as_without_cache("a merge of older commits");
+    git(root, &["commit", "-q", "--amend", "-m", "Merged, reworded"], "Ana Ruiz", "2026-10-12T10:00:00Z");
+    same_as_without_cache("an amended commit");
+}
