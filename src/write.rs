@@ -10,7 +10,7 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{Body, Job, Output, Renderer};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -76,13 +76,15 @@ fn write_fresh(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Di
     std::fs::create_dir_all(&staging).map_err(|e| Diagnostics(vec![io_error(&staging, e)]))?;
     let seen = Seen(Mutex::new(HashSet::with_capacity(jobs.len() + 64)));
     let dirs = Dirs::default();
+    let manifest = Manifest::default();
     let results: Vec<Result<usize, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let outputs = r.run(job)?;
             for o in &outputs {
                 seen.claim(o)?;
-                write_one(&staging, o, &dirs)?;
+                let stamp = write_one(&staging, o, &dirs)?;
+                manifest.record(o, stamp);
             }
             Ok(outputs.len())
         })
@@ -94,6 +96,7 @@ fn write_fresh(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Di
         std::fs::create_dir_all(parent).map_err(|e| Diagnostics(vec![io_error(parent, e)]))?;
     }
     std::fs::rename(&staging, out_dir).map_err(|e| Diagnostics(vec![io_error(out_dir, e)]))?;
+    manifest.save(out_dir);
     let n = counts.into_iter().sum();
     Ok(Written { outputs: n, written: n })
 }
@@ -115,6 +118,8 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written
     let seen = Seen(Mutex::new(HashSet::with_capacity(jobs.len() + 64)));
     let kept = std::sync::atomic::AtomicUsize::new(0);
     let dirs = Dirs::default();
+    let before = Manifest::load(out_dir);
+    let manifest = Manifest::default();
     // Pass one: render, check, compare. Nothing is written.
     let results: Vec<Result<Compared, Diagnostic>> = jobs
         .par_iter()
@@ -125,8 +130,9 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written
             for o in outputs {
                 seen.claim(&o)?;
                 let path = target(out_dir, &o)?;
-                if !same_bytes(&path, &o.body) {
-                    changed.push(o);
+                match unchanged(&path, &o, before.as_ref()) {
+                    Some(stamp) => manifest.record(&o, stamp),
+                    None => changed.push(o),
                 }
             }
             let size: usize = changed.iter().map(|o| body_len(&o.body)).sum();
@@ -142,8 +148,13 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written
     let to_write: Vec<&Output> = results.iter().flat_map(|r| r.changed.iter()).collect();
     written += to_write.len();
     let again: Vec<&Job> = jobs.iter().zip(&results).filter(|(_, r)| r.again).map(|(j, _)| j).collect();
-    let mut outcome: Vec<Result<usize, Diagnostic>> =
-        to_write.par_iter().map(|o| write_one(out_dir, o, &dirs).map(|_| 0)).collect();
+    let mut outcome: Vec<Result<usize, Diagnostic>> = to_write
+        .par_iter()
+        .map(|o| {
+            manifest.record(o, write_one(out_dir, o, &dirs)?);
+            Ok(0)
+        })
+        .collect();
     outcome.extend(
         again
             .par_iter()
@@ -151,17 +162,26 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written
                 let mut n = 0;
                 for o in r.run(job)? {
                     let path = target(out_dir, &o)?;
-                    if !same_bytes(&path, &o.body) {
-                        write_one(out_dir, &o, &dirs)?;
-                        n += 1;
-                    }
+                    let stamp = match unchanged(&path, &o, before.as_ref()) {
+                        Some(stamp) => stamp,
+                        None => {
+                            n += 1;
+                            write_one(out_dir, &o, &dirs)?
+                        }
+                    };
+                    manifest.record(&o, stamp);
                 }
                 Ok(n)
             })
             .collect::<Vec<_>>(),
     );
     written += crate::diag::collect(outcome)?.into_iter().sum::<usize>();
-    remove_stale(out_dir, &seen.0.into_inner().expect("no panics while held"));
+    let made = seen.0.into_inner().expect("no panics while held");
+    match &before {
+        Some(before) => remove_listed(out_dir, before, &made),
+        None => remove_stale(out_dir, &made),
+    }
+    manifest.save(out_dir);
     Ok(Written { outputs, written })
 }
 
@@ -257,7 +277,8 @@ fn remove_stale(out_dir: &Path, made: &HashSet<String>) {
 #[derive(Default)]
 struct Dirs(Mutex<HashSet<PathBuf>>);
 
-fn write_one(root: &Path, o: &Output, dirs: &Dirs) -> Result<(), Diagnostic> {
+/// Writes one output; its stamp for the manifest (none for a copied file).
+fn write_one(root: &Path, o: &Output, dirs: &Dirs) -> Result<Option<Stamp>, Diagnostic> {
     let path = target(root, o)?;
     if let Some(parent) = path.parent() {
         let known = dirs.0.lock().expect("no panics while held").contains(parent);
@@ -266,12 +287,136 @@ fn write_one(root: &Path, o: &Output, dirs: &Dirs) -> Result<(), Diagnostic> {
             dirs.0.lock().expect("no panics while held").insert(parent.to_path_buf());
         }
     }
-    let result = match &o.body {
-        Body::Bytes(b) => std::fs::write(&path, b),
-        Body::Static(b) => std::fs::write(&path, b),
-        Body::File(from) => std::fs::copy(from, &path).map(|_| ()),
+    let bytes: &[u8] = match &o.body {
+        Body::Bytes(b) => b,
+        Body::Static(b) => b,
+        Body::File(from) => return std::fs::copy(from, &path).map(|_| None).map_err(|e| io_error(&path, e)),
     };
-    result.map_err(|e| io_error(&path, e))
+    let write = || -> std::io::Result<Option<Stamp>> {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&path)?;
+        file.write_all(bytes)?;
+        Ok(Stamp::of(&file.metadata()?, hash(bytes)))
+    };
+    write().map_err(|e| io_error(&path, e))
+}
+
+/// What the last build wrote, kept beside the output folder (`.public.moot-manifest` for
+/// `public/`), so that a rebuild need not read every file back to compare: a file whose size
+/// and modification time are those the manifest holds, and whose new bytes hash to the same,
+/// is unchanged. Anything else (no manifest, a file changed since by hand) is compared byte
+/// for byte. It also lists what to remove when a page is gone, without walking the folder.
+#[derive(Default)]
+struct Manifest(Mutex<HashMap<String, Stamp>>);
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Stamp {
+    len: u64,
+    /// Modification time, in nanoseconds since 1970.
+    modified: i128,
+    hash: u64,
+}
+
+const MANIFEST_TAG: &str = "moot manifest 1";
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata, hash: u64) -> Option<Stamp> {
+        let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
+        Some(Stamp { len: meta.len(), modified, hash })
+    }
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+impl Manifest {
+    fn path(out_dir: &Path) -> PathBuf {
+        sibling(out_dir, "moot-manifest")
+    }
+
+    fn record(&self, o: &Output, stamp: Option<Stamp>) {
+        if let Some(stamp) = stamp {
+            self.0.lock().expect("no panics while held").insert(o.path.clone(), stamp);
+        }
+    }
+
+    fn get(&self, path: &str) -> Option<Stamp> {
+        self.0.lock().expect("no panics while held").get(path).copied()
+    }
+
+    /// The manifest of the last build into `out_dir`, if there is one moot can read.
+    fn load(out_dir: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(Manifest::path(out_dir)).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != MANIFEST_TAG {
+            return None;
+        }
+        let mut map = HashMap::new();
+        for line in lines {
+            let mut f = line.splitn(4, ' ');
+            let (hash, len, modified, path) = (f.next()?, f.next()?, f.next()?, f.next()?);
+            let stamp = Stamp {
+                hash: u64::from_str_radix(hash, 16).ok()?,
+                len: len.parse().ok()?,
+                modified: modified.parse().ok()?,
+            };
+            map.insert(path.to_string(), stamp);
+        }
+        Some(Manifest(Mutex::new(map)))
+    }
+
+    /// Best effort: without a manifest the next build compares files byte for byte.
+    fn save(self, out_dir: &Path) {
+        use std::fmt::Write;
+        let map = self.0.into_inner().expect("no panics while held");
+        let mut entries: Vec<(&String, &Stamp)> = map.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let mut text = String::with_capacity(entries.len() * 80);
+        text.push_str(MANIFEST_TAG);
+        text.push('\n');
+        for (path, s) in entries {
+            let _ = writeln!(text, "{:016x} {} {} {path}", s.hash, s.len, s.modified);
+        }
+        let path = Manifest::path(out_dir);
+        let tmp = sibling(out_dir, "moot-manifest-new");
+        if std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path)).is_err() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// `Some` if `path` already holds `o`'s bytes (by the manifest, or else by reading it back),
+/// with the stamp to keep for it; `None` if it must be written.
+fn unchanged(path: &Path, o: &Output, before: Option<&Manifest>) -> Option<Option<Stamp>> {
+    let bytes: &[u8] = match &o.body {
+        Body::Bytes(b) => b,
+        Body::Static(b) => b,
+        Body::File(_) => return same_bytes(path, &o.body).then_some(None),
+    };
+    let meta = std::fs::metadata(path).ok()?;
+    let now = Stamp::of(&meta, hash(bytes));
+    if now.is_some() && before.and_then(|m| m.get(&o.path)) == now {
+        return Some(now);
+    }
+    same_bytes(path, &o.body).then_some(now)
+}
+
+/// Removes the files the last build's manifest lists that this build no longer makes, and
+/// the folders they leave empty.
+fn remove_listed(out_dir: &Path, before: &Manifest, made: &HashSet<String>) {
+    let listed = before.0.lock().expect("no panics while held");
+    for rel in listed.keys().filter(|p| !made.contains(*p)) {
+        let Some(path) = safe_join(out_dir, rel) else { continue };
+        let _ = std::fs::remove_file(&path);
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != out_dir) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
 }
 
 fn sibling(dir: &Path, tag: &str) -> PathBuf {

@@ -445,6 +445,40 @@ fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
 }
 
 #[test]
+fn the_manifest_spares_reading_files_back_but_a_file_changed_by_hand_is_rewritten() {
+    let s = site(&[
+        ("content/wiki/a.md", "---\ntitle: \"A\"\n---\nAy\n"),
+        ("content/wiki/b.md", "---\ntitle: \"B\"\n---\nBee\n"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let manifest = dir.path().join(".public.moot-manifest");
+    moot::build(&options(s.path(), &out)).unwrap();
+    let listed = std::fs::read_to_string(&manifest).unwrap();
+    assert!(listed.starts_with("moot manifest 1\n") && listed.contains(" wiki/a/index.html\n"), "{listed}");
+    // Changed by hand, same size: its time differs from the manifest's, so it is compared.
+    let page = out.join("wiki/a/index.html");
+    let good = std::fs::read(&page).unwrap();
+    let mut bad = good.clone();
+    let at = bad.iter().position(|&b| b == b'A').unwrap();
+    bad[at] = b'Z';
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&page, &bad).unwrap();
+    let again = moot::build(&options(s.path(), &out)).unwrap();
+    assert_eq!(again.written, 1, "{again:?}");
+    assert_eq!(std::fs::read(&page).unwrap(), good);
+    // A page gone: the manifest says what to remove, folders included.
+    std::fs::remove_file(s.path().join("content/wiki/b.md")).unwrap();
+    moot::build(&options(s.path(), &out)).unwrap();
+    assert!(!out.join("wiki/b").exists());
+    assert!(!std::fs::read_to_string(&manifest).unwrap().contains("wiki/b/"));
+    // A broken manifest: files are compared byte for byte, and the manifest made again.
+    std::fs::write(&manifest, "not a manifest").unwrap();
+    assert_eq!(moot::build(&options(s.path(), &out)).unwrap().written, 0);
+    assert!(std::fs::read_to_string(&manifest).unwrap().starts_with("moot manifest 1"));
+}
+
+#[test]
 fn the_site_folder_is_never_an_output_folder() {
     let s = site(&[("content/about.md", "---\ntitle: \"About\"\n---\nHello\n")]);
     let err = moot::build(&options(s.path(), s.path())).unwrap_err().to_string();
