@@ -188,6 +188,7 @@ fn watch(opts: &Options, state: &RwLock<State>) {
         }
         changed.sort();
         changed.dedup();
+        drop_vanished_temp_files(&mut changed);
         if !changed.is_empty() {
             // Paths relative to the root we watch, as the site knows them.
             let paths: Vec<PathBuf> =
@@ -195,6 +196,13 @@ fn watch(opts: &Options, state: &RwLock<State>) {
             rebuild(opts, state, &paths);
         }
     }
+}
+
+/// A file with no extension that is already gone was a save's temporary file (sed -i, some
+/// editors' atomic saves): the site never had it, and it would send an edit of front matter
+/// down the full path.
+fn drop_vanished_temp_files(changed: &mut Vec<PathBuf>) {
+    changed.retain(|p| p.exists() || p.extension().is_some());
 }
 
 fn handle(stream: TcpStream, state: &RwLock<State>) -> std::io::Result<()> {
@@ -392,6 +400,12 @@ mod tests {
     #[test]
     fn classifies_changes() {
         assert_eq!(classify(Path::new("content/a.md")), Some(Change::Content));
+        let dir = tempfile::tempdir().unwrap();
+        let kept = dir.path().join("a.md");
+        std::fs::write(&kept, "x").unwrap();
+        let mut changed = vec![dir.path().join("sedX1b2c3"), kept.clone(), dir.path().join("gone.md")];
+        drop_vanished_temp_files(&mut changed);
+        assert_eq!(changed, [kept, dir.path().join("gone.md")], "a deleted page still counts");
         assert_eq!(classify(Path::new("content/.a.md.swp")), None);
         assert_eq!(classify(Path::new("content/a.md~")), None);
         assert_eq!(classify(Path::new("public/index.html")), None);
