@@ -82,12 +82,19 @@ pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
     Ok(SignedDuration::from_secs(total))
 }
 
+/// The time-zone database compiled into moot, so that every machine builds the same times
+/// (and no build starts by listing /usr/share/zoneinfo, as jiff's global database does).
+fn zones() -> &'static jiff::tz::TimeZoneDatabase {
+    static DB: std::sync::OnceLock<jiff::tz::TimeZoneDatabase> = std::sync::OnceLock::new();
+    DB.get_or_init(jiff::tz::TimeZoneDatabase::bundled)
+}
+
 /// Looks up an IANA zone; the error is a hint naming the nearest real names.
 pub fn zone_by_name(name: &str) -> Result<TimeZone, String> {
-    if let Ok(tz) = jiff::tz::db().get(name) {
+    if let Ok(tz) = zones().get(name) {
         return Ok(tz);
     }
-    let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+    let names: Vec<String> = zones().available().map(|n| n.to_string()).collect();
     let near = crate::diag::closest(name, names.iter().map(String::as_str));
     if near.is_empty() {
         Err("use an IANA name such as \"America/Los_Angeles\", \"Europe/London\" or \"UTC\"".to_string())
