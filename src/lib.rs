@@ -227,10 +227,17 @@ fn same_link_targets(old: &model::Site, new: &model::Site) -> bool {
 /// The whole pipeline: load, check, render and (unless `check_only`) write.
 pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
+    // The built-in templates compile while the site loads; a site theme's replace them after.
+    let builtin = std::thread::spawn(|| render::theme::load_templates(&[]));
     let Loaded { site, sources, warnings, mut stages } = load_site(opts)?;
-    let loaded = started.elapsed();
-    let renderer = render::Renderer::new(&site, &sources).map_err(Diagnostics)?;
+    let tera = match builtin.join() {
+        Ok(Ok(tera)) if sources.templates.is_empty() => tera,
+        _ => render::theme::load(&sources).map_err(Diagnostics)?,
+    };
+    let renderer = render::Renderer::with_templates(&site, &sources, std::borrow::Cow::Owned(tera));
     let jobs = renderer.plan();
+    let loaded = started.elapsed();
+    stages.push(("templates and plan", loaded - stages.iter().map(|s| s.1).sum::<Duration>()));
     if std::env::var_os("MOOT_PROFILE_JOBS").is_some() {
         profile_jobs(&renderer, &jobs);
     }

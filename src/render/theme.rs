@@ -38,6 +38,12 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
 
 /// Compiles the templates once: built-in, then the site's overrides.
 pub fn load(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
+    load_templates(&sources.templates)
+}
+
+/// The built-in templates with `overrides` (name, text, file shown in errors) in their place.
+pub fn load_templates(overrides: &[(String, String, std::path::PathBuf)]) -> Result<Tera, Vec<Diagnostic>> {
+    let sources = Sources { templates: overrides.to_vec(), ..Sources::default() };
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
