@@ -238,3 +238,22 @@ fn a_start_time_edit_rerenders_the_lists_but_not_the_site() {
     let touched = edit(&root, "content/meetings/2027/learning-day.md", "title: \"", "title: \"Renamed ");
     assert!(live.apply(&touched).unwrap().full);
 }
+
+#[test]
+fn a_broken_front_matter_save_keeps_the_last_good_site_and_the_next_save_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
+    let (mut live, _) = Live::new(options(&root), false).unwrap();
+    let before = bytes(&live.files);
+    let rel = "content/meetings/2027/learning-day.md";
+    let broken = edit(&root, rel, "start: \"2027-01-22\"", "start: \"2027-01-22\"\nstart: [unclosed");
+    let err = live.apply(&broken).unwrap_err().to_string();
+    assert!(err.contains("learning-day.md"), "{err}");
+    assert!(bytes(&live.files) == before, "the last good site is still served");
+    let fixed = edit(&root, rel, "start: \"2027-01-22\"\nstart: [unclosed", "start: \"2027-02-05\"");
+    let outcome = live.apply(&fixed).unwrap();
+    assert!(!outcome.full, "{outcome}");
+    let (fresh, _) = Live::new(options(&root), false).unwrap();
+    assert!(bytes(&live.files) == bytes(&fresh.files), "after the fix, the same as a fresh build");
+}
