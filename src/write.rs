@@ -135,7 +135,7 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written
                     None => changed.push(o),
                 }
             }
-            let size: usize = changed.iter().map(|o| body_len(&o.body)).sum();
+            let size: usize = changed.iter().map(|o| in_memory(&o.body).map_or(0, <[u8]>::len)).sum();
             let keep = kept.fetch_add(size, std::sync::atomic::Ordering::Relaxed) + size <= KEEP_BYTES;
             let again = !keep && !changed.is_empty();
             Ok(Compared { outputs: n, changed: if keep { changed } else { Vec::new() }, again })
@@ -191,11 +191,12 @@ fn target(root: &Path, o: &Output) -> Result<PathBuf, Diagnostic> {
     })
 }
 
-fn body_len(b: &Body) -> usize {
+/// The bytes of an output made in memory; `None` for a file copied as it is.
+fn in_memory(b: &Body) -> Option<&[u8]> {
     match b {
-        Body::Bytes(v) => v.len(),
-        Body::Static(s) => s.len(),
-        Body::File(_) => 0,
+        Body::Bytes(v) => Some(v),
+        Body::Static(s) => Some(s),
+        Body::File(_) => None,
     }
 }
 
@@ -305,9 +306,11 @@ fn write_one(root: &Path, o: &Output, dirs: &Dirs) -> Result<Option<Stamp>, Diag
 /// `public/`), so that a rebuild need not read every file back to compare: a file whose size
 /// and modification time are those the manifest holds, and whose new bytes hash to the same,
 /// is unchanged. Anything else (no manifest, a file changed since by hand) is compared byte
-/// for byte. It also lists what to remove when a page is gone, without walking the folder.
+/// for byte. It also lists every output, copied files included, so that what a build no
+/// longer makes is removed without walking the folder.
 #[derive(Default)]
-struct Manifest(Mutex<HashMap<String, Stamp>>);
+/// Copied files are listed with no stamp: they are always compared byte for byte.
+struct Manifest(Mutex<HashMap<String, Option<Stamp>>>);
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct Stamp {
@@ -317,7 +320,7 @@ struct Stamp {
     hash: u64,
 }
 
-const MANIFEST_TAG: &str = "moot manifest 1";
+const MANIFEST_TAG: &str = "moot manifest 2";
 
 impl Stamp {
     fn of(meta: &std::fs::Metadata, hash: u64) -> Option<Stamp> {
@@ -335,14 +338,13 @@ impl Manifest {
         sibling(out_dir, "moot-manifest")
     }
 
+    /// Lists an output (so a later build removes it when it is no longer made), with its stamp.
     fn record(&self, o: &Output, stamp: Option<Stamp>) {
-        if let Some(stamp) = stamp {
-            self.0.lock().expect("no panics while held").insert(o.path.clone(), stamp);
-        }
+        self.0.lock().expect("no panics while held").insert(o.path.clone(), stamp);
     }
 
     fn get(&self, path: &str) -> Option<Stamp> {
-        self.0.lock().expect("no panics while held").get(path).copied()
+        self.0.lock().expect("no panics while held").get(path).copied().flatten()
     }
 
     /// The manifest of the last build into `out_dir`, if there is one moot can read.
@@ -356,10 +358,13 @@ impl Manifest {
         for line in lines {
             let mut f = line.splitn(4, ' ');
             let (hash, len, modified, path) = (f.next()?, f.next()?, f.next()?, f.next()?);
-            let stamp = Stamp {
-                hash: u64::from_str_radix(hash, 16).ok()?,
-                len: len.parse().ok()?,
-                modified: modified.parse().ok()?,
+            let stamp = match (hash, len, modified) {
+                ("-", "-", "-") => None,
+                _ => Some(Stamp {
+                    hash: u64::from_str_radix(hash, 16).ok()?,
+                    len: len.parse().ok()?,
+                    modified: modified.parse().ok()?,
+                }),
             };
             map.insert(path.to_string(), stamp);
         }
@@ -370,13 +375,16 @@ impl Manifest {
     fn save(self, out_dir: &Path) {
         use std::fmt::Write;
         let map = self.0.into_inner().expect("no panics while held");
-        let mut entries: Vec<(&String, &Stamp)> = map.iter().collect();
+        let mut entries: Vec<(&String, &Option<Stamp>)> = map.iter().collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
         let mut text = String::with_capacity(entries.len() * 80);
         text.push_str(MANIFEST_TAG);
         text.push('\n');
-        for (path, s) in entries {
-            let _ = writeln!(text, "{:016x} {} {} {path}", s.hash, s.len, s.modified);
+        for (path, stamp) in entries {
+            let _ = match stamp {
+                Some(s) => writeln!(text, "{:016x} {} {} {path}", s.hash, s.len, s.modified),
+                None => writeln!(text, "- - - {path}"),
+            };
         }
         let path = Manifest::path(out_dir);
         let tmp = sibling(out_dir, "moot-manifest-new");
@@ -389,11 +397,7 @@ impl Manifest {
 /// `Some` if `path` already holds `o`'s bytes (by the manifest, or else by reading it back),
 /// with the stamp to keep for it; `None` if it must be written.
 fn unchanged(path: &Path, o: &Output, before: Option<&Manifest>) -> Option<Option<Stamp>> {
-    let bytes: &[u8] = match &o.body {
-        Body::Bytes(b) => b,
-        Body::Static(b) => b,
-        Body::File(_) => return same_bytes(path, &o.body).then_some(None),
-    };
+    let Some(bytes) = in_memory(&o.body) else { return same_bytes(path, &o.body).then_some(None) };
     let meta = std::fs::metadata(path).ok()?;
     let now = Stamp::of(&meta, hash(bytes));
     if now.is_some() && before.and_then(|m| m.get(&o.path)) == now {

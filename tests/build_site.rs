@@ -455,7 +455,7 @@ fn the_manifest_spares_reading_files_back_but_a_file_changed_by_hand_is_rewritte
     let manifest = dir.path().join(".public.moot-manifest");
     moot::build(&options(s.path(), &out)).unwrap();
     let listed = std::fs::read_to_string(&manifest).unwrap();
-    assert!(listed.starts_with("moot manifest 1\n") && listed.contains(" wiki/a/index.html\n"), "{listed}");
+    assert!(listed.starts_with("moot manifest 2\n") && listed.contains(" wiki/a/index.html\n"), "{listed}");
     // Changed by hand, same size: its time differs from the manifest's, so it is compared.
     let page = out.join("wiki/a/index.html");
     let good = std::fs::read(&page).unwrap();
@@ -467,15 +467,21 @@ fn the_manifest_spares_reading_files_back_but_a_file_changed_by_hand_is_rewritte
     let again = moot::build(&options(s.path(), &out)).unwrap();
     assert_eq!(again.written, 1, "{again:?}");
     assert_eq!(std::fs::read(&page).unwrap(), good);
-    // A page gone: the manifest says what to remove, folders included.
+    // A page gone, and a copied file: the manifest says what to remove, folders included.
+    std::fs::create_dir_all(s.path().join("static")).unwrap();
+    std::fs::write(s.path().join("static/extra.css"), "p {}").unwrap();
+    moot::build(&options(s.path(), &out)).unwrap();
+    assert!(out.join("extra.css").exists());
+    std::fs::remove_file(s.path().join("static/extra.css")).unwrap();
     std::fs::remove_file(s.path().join("content/wiki/b.md")).unwrap();
     moot::build(&options(s.path(), &out)).unwrap();
+    assert!(!out.join("extra.css").exists(), "a copied file no longer in the site is removed");
     assert!(!out.join("wiki/b").exists());
     assert!(!std::fs::read_to_string(&manifest).unwrap().contains("wiki/b/"));
     // A broken manifest: files are compared byte for byte, and the manifest made again.
     std::fs::write(&manifest, "not a manifest").unwrap();
     assert_eq!(moot::build(&options(s.path(), &out)).unwrap().written, 0);
-    assert!(std::fs::read_to_string(&manifest).unwrap().starts_with("moot manifest 1"));
+    assert!(std::fs::read_to_string(&manifest).unwrap().starts_with("moot manifest 2"));
 }
 
 #[test]
