@@ -215,21 +215,33 @@ impl Live {
     /// The pages of `paths`, if each is the markdown file of a page the site has (so no
     /// page is new, gone or renamed); else `None`.
     fn existing_pages(&self, paths: &[PathBuf]) -> Option<Vec<usize>> {
-        let site = &self.loaded.site;
-        let content = self.opts.root.join("content");
+        let by_file = self.pages_by_file();
         let mut pages = Vec::new();
         for p in paths {
-            let abs = if p.is_absolute() { p.clone() } else { self.opts.root.join(p) };
-            let rel = abs.strip_prefix(&content).ok()?.to_str()?.replace('\\', "/");
-            let shown = Path::new("content").join(&rel);
-            if !abs.is_file() {
+            let (idx, file) = self.page_of(&by_file, p)?;
+            if !file.abs.is_file() {
                 return None;
             }
-            pages.push(site.items.iter().position(|item| item.shown == shown)?);
+            pages.push(idx);
         }
         pages.sort_unstable();
         pages.dedup();
         (!pages.is_empty()).then_some(pages)
+    }
+
+    /// Each page by its file as shown (`content/...`).
+    fn pages_by_file(&self) -> HashMap<&Path, usize> {
+        self.loaded.site.items.iter().enumerate().map(|(i, item)| (item.shown.as_path(), i)).collect()
+    }
+
+    /// The page whose markdown file is `p` (absolute, or relative to the site root), with
+    /// the file's paths; `None` if no page has that file.
+    fn page_of(&self, by_file: &HashMap<&Path, usize>, p: &Path) -> Option<(usize, PageFile)> {
+        let abs = if p.is_absolute() { p.to_path_buf() } else { self.opts.root.join(p) };
+        let rel = abs.strip_prefix(self.opts.root.join("content")).ok()?.to_str()?.replace('\\', "/");
+        let shown = Path::new("content").join(&rel);
+        let &idx = by_file.get(shown.as_path())?;
+        Some((idx, PageFile { abs, rel, shown }))
     }
 
     /// Rebuilds everything (after a change the body-only path cannot take).
@@ -352,19 +364,13 @@ impl Live {
     /// The edited pages, if every path is a markdown file of an existing page whose front
     /// matter is unchanged; else `None`.
     fn body_edits(&self, paths: &[PathBuf]) -> Option<Vec<(usize, crate::parse::Doc)>> {
-        let site = &self.loaded.site;
-        let content = self.opts.root.join("content");
-        let by_shown: HashMap<&Path, usize> =
-            site.items.iter().enumerate().map(|(i, item)| (item.shown.as_path(), i)).collect();
+        let by_file = self.pages_by_file();
         let mut edits = Vec::new();
         for p in paths {
-            let abs = if p.is_absolute() { p.clone() } else { self.opts.root.join(p) };
-            let rel = abs.strip_prefix(&content).ok()?.to_str()?.replace('\\', "/");
-            let shown = Path::new("content").join(&rel);
-            let &idx = by_shown.get(shown.as_path())?;
+            let (idx, PageFile { abs, rel, shown }) = self.page_of(&by_file, p)?;
             let bytes = std::fs::read(&abs).ok()?;
             let doc = crate::parse::parse(&crate::load::SourceFile { rel, shown, bytes }).ok()?;
-            if doc.front_text != site.items[idx].front {
+            if doc.front_text != self.loaded.site.items[idx].front {
                 return None;
             }
             if !edits.iter().any(|(i, _)| *i == idx) {
@@ -373,6 +379,14 @@ impl Live {
         }
         (!edits.is_empty()).then_some(edits)
     }
+}
+
+/// A page's markdown file: absolute, relative to content/ (`/`-separated), and as shown in
+/// messages (`content/...`).
+struct PageFile {
+    abs: PathBuf,
+    rel: String,
+    shown: PathBuf,
 }
 
 /// Pages (other than lists) that show a card of this page, with its excerpt: a story's

@@ -151,6 +151,16 @@ fn random_change(rng: &mut Rng, root: &Path, step: usize) -> Vec<PathBuf> {
     }
 }
 
+/// A copy of the valid fixture site in a temp folder (kept alive by the first value), built
+/// into memory.
+fn live_fixture() -> (tempfile::TempDir, PathBuf, Live, moot::incremental::Outcome) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
+    let (live, first) = Live::new(options(&root), false).unwrap_or_else(|e| panic!("{e}"));
+    (dir, root, live, first)
+}
+
 fn edit(root: &Path, rel: &str, from: &str, to: &str) -> Vec<PathBuf> {
     let p = root.join(rel);
     let text = std::fs::read_to_string(&p).unwrap();
@@ -161,10 +171,7 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) -> Vec<PathBuf> {
 
 #[test]
 fn random_edits_give_the_same_bytes_as_a_fresh_build() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
-    let (mut live, _) = Live::new(options(&root), false).unwrap_or_else(|e| panic!("{e}"));
+    let (_dir, root, mut live, _) = live_fixture();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut body_only = 0;
     let mut front_matter = 0;
@@ -205,10 +212,7 @@ fn random_edits_give_the_same_bytes_as_a_fresh_build() {
 
 #[test]
 fn a_body_edit_rerenders_little() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
-    let (mut live, first) = Live::new(options(&root), false).unwrap();
+    let (_dir, root, mut live, first) = live_fixture();
     let f = root.join("content/meetings/2026/weekly-lab.md");
     let text = std::fs::read_to_string(&f).unwrap();
     std::fs::write(&f, text.replace("Practice with NVDA", "Practice with NVDA and JAWS")).unwrap();
@@ -222,10 +226,7 @@ fn a_body_edit_rerenders_little() {
 
 #[test]
 fn a_start_time_edit_rerenders_the_lists_but_not_the_site() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
-    let (mut live, first) = Live::new(options(&root), false).unwrap();
+    let (_dir, root, mut live, first) = live_fixture();
     let touched =
         edit(&root, "content/meetings/2027/learning-day.md", "start: \"2027-01-22\"", "start: \"2027-02-12\"");
     let outcome = live.apply(&touched).unwrap();
@@ -241,10 +242,7 @@ fn a_start_time_edit_rerenders_the_lists_but_not_the_site() {
 
 #[test]
 fn a_broken_front_matter_save_keeps_the_last_good_site_and_the_next_save_recovers() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
-    let (mut live, _) = Live::new(options(&root), false).unwrap();
+    let (_dir, root, mut live, _) = live_fixture();
     let before = bytes(&live.files);
     let rel = "content/meetings/2027/learning-day.md";
     let broken = edit(&root, rel, "start: \"2027-01-22\"", "start: \"2027-01-22\"\nstart: [unclosed");

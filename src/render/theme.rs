@@ -43,21 +43,19 @@ pub fn load(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
 
 /// The built-in templates with `overrides` (name, text, file shown in errors) in their place.
 pub fn load_templates(overrides: &[(String, String, std::path::PathBuf)]) -> Result<Tera, Vec<Diagnostic>> {
-    let sources = Sources { templates: overrides.to_vec(), ..Sources::default() };
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
     let mut all: Vec<(String, String)> =
         builtin_templates().into_iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
-    for (name, text, _) in &sources.templates {
+    for (name, text, _) in overrides {
         match all.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = text.clone(),
             None => all.push((name.clone(), text.clone())),
         }
     }
     tera.add_raw_templates(all).map_err(|e| {
-        let shown = sources
-            .templates
+        let shown = overrides
             .iter()
             .find(|(n, _, _)| e.to_string().contains(n.as_str()))
             .map(|(_, _, p)| p.clone())
