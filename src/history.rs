@@ -96,19 +96,16 @@ const FORMAT: &str = "--format=%x1e%H%x1f%an%x1f%aI%x1f%s";
 /// everything but additions; an added file's patch is written here from its text, read from
 /// the working tree when that holds the same blob (by the index) with no edits, else from one
 /// `git cat-file --batch`.
-fn patch_log(root: &Path, range: Option<&str>) -> Option<String> {
-    let git = |args: &[&str]| git_in(root, args);
-    let with_range = |mut args: Vec<&'static str>| -> Vec<String> {
-        let mut v: Vec<String> = args.drain(..).map(str::to_string).collect();
-        v.extend(range.map(str::to_string));
-        v.extend(["--".to_string(), ".".to_string()]);
-        v
+fn patch_log(root: &Path, range: Option<&str>, edited: &HashSet<String>) -> Option<String> {
+    let log = |options: &[&'static str]| {
+        let mut args = vec!["log", "--no-color", FORMAT, "-M", "--relative"];
+        args.extend(options);
+        args.extend(range);
+        args.extend(["--", "."]);
+        git_in(root, &args)
     };
-    let raw_args = with_range(vec!["log", "--no-color", FORMAT, "-M", "--relative", "--raw", "--no-abbrev"]);
-    let raw = git(&raw_args.iter().map(String::as_str).collect::<Vec<_>>())?;
-    let patch_args =
-        with_range(vec!["log", "--no-color", "--no-ext-diff", FORMAT, "-p", "-M", "--relative", "--diff-filter=a"]);
-    let patches = git(&patch_args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let raw = log(&["--raw", "--no-abbrev"])?;
+    let patches = log(&["--no-ext-diff", "-p", "--diff-filter=a"])?;
     // Each commit's patches of changes other than additions, in git's order.
     let mut sections: HashMap<&str, std::collections::VecDeque<&str>> = HashMap::new();
     for record in patches.split(RECORD).filter(|r| !r.trim().is_empty()) {
@@ -122,36 +119,30 @@ fn patch_log(root: &Path, range: Option<&str>) -> Option<String> {
         let parts = starts.iter().enumerate().map(|(n, &i)| &body[i..starts.get(n + 1).copied().unwrap_or(body.len())]);
         sections.insert(sha, parts.collect());
     }
-    // Added blobs: (blob id, path, mode), in order.
-    let mut added: Vec<(&str, &str, &str)> = Vec::new();
-    for line in raw.lines().filter(|l| l.starts_with(':')) {
-        let (meta, paths) = line.split_once('\t')?;
-        let f: Vec<&str> = meta.split(' ').collect();
-        if f.get(4) == Some(&"A") {
-            added.push((f.get(3)?, paths, f.get(1)?));
-        }
-    }
-    let texts = added_texts(root, &added)?;
+    // Each commit's header line and changes, read once.
+    let commits: Vec<(&str, Vec<RawChange>)> = raw
+        .split(RECORD)
+        .filter(|r| !r.trim().is_empty())
+        .map(|record| {
+            let (head, body) = record.split_once('\n').unwrap_or((record, ""));
+            (head, body.lines().filter_map(RawChange::parse).collect())
+        })
+        .collect();
+    let added: Vec<&RawChange> = commits.iter().flat_map(|(_, changes)| changes).filter(|c| c.added).collect();
+    let texts = added_texts(root, &added, edited)?;
     let mut out = String::with_capacity(patches.len() + texts.values().map(|t| t.len() + 200).sum::<usize>());
-    for record in raw.split(RECORD).filter(|r| !r.trim().is_empty()) {
-        let (head, body) = record.split_once('\n').unwrap_or((record, ""));
+    for (head, changes) in &commits {
         let sha = head.split(FIELD).next().unwrap_or("").trim();
         out.push(RECORD);
         out.push_str(head);
         out.push_str("\n\n");
         let mut theirs = sections.remove(sha).unwrap_or_default();
-        for line in body.lines().filter(|l| l.starts_with(':')) {
-            let Some((meta, path)) = line.split_once('\t') else { continue };
-            let f: Vec<&str> = meta.split(' ').collect();
-            if f.get(4) != Some(&"A") {
-                if let Some(section) = theirs.pop_front() {
-                    out.push_str(section);
-                }
-                continue;
+        for c in changes {
+            if c.added {
+                added_patch(&mut out, c, texts.get(c.blob).map_or("", String::as_str));
+            } else if let Some(section) = theirs.pop_front() {
+                out.push_str(section);
             }
-            let (blob, mode) = (f.get(3).copied().unwrap_or(""), f.get(1).copied().unwrap_or(""));
-            let text = texts.get(blob).map_or("", String::as_str);
-            added_patch(&mut out, path, mode, blob, text);
         }
         for section in theirs {
             out.push_str(section);
@@ -160,9 +151,28 @@ fn patch_log(root: &Path, range: Option<&str>) -> Option<String> {
     Some(out)
 }
 
+/// One line of `git log --raw`: the file's mode and blob after the change, whether it was
+/// added, and its path (for a rename, both paths).
+struct RawChange<'a> {
+    mode: &'a str,
+    blob: &'a str,
+    added: bool,
+    path: &'a str,
+}
+
+impl<'a> RawChange<'a> {
+    /// `:OLDMODE NEWMODE OLDBLOB NEWBLOB STATUS\tPATH[\tPATH]`; `None` for other lines.
+    fn parse(line: &'a str) -> Option<Self> {
+        let (meta, path) = line.strip_prefix(':')?.split_once('\t')?;
+        let f: Vec<&str> = meta.split(' ').collect();
+        Some(RawChange { mode: f.get(1)?, blob: f.get(3)?, added: *f.get(4)? == "A", path })
+    }
+}
+
 /// The patch `git log -p` prints for a file added with this text.
-fn added_patch(out: &mut String, path: &str, mode: &str, blob: &str, text: &str) {
+fn added_patch(out: &mut String, change: &RawChange, text: &str) {
     use std::fmt::Write;
+    let RawChange { path, mode, blob, .. } = change;
     let _ = write!(
         out,
         "diff --git a/{path} b/{path}\nnew file mode {mode}\nindex 0000000..{}\n",
@@ -188,8 +198,8 @@ fn added_patch(out: &mut String, path: &str, mode: &str, blob: &str, text: &str)
 }
 
 /// The texts of added blobs, by blob id: from the working tree when the index holds that blob
-/// for the path and the file has no edits, the rest from one `git cat-file --batch`.
-fn added_texts(root: &Path, added: &[(&str, &str, &str)]) -> Option<HashMap<String, String>> {
+/// for the path and the file has no `edited` changes, the rest from one `git cat-file --batch`.
+fn added_texts(root: &Path, added: &[&RawChange], edited: &HashSet<String>) -> Option<HashMap<String, String>> {
     let index = git_in(root, &["ls-files", "-s", "--", "."]).unwrap_or_default();
     let staged: HashMap<&str, &str> = index
         .lines()
@@ -198,10 +208,9 @@ fn added_texts(root: &Path, added: &[(&str, &str, &str)]) -> Option<HashMap<Stri
             Some((path, meta.split(' ').nth(1)?))
         })
         .collect();
-    let edited = uncommitted(root).unwrap_or_default();
     let mut texts = HashMap::new();
     let mut from_git: Vec<&str> = Vec::new();
-    for &(blob, path, _) in added {
+    for &&RawChange { blob, path, .. } in added {
         let on_disk = (staged.get(path) == Some(&blob) && !edited.contains(path))
             .then(|| std::fs::read(root.join("content").join(path)).ok())
             .flatten()
@@ -250,13 +259,13 @@ const CACHE_TAG: &str = "moot history cache 2";
 /// (one `git log OLD..HEAD`), unless a merge is among them (a merge can bring older commits,
 /// which a full log puts in date order); anything else is read whole. Then the cache is
 /// written for next time. `None` when there is no commit to read.
-fn cached_log(root: &Path) -> Option<String> {
+fn cached_log(root: &Path, edited: &HashSet<String>) -> Option<String> {
     let git = |args: &[&str]| git_in(root, args);
     let head = git(&["rev-parse", "--verify", "-q", "HEAD"])?.trim().to_string();
     let prefix = git(&["rev-parse", "--show-prefix"]).unwrap_or_default().trim().to_string();
-    let cache = root.join("content").join(git(&["rev-parse", "--git-path", "moot-history"])?.trim());
+    let cache = git(&["rev-parse", "--git-path", "moot-history"]).map(|p| root.join("content").join(p.trim()));
     let key = |commit: &str| format!("{CACHE_TAG} {commit} {prefix}\n");
-    let cached = std::fs::read_to_string(&cache).ok().and_then(|text| {
+    let cached = cache.as_ref().and_then(|c| std::fs::read_to_string(c).ok()).and_then(|text| {
         let (first, log) = text.split_once('\n')?;
         let commit = first.strip_prefix(CACHE_TAG)?.trim_start().split(' ').next()?.to_string();
         (key(&commit) == format!("{first}\n")).then(|| (commit, log.to_string()))
@@ -268,14 +277,16 @@ fn cached_log(root: &Path) -> Option<String> {
                 && git(&["rev-list", "--merges", &format!("{commit}..{head}")])
                     .is_some_and(|m| m.trim().is_empty()) =>
         {
-            let mut newer = patch_log(root, Some(&format!("{commit}..{head}")))?;
+            let mut newer = patch_log(root, Some(&format!("{commit}..{head}")), edited)?;
             newer.push_str(&log);
             newer
         }
-        _ => patch_log(root, None)?,
+        _ => patch_log(root, None, edited)?,
     };
     // Best effort: a read-only repository just has no cache.
-    let _ = std::fs::write(&cache, format!("{}{log}", key(&head)));
+    if let Some(cache) = cache {
+        let _ = std::fs::write(&cache, format!("{}{log}", key(&head)));
+    }
     Some(log)
 }
 
@@ -285,11 +296,11 @@ pub fn read(root: &Path) -> Option<History> {
     if !content.is_dir() {
         return None;
     }
-    let git = |args: &[&str]| git_in(root, args);
-    git(&["rev-parse", "--is-inside-work-tree"]).filter(|o| o.trim() == "true")?;
-    let log = cached_log(root).unwrap_or_else(|| patch_log(root, None).unwrap_or_default());
-    let mut history = parse_log(log);
-    history.uncommitted = uncommitted(root).unwrap_or_default();
+    git_in(root, &["rev-parse", "--is-inside-work-tree"]).filter(|o| o.trim() == "true")?;
+    let edited = uncommitted(root).unwrap_or_default();
+    // No log without a commit.
+    let mut history = parse_log(cached_log(root, &edited).unwrap_or_default());
+    history.uncommitted = edited;
     Some(history)
 }
 
@@ -507,7 +518,7 @@ mod tests {
         git(&["mv", "site/content/wiki/b.md", "site/content/wiki/c.md"], "2026-01-03T00:00:00Z");
         git(&["commit", "-q", "-m", "Rename B"], "2026-01-03T00:00:00Z");
         write("wiki/one-line.md", "changed, not committed\n");
-        let made = parse_log(patch_log(&root, None).unwrap());
+        let made = parse_log(patch_log(&root, None, &uncommitted(&root).unwrap()).unwrap());
         let theirs = parse_log(
             git_in(&root, &["log", "--no-color", "--no-ext-diff", FORMAT, "-p", "-M", "--relative", "--", "."])
                 .unwrap(),

@@ -145,10 +145,11 @@ pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Opt
     };
     // git runs in its own process (and its output is parsed on a thread of its own) while the
     // files are read, parsed, modelled and rendered to html: it is only needed by the pages.
-    let history = {
-        let (root, wanted) = (opts.root.clone(), config.history && reuse.is_none());
-        std::thread::spawn(move || if wanted { history::read(&root) } else { None })
-    };
+    // (When reusing an earlier site, its history is kept instead.)
+    let history = (config.history && reuse.is_none()).then(|| {
+        let root = opts.root.clone();
+        std::thread::spawn(move || history::read(&root))
+    });
     let sources = {
         let mut d = Vec::new();
         (load::load(&opts.root, config.theme.as_deref(), &mut d), d)
@@ -189,7 +190,7 @@ pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Opt
         }
     };
     lap("markdown");
-    if reuse.is_none() {
+    if let Some(history) = history {
         site.history = history.join().unwrap_or(None);
     }
     lap("git history (the rest of it)");
