@@ -135,7 +135,7 @@ pub fn months_showing(site: &Site, m: usize) -> BTreeSet<(i16, i8)> {
     site.meetings[m].occurrences.iter().map(|o| (o.start.year(), o.start.month())).collect()
 }
 
-/// The months with occurrences (what [`months`] lists, but from the site alone).
+/// The months with occurrences that are not skipped.
 pub fn month_set(site: &Site) -> BTreeSet<(i16, i8)> {
     site.meetings
         .iter()
@@ -146,11 +146,9 @@ pub fn month_set(site: &Site) -> BTreeSet<(i16, i8)> {
 /// The months that have occurrences, and this month.
 pub fn months(r: &Renderer) -> Vec<(i16, i8)> {
     let today = r.site.now.to_zoned_datetime(r.site.config.timezone.clone()).date();
-    let mut months: Vec<(i16, i8)> = r.days.keys().map(|d| (d.year(), d.month())).collect();
-    months.push((today.year(), today.month()));
-    months.sort_unstable();
-    months.dedup();
-    months
+    let mut months = month_set(r.site);
+    months.insert((today.year(), today.month()));
+    months.into_iter().collect()
 }
 
 #[derive(Serialize)]
