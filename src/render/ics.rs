@@ -13,21 +13,21 @@ use std::collections::BTreeMap;
 
 /// Appends one content line, folded at 75 octets, ending in CRLF.
 pub fn line(out: &mut String, name: &str, value: &str) {
-    let start = out.len();
-    out.reserve(name.len() + value.len() + 3);
-    out.push_str(name);
-    out.push(':');
-    out.push_str(value);
-    fold(out, start);
+    content_line(out, name, value.len(), |out| out.push_str(value));
 }
 
 /// Appends one content line whose value is TEXT: escaped, then folded.
 pub fn text_line(out: &mut String, name: &str, value: &str) {
+    content_line(out, name, value.len() + 8, |out| push_text(out, value));
+}
+
+/// `NAME:` and the value `push` appends (about `len` bytes), folded.
+fn content_line(out: &mut String, name: &str, len: usize, push: impl FnOnce(&mut String)) {
     let start = out.len();
-    out.reserve(name.len() + value.len() + 8);
+    out.reserve(name.len() + len + 3);
     out.push_str(name);
     out.push(':');
-    push_text(out, value);
+    push(out);
     fold(out, start);
 }
 
