@@ -127,13 +127,18 @@ impl Live {
                 first.rendered += rest.rendered;
                 first
             }
-            None => match self.front_phase(paths)? {
-                Some(outcome) => outcome,
-                None => self.full()?,
-            },
+            None => self.front_or_full(paths)?,
         };
         outcome.elapsed = started.elapsed();
         Ok(outcome)
+    }
+
+    /// A change the body-only path cannot take: the front-matter path if it can, else full.
+    pub fn front_or_full(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
+        match self.front_phase(paths)? {
+            Some(outcome) => Ok(outcome),
+            None => self.full(),
+        }
     }
 
     /// A front-matter edit of existing pages (a meeting's time, a story's date or summary...)

@@ -86,13 +86,7 @@ fn rebuild(opts: &Options, state: &RwLock<State>, paths: &[PathBuf]) {
                     s = state.write().expect("state lock");
                     s.live.as_mut().expect("built").lists_phase()
                 }
-                // Front matter that moves no page or link: the lists that can show it.
-                Ok(None) if only_markdown => match live.front_phase(paths) {
-                    Ok(Some(outcome)) => Ok(outcome),
-                    Ok(None) => live.full(),
-                    Err(e) => Err(e),
-                },
-                Ok(None) => live.full(),
+                Ok(None) => live.front_or_full(paths),
                 Err(e) => Err(e),
             }
         }
