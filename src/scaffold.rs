@@ -146,6 +146,13 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
         create(&path, &text)?;
         written.push(path);
     }
+    // The built site and the manifest a build keeps beside it stay out of git (a folder that
+    // already has a .gitignore keeps its own).
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        create(&ignore, "/public/\n/.public.moot-*\n")?;
+        written.push(ignore);
+    }
     Ok(written)
 }
 

@@ -404,6 +404,9 @@ fn init_new_build_from_the_command_line() {
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(out.contains("built into") && out.contains("2 meetings") && out.contains("ms"), "{out}");
     assert!(root.join("public/meetings/2027/alma-sets-jobs/index.html").exists());
+    assert!(root.join(".public.moot-manifest").exists());
+    let ignored = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(ignored.lines().any(|l| l == "/public/") && ignored.lines().any(|l| l == "/.public.moot-*"), "{ignored}");
     let r = moot(&["check"], &root);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
 }
