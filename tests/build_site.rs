@@ -363,7 +363,17 @@ fn template_errors_name_the_template_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let err = moot::build(&options(s.path(), &dir.path().join("p"))).unwrap_err().to_string();
     assert!(err.contains("themes/mine/templates/page.html:3:"), "{err}");
-    assert!(err.contains("expected an expression"), "{err}");
+    assert!(err.contains("expected }}"), "{err}");
+
+    // An error while rendering (here a field no page has) names the template and line too.
+    let s = site(&[
+        ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org\"\ntheme = \"mine\"\n"),
+        ("content/about.md", "---\ntitle: \"About us\"\n---\nHello\n"),
+        ("themes/mine/templates/page.html", "<p>\n{{ page.title }}\n{{ page.no_such_field }}</p>\n"),
+    ]);
+    let err = moot::build(&options(s.path(), &dir.path().join("q"))).unwrap_err().to_string();
+    assert!(err.contains("themes/mine/templates/page.html:3:"), "{err}");
+    assert!(err.contains("no_such_field"), "{err}");
 }
 
 fn moot(args: &[&str], cwd: &Path) -> std::process::Output {

@@ -100,6 +100,8 @@ pub struct Renderer<'a> {
     /// Each meeting's VEVENT, made by the first feed that needs it: a meeting is in its own
     /// .ics, its groups' and the site's, and writing it once took a third of the feeds' time.
     vevents: Vec<std::sync::OnceLock<String>>,
+    /// The site's own templates (name, file), for errors.
+    overrides: Vec<(String, std::path::PathBuf)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -138,7 +140,8 @@ impl<'a> Renderer<'a> {
         let stories = site.stories_by_date().into_iter().map(|st| st.item).collect();
         let articles = site.articles_by_date().into_iter().map(|a| a.item).collect();
         let vevents = site.meetings.iter().map(|_| std::sync::OnceLock::new()).collect();
-        Renderer { site, tera, upcoming, past, group_occ, copies, days, stories, articles, vevents }
+        let overrides = sources.templates.iter().map(|(name, _, file)| (name.clone(), file.clone())).collect();
+        Renderer { site, tera, upcoming, past, group_occ, copies, days, stories, articles, vevents, overrides }
     }
 
     /// The VEVENT of meeting `m`, made once per build.
@@ -351,7 +354,12 @@ impl<'a> Renderer<'a> {
 
     pub fn template(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         self.tera.render(name, ctx).map_err(|e| {
-            Diagnostic::error(format!("themes/default/templates/{name}"), 0, theme::chain(&e))
+            let file = |shown: &str| {
+                let shown = if shown.is_empty() { name } else { shown };
+                let own = self.overrides.iter().find(|(n, _)| n == shown);
+                own.map(|(_, file)| file.clone()).unwrap_or_else(|| theme::builtin_path(shown))
+            };
+            theme::diagnose(&e, file)
                 .hint("a site template in themes/NAME/templates/ overrides the built-in one of the same name")
         })
     }

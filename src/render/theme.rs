@@ -43,9 +43,9 @@ pub fn load(sources: &Sources) -> Result<Tera, Vec<Diagnostic>> {
 
 /// The built-in templates with `overrides` (name, text, file shown in errors) in their place.
 pub fn load_templates(overrides: &[(String, String, std::path::PathBuf)]) -> Result<Tera, Vec<Diagnostic>> {
-    let mut tera = Tera::default();
+    let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(escape_to);
     let mut all: Vec<(String, String)> =
         builtin_templates().into_iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     for (name, text, _) in overrides {
@@ -55,18 +55,58 @@ pub fn load_templates(overrides: &[(String, String, std::path::PathBuf)]) -> Res
         }
     }
     tera.add_raw_templates(all).map_err(|e| {
-        let shown = overrides
-            .iter()
-            .find(|(n, _, _)| e.to_string().contains(n.as_str()))
-            .map(|(_, _, p)| p.clone())
-            .unwrap_or_else(|| "themes/default/templates".into());
-        vec![Diagnostic::error(shown, template_line(&e), chain(&e)).hint("fix the template syntax")]
+        let file = |name: &str| {
+            overrides
+                .iter()
+                .find(|(n, _, _)| n == name)
+                .map(|(_, _, p)| p.clone())
+                .unwrap_or_else(|| builtin_path(name))
+        };
+        vec![diagnose(&e, file).hint("fix the template syntax")]
     })?;
     Ok(tera)
 }
 
-/// Escapes what matters in HTML text and quoted attributes (`& < > " '`). Tera's default
-/// also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.
+/// Where a built-in template lives in moot's source, as errors show it.
+pub fn builtin_path(name: &str) -> std::path::PathBuf {
+    format!("themes/default/templates/{name}").into()
+}
+
+/// A tera error as a diagnostic: the template's file (given its name by `file`) and line, and
+/// tera's message.
+pub fn diagnose(e: &tera::Error, file: impl Fn(&str) -> std::path::PathBuf) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            Diagnostic::error(file(r.filename()), r.span().start_line, one_line(r.message()))
+        }
+        // Several errors at once come as one message of reports: name the first.
+        _ => {
+            let text = e.to_string();
+            let at = text.split("--> ").nth(1).unwrap_or("");
+            let mut parts = at.split(':');
+            let name = parts.next().unwrap_or("").trim();
+            let line = parts.next().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
+            let first = text.split("error: ").find(|m| !m.trim().is_empty()).unwrap_or(&text);
+            let first = first.split("-->").next().unwrap_or(first);
+            Diagnostic::error(file(name), line, one_line(first))
+        }
+    }
+}
+
+/// [`push_escaped`] for tera: what its autoescape writes.
+fn escape_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut run = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let Some(replacement) = replacement(b) else { continue };
+        out.write_all(&input.as_bytes()[run..i])?;
+        out.write_all(replacement.as_bytes())?;
+        run = i + 1;
+    }
+    out.write_all(&input.as_bytes()[run..])
+}
+
+/// Escapes what matters in HTML text and quoted attributes (`& < > " '`), also in attributes
+/// a theme quotes with `'`.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 16);
     push_escaped(&mut out, input);
@@ -77,19 +117,23 @@ pub fn escape_html(input: &str) -> String {
 pub fn push_escaped(out: &mut String, input: &str) {
     let mut run = 0;
     for (i, b) in input.bytes().enumerate() {
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            _ => continue,
-        };
+        let Some(replacement) = replacement(b) else { continue };
         out.push_str(&input[run..i]);
         out.push_str(replacement);
         run = i + 1;
     }
     out.push_str(&input[run..]);
+}
+
+fn replacement(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    }
 }
 
 /// The whole cause chain of a tera error on one line.
@@ -102,11 +146,9 @@ pub fn chain(e: &tera::Error) -> String {
         msg.push_str(text.trim());
         src = s.source();
     }
-    msg.replace('\n', " ")
+    one_line(&msg)
 }
 
-/// Tera's parse errors carry a "--> LINE:COL" marker.
-fn template_line(e: &tera::Error) -> usize {
-    let text = chain(e);
-    text.split("--> ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+fn one_line(msg: &str) -> String {
+    msg.split_whitespace().collect::<Vec<_>>().join(" ")
 }
