@@ -73,6 +73,7 @@ fn every_kind_of_output_is_written() {
         "robots.txt",
         "favicon.svg",
         "static/style.css",
+        "static/site.js",
         "groups/index.html",
         "groups/alma/index.html",
         "groups/alma/atom.xml",
@@ -214,6 +215,9 @@ fn a_base_url_with_a_path_prefixes_every_link() {
     let b = build_with(&fixture(), |o| o.base_url = Some("https://x.example.org/circles/".into()));
     let home = b.read("index.html");
     assert!(home.contains("href=\"/circles/static/style.css\""), "{home}");
+    // The page script is a static file of its own (cached once, not repeated in every page).
+    assert!(home.contains("<script src=\"/circles/static/site.js\" defer></script>"), "{home}");
+    assert!(b.read("static/site.js").contains("data-upcoming"));
     assert!(home.contains("href=\"/circles/how-it-works/\""));
     assert!(b.read("sitemap.xml").contains("<loc>https://x.example.org/circles/groups/alma/</loc>"));
 }
