@@ -1,7 +1,7 @@
 //! The calendar: .ics feeds (the site's, each group's, each meeting's), "add to calendar"
 //! links, and month pages (`/calendar/YYYY/MM/`, with `/calendar/` showing this month).
 
-use super::views::{occ, OccView, SiteView};
+use super::views::{OccView, SiteView};
 use super::{ics, Body, Output, Pairs, Renderer};
 use crate::diag::Diagnostic;
 use crate::model::{Group, Meeting, Occurrence, Site};
@@ -152,24 +152,24 @@ pub fn months(r: &Renderer) -> Vec<(i16, i8)> {
 }
 
 #[derive(Serialize)]
-struct Day<'a> {
+struct Day<'v, 'a> {
     date_iso: String,
     day: i8,
     in_month: bool,
     is_today: bool,
-    occurrences: Vec<OccView<'a>>,
+    occurrences: &'v [OccView<'a>],
 }
 
 #[derive(Serialize)]
-struct MonthView<'a> {
+struct MonthView<'v, 'a> {
     title: String,
     key: String,
     url: String,
     prev_url: Option<String>,
     next_url: Option<String>,
     weekdays: [&'static str; 7],
-    weeks: Vec<Vec<Day<'a>>>,
-    occurrences: Vec<OccView<'a>>,
+    weeks: Vec<Vec<Day<'v, 'a>>>,
+    occurrences: &'v [OccView<'a>],
     feed: Feed,
 }
 
@@ -184,29 +184,32 @@ pub fn month_page(r: &Renderer, y: i16, m: i8, current: bool) -> Result<Vec<Outp
     let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();
     let grid_start = first.checked_sub((first.weekday().to_sunday_zero_offset() as i64).days()).unwrap_or(first);
     let last = first.last_of_month();
-    let views = |d: Date| -> Vec<OccView> {
-        r.days.get(&d).map_or_else(Vec::new, |pairs| {
-            pairs.iter().map(|&(mi, oi)| occ(s, &s.meetings[mi], &s.meetings[mi].occurrences[oi])).collect()
-        })
-    };
+    // The month's occurrences, made once: the grid's days show runs of the same list.
+    let mut occurrences: Vec<OccView> = Vec::new();
+    let mut runs: BTreeMap<Date, std::ops::Range<usize>> = BTreeMap::new();
+    for (d, pairs) in r.days.range(first..=last) {
+        let start = occurrences.len();
+        occurrences.extend(pairs.iter().map(|&(mi, oi)| r.occ(mi, oi)));
+        runs.insert(*d, start..occurrences.len());
+    }
     let mut weeks = Vec::new();
     let mut day = grid_start;
     while day <= last {
         let mut week = Vec::with_capacity(7);
         for _ in 0..7 {
             let in_month = day.month() == m;
+            let run = runs.get(&day).filter(|_| in_month).cloned().unwrap_or_default();
             week.push(Day {
                 date_iso: day.to_string(),
                 day: day.day(),
                 in_month,
                 is_today: day == today,
-                occurrences: if in_month { views(day) } else { Vec::new() },
+                occurrences: &occurrences[run],
             });
             day = day.tomorrow().unwrap_or(day);
         }
         weeks.push(week);
     }
-    let occurrences = r.days.range(first..=last).flat_map(|(d, _)| views(*d)).collect();
     let all = months(r);
     let pos = all.iter().position(|&k| k == (y, m));
     let neighbour = |delta: i32| -> Option<String> {
@@ -222,7 +225,7 @@ pub fn month_page(r: &Renderer, y: i16, m: i8, current: bool) -> Result<Vec<Outp
         next_url: neighbour(1),
         weekdays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
         weeks,
-        occurrences,
+        occurrences: &occurrences,
         feed: Feed::of_site(s),
     };
     let mut ctx = tera::Context::new();

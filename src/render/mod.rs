@@ -100,6 +100,8 @@ pub struct Renderer<'a> {
     /// Each meeting's VEVENT, made by the first feed that needs it: a meeting is in its own
     /// .ics, its groups' and the site's, and writing it once took a third of the feeds' time.
     vevents: Vec<std::sync::OnceLock<String>>,
+    /// Each occurrence's text, by meeting and occurrence, made by the first list that shows it.
+    occ_text: Vec<Vec<std::sync::OnceLock<OccText>>>,
     /// The site's own templates (name, file), for errors.
     overrides: Vec<(String, std::path::PathBuf)>,
 }
@@ -141,12 +143,35 @@ impl<'a> Renderer<'a> {
         let articles = site.articles_by_date().into_iter().map(|a| a.item).collect();
         let vevents = site.meetings.iter().map(|_| std::sync::OnceLock::new()).collect();
         let overrides = sources.templates.iter().map(|(name, _, file)| (name.clone(), file.clone())).collect();
-        Renderer { site, tera, upcoming, past, group_occ, copies, days, stories, articles, vevents, overrides }
+        let occ_text =
+            site.meetings.iter().map(|m| m.occurrences.iter().map(|_| std::sync::OnceLock::new()).collect()).collect();
+        Renderer {
+            site,
+            tera,
+            upcoming,
+            past,
+            group_occ,
+            copies,
+            days,
+            stories,
+            articles,
+            vevents,
+            occ_text,
+            overrides,
+        }
     }
 
     /// The VEVENT of meeting `m`, made once per build.
     pub fn vevent(&self, m: usize) -> &str {
         self.vevents[m].get_or_init(|| ics::event(self.site, &self.site.meetings[m]))
+    }
+
+    /// Occurrence `o` of meeting `m` as lists show it.
+    pub fn occ(&self, m: usize, o: usize) -> OccView<'_> {
+        let meeting = &self.site.meetings[m];
+        let occurrence = &meeting.occurrences[o];
+        let text = self.occ_text[m][o].get_or_init(|| OccText::new(meeting, occurrence));
+        occ(self.site, meeting, occurrence, text)
     }
 
     /// Every job of the site.
@@ -416,8 +441,7 @@ impl<'a> Renderer<'a> {
                 "group.html"
             }
             Kind::Meeting => {
-                let m = &s.meetings[s.position[idx]];
-                ctx.insert("meeting", &self.meeting_view(m));
+                ctx.insert("meeting", &self.meeting_view(s.position[idx]));
                 let mut out = self.page(&item.url, "meeting.html", &ctx)?;
                 out.push(calendar::meeting_feed(self, s.position[idx]));
                 return Ok(out);
@@ -471,10 +495,12 @@ impl<'a> Renderer<'a> {
         crumbs
     }
 
-    fn meeting_view(&self, m: &'a Meeting) -> MeetingView<'a> {
+    fn meeting_view(&self, mi: usize) -> MeetingView<'_> {
         let s = self.site;
+        let m = &s.meetings[mi];
         let first = &m.occurrences[0];
         let upcoming: Vec<&Occurrence> = m.occurrences.iter().filter(|o| s.is_upcoming(o)).collect();
+        let upcoming_at: Vec<usize> = (0..m.occurrences.len()).filter(|&o| s.is_upcoming(&m.occurrences[o])).collect();
         let next = upcoming.iter().find(|o| !o.skipped).copied().unwrap_or(first);
         let series = m.repeat.is_some();
         MeetingView {
@@ -496,7 +522,11 @@ impl<'a> Renderer<'a> {
             repeat: m.repeat.as_deref().map(describe_rule),
             series,
             past: !s.is_upcoming(m.occurrences.last().unwrap_or(first)),
-            occurrences: if series { upcoming.iter().take(20).map(|o| occ(s, m, o)).collect() } else { Vec::new() },
+            occurrences: if series {
+                upcoming_at.iter().take(20).map(|&o| self.occ(mi, o)).collect()
+            } else {
+                Vec::new()
+            },
             more_occurrences: upcoming.len().saturating_sub(20),
             stories: m.stories.iter().map(|&st| story_card(s, &s.stories[st])).collect(),
             ics_url: calendar::meeting_ics_url(s, m),
@@ -510,11 +540,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn occ_views(&self, pairs: &[(usize, usize)]) -> Vec<OccView<'a>> {
-        pairs
-            .iter()
-            .map(|&(m, o)| occ(self.site, &self.site.meetings[m], &self.site.meetings[m].occurrences[o]))
-            .collect()
+    fn occ_views(&self, pairs: &[(usize, usize)]) -> Vec<OccView<'_>> {
+        pairs.iter().map(|&(m, o)| self.occ(m, o)).collect()
     }
 
     fn home(&self) -> Result<Vec<Output>, Diagnostic> {

@@ -141,18 +141,17 @@ fn page_words(site: &Site, idx: usize) -> Vec<(Cow<'_, str>, u32)> {
     let mut counts: FxMap<Cow<str>, Option<Counts>> = FxMap::default();
     let mut add = |text, field: usize| {
         words(text, |w| {
-            if let Some(slot) = counts.get_mut(w.as_ref()) {
-                if let Some(c) = slot {
-                    c[field] += 1;
+            // One lookup per word: `entry` hashes once whether the word is new or not.
+            let slot = match counts.entry(w) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let keep = indexed(e.key());
+                    e.insert(keep.then_some([0; 4]))
                 }
-                return;
+            };
+            if let Some(c) = slot {
+                c[field] += 1;
             }
-            let slot = indexed(&w).then(|| {
-                let mut c = [0; 4];
-                c[field] = 1;
-                c
-            });
-            counts.insert(w, slot);
         })
     };
     add(&item.title, 0);
@@ -253,7 +252,7 @@ pub fn outputs(site: &Site) -> Vec<Output> {
     // Each word's `"word":[…]` entry, sorted by word.
     let mut entries: Vec<(Cow<str>, String)> =
         postings.into_iter().par_bridge().map(|(w, list)| entry(w, list)).collect();
-    entries.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    entries.par_sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
 
     let shards = shards(&entries);
     let mut out: Vec<Output> = shards
@@ -292,6 +291,17 @@ pub fn outputs(site: &Site) -> Vec<Output> {
         body: Body::Bytes(serde_json::to_vec(&manifest).expect("json serializes")),
     });
     out
+}
+
+/// How JavaScript orders two strings (by UTF-16 code units). Below U+E000 that is the order
+/// of their UTF-8 bytes, which is much cheaper to compare; a byte from 0xEE up starts a
+/// character at U+E000 or above (or a 4-byte one, whose surrogates sort below U+E000).
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.bytes().chain(b.bytes()).all(|x| x < 0xEE) {
+        a.as_bytes().cmp(b.as_bytes())
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
 }
 
 /// `"word":[d0,w0,d1-d0,w1,…]`.
@@ -341,8 +351,12 @@ impl std::hash::Hasher for Fx {
         for c in &mut chunks {
             self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
+        // The last 1-7 bytes in one round (most words fit in one or two).
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
         }
     }
     fn write_u8(&mut self, b: u8) {
@@ -394,6 +408,31 @@ mod tests {
         let mut v = Vec::new();
         words(text, |w| v.push(w.into_owned()));
         v
+    }
+
+    #[test]
+    fn words_sort_as_javascript_compares_them() {
+        let words = [
+            "a",
+            "ab",
+            "b",
+            "é",
+            "z",
+            "zz",
+            "\u{d7ff}",
+            "\u{e000}",
+            "\u{ffee}",
+            "\u{1f600}",
+            "a\u{1f600}",
+            "a\u{e000}",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(utf16_order(a, b), a.encode_utf16().cmp(b.encode_utf16()), "{a:?} {b:?}");
+            }
+        }
+        // The cheap path and the careful one disagree here, so the test can tell them apart.
+        assert_ne!("\u{e000}".cmp("\u{1f600}"), "\u{e000}".encode_utf16().cmp("\u{1f600}".encode_utf16()));
     }
 
     #[test]

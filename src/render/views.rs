@@ -157,17 +157,17 @@ fn iso(z: &ZonedDateTime) -> String {
 pub struct OccView<'a> {
     pub title: &'a str,
     pub url: &'a str,
-    pub when: String,
-    pub weekday: String,
+    pub when: &'a str,
+    pub weekday: &'a str,
     pub day: i8,
-    pub month: String,
+    pub month: &'a str,
     pub year: i16,
-    pub month_name: String,
-    pub start_iso: String,
-    pub end_iso: String,
+    pub month_name: &'a str,
+    pub start_iso: &'a str,
+    pub end_iso: &'a str,
     /// Local start time ("14:00") and zone abbreviation ("PST").
-    pub time: String,
-    pub abbr: String,
+    pub time: &'a str,
+    pub abbr: &'a str,
     pub status: Status,
     pub skipped: bool,
     pub all_day: bool,
@@ -190,7 +190,7 @@ pub struct OccSection<'a> {
 
 #[derive(Serialize)]
 pub struct OccMonth<'a> {
-    pub name: String,
+    pub name: &'a str,
     pub occurrences: Vec<OccView<'a>>,
 }
 
@@ -200,28 +200,57 @@ impl<'a> OccSection<'a> {
         for o in list {
             match months.last_mut() {
                 Some(m) if m.name == o.month_name => m.occurrences.push(o),
-                _ => months.push(OccMonth { name: o.month_name.clone(), occurrences: vec![o] }),
+                _ => months.push(OccMonth { name: o.month_name, occurrences: vec![o] }),
             }
         }
         OccSection { heading, level, upcoming, months }
     }
 }
 
-pub fn occ<'a>(site: &'a Site, m: &'a Meeting, o: &Occurrence) -> OccView<'a> {
+/// The text of an occurrence that every list showing it needs: made once per build (an
+/// occurrence is in several lists, and formatting dates was a tenth of a build's time).
+pub struct OccText {
+    when: String,
+    weekday: String,
+    month: String,
+    month_name: String,
+    start_iso: String,
+    end_iso: String,
+    time: String,
+    abbr: String,
+}
+
+impl OccText {
+    pub fn new(m: &Meeting, o: &Occurrence) -> OccText {
+        OccText {
+            when: when(m, o),
+            weekday: o.start.strftime("%a").to_string(),
+            month: o.start.strftime("%b").to_string(),
+            month_name: o.start.strftime("%B %Y").to_string(),
+            start_iso: iso(&o.start),
+            end_iso: iso(&o.end),
+            time: o.start.strftime("%H:%M").to_string(),
+            abbr: crate::time::abbreviation(&o.start),
+        }
+    }
+}
+
+/// An occurrence as lists show it; `text` is its [`OccText`].
+pub fn occ<'a>(site: &'a Site, m: &'a Meeting, o: &Occurrence, text: &'a OccText) -> OccView<'a> {
     let item = &site.items[m.item];
     OccView {
         title: &item.title,
         url: &item.url,
-        when: when(m, o),
-        weekday: o.start.strftime("%a").to_string(),
+        when: &text.when,
+        weekday: &text.weekday,
         day: o.start.day(),
-        month: o.start.strftime("%b").to_string(),
+        month: &text.month,
         year: o.start.year(),
-        month_name: o.start.strftime("%B %Y").to_string(),
-        start_iso: iso(&o.start),
-        end_iso: iso(&o.end),
-        time: o.start.strftime("%H:%M").to_string(),
-        abbr: crate::time::abbreviation(&o.start),
+        month_name: &text.month_name,
+        start_iso: &text.start_iso,
+        end_iso: &text.end_iso,
+        time: &text.time,
+        abbr: &text.abbr,
         status: m.status,
         skipped: o.skipped,
         all_day: m.all_day,
