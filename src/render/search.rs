@@ -363,7 +363,9 @@ impl std::hash::Hasher for Fx {
         self.add(u64::from(b));
     }
     fn finish(&self) -> u64 {
-        self.0
+        // The multiplications mix well into the high bits only; the map indexes by the low
+        // ones, so bring the middle bits down (as rustc-hash 2 does).
+        self.0.rotate_left(26)
     }
 }
 
