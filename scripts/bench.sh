@@ -5,14 +5,20 @@
 #   scripts/bench.sh                 # 1k and 10k pages, 5 runs each
 #   RUNS=3 scripts/bench.sh 100000   # any sizes
 #
+# Every run starts after `sync`, so none pays for the writeback of the run before it.
+#
 # Two cases per size: "fresh" (a new output folder: every file is written) and "rebuild"
 # (the folder holds the last build: everything is rendered and compared, only changed files
 # are written).
 #
-# Each fresh run writes into a folder of its own, and they are removed at the end, not between
-# runs: for about 30 s after a big folder is removed, ext4 checks each new file's inode against
-# the recently deleted ones (recently_deleted() in the kernel profile), which on this VM adds
-# 2-3 s of system time to whatever writes 18,000 files next (`cp -r` included).
+# Each fresh run writes into a folder of its own; a bench's outputs are removed when the
+# next bench starts, which then waits 6 minutes before measuring (WAIT=0 skips the wait).
+# This machine's ext4 has no journal, and without one ext4 does not reuse an inode freed in
+# the last minute, or the last 6 minutes while its block of the inode table is dirty, which
+# every new file next to it makes it: each new file's allocation then scans past the freed
+# ones (recently_deleted() in the kernel profile, 70% of the CPU). Minutes after 100,000
+# files are removed, writing 18,000 costs 5-15 s of system time instead of 1-2 s, whatever
+# writes them (`cp -r` included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -24,11 +30,16 @@ cargo build --release --quiet
 bin=target/release/moot
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1795608000}
 
-# Old outputs go aside now and are removed at the very end (see above).
-trash="$work/trash-$$"
-mkdir -p "$trash"
-for old in "$work"/out-* "$work"/fresh-*; do [ -e "$old" ] && mv "$old" "$trash/"; done
-trap 'rm -rf "$trash"' EXIT
+# The last bench's outputs are removed, then the freed inodes are let age (see above).
+removed=
+for old in "$work"/out-* "$work"/fresh-* "$work"/trash-* "$work"/.out-* "$work"/.fresh-*; do
+  [ -e "$old" ] && rm -rf "$old" && removed=1
+done
+if [ -n "$removed" ] && [ "${WAIT:-370}" != 0 ]; then
+  sync
+  echo "removed the last bench's outputs; waiting ${WAIT:-370} s for ext4 to let their inodes go" >&2
+  sleep "${WAIT:-370}"
+fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -41,7 +52,10 @@ for n in $sizes; do
     walls=(); rss=()
     for i in $(seq "$runs"); do
       dest="$out"
-      [ "$case" = fresh ] && dest="$work/fresh-$n-$i" && sync
+      [ "$case" = fresh ] && dest="$work/fresh-$n-$i"
+      # Each run starts with the last one's files on disk: otherwise the kernel's writeback
+      # of the previous run (ext4 allocates blocks then) competes for the two cores.
+      sync
       /usr/bin/time -o "$work/time" -f '%e %M' "$bin" build --root "$corpus" --output "$dest" >/dev/null 2>&1
       m=$(tail -n 1 "$work/time")
       walls+=("${m% *}"); rss+=("${m#* }")
@@ -49,8 +63,10 @@ for n in $sizes; do
     w=$(printf '%s\n' "${walls[@]}" | median)
     r=$(printf '%s\n' "${rss[@]}" | median)
     printf '%-8s %-8s %10.2f %12.0f\n' "$n" "$case" "$w" "$(echo "$r / 1024" | bc -l)"
-    # The rebuilds update the first fresh build's folder.
-    [ "$case" = fresh ] && mv "$work/fresh-$n-1" "$out"
+    # The rebuilds update the first fresh build's folder (and its manifest).
+    if [ "$case" = fresh ]; then
+      mv "$work/fresh-$n-1" "$out"
+      mv "$work/.fresh-$n-1.moot-manifest" "$work/.out-$n.moot-manifest"
+    fi
   done
-  mv "$work"/fresh-* "$trash/" 2>/dev/null || true
 done

@@ -1,7 +1,7 @@
 //! The calendar: .ics feeds (the site's, each group's, each meeting's), "add to calendar"
 //! links, and month pages (`/calendar/YYYY/MM/`, with `/calendar/` showing this month).
 
-use super::views::{OccView, SiteView};
+use super::views::OccView;
 use super::{ics, Body, Output, Pairs, Renderer};
 use crate::diag::Diagnostic;
 use crate::model::{Group, Meeting, Occurrence, Site};
@@ -108,7 +108,12 @@ fn encode(s: &str) -> String {
     for b in s.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 15)] as char);
+            }
         }
     }
     out
@@ -228,8 +233,7 @@ pub fn month_page(r: &Renderer, y: i16, m: i8, current: bool) -> Result<Vec<Outp
         occurrences: &occurrences,
         feed: Feed::of_site(s),
     };
-    let mut ctx = tera::Context::new();
-    ctx.insert("site", &SiteView::new(s));
+    let mut ctx = r.context();
     ctx.insert("month", &view);
     ctx.insert("is_current", &current);
     let url = if current { format!("{}/calendar/", s.config.base_path) } else { view.url.clone() };

@@ -2,7 +2,7 @@
 //! (`.../history/`), a compare page per revision (`.../history/SHA/`), and
 //! `/recent-changes/` with its Atom feed.
 
-use super::views::{long_date, SiteView};
+use super::views::long_date;
 use super::{feeds::xml_escape, Body, Output, Renderer};
 use crate::diag::Diagnostic;
 use crate::history::{diff_lines, Change, Commit, DiffLine};
@@ -115,8 +115,7 @@ pub fn pages(r: &Renderer, idx: usize) -> Result<Vec<Output>, Diagnostic> {
             }
         })
         .collect();
-    let mut ctx = tera::Context::new();
-    ctx.insert("site", &SiteView::new(s));
+    let mut ctx = r.context();
     ctx.insert("page", &super::views::link(item));
     ctx.insert("revisions", &views);
     ctx.insert("uncommitted", &s.uncommitted(idx));
@@ -222,8 +221,7 @@ pub fn recent(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
                 .collect(),
         })
         .collect();
-    let mut ctx = tera::Context::new();
-    ctx.insert("site", &SiteView::new(s));
+    let mut ctx = r.context();
     ctx.insert("changes", &changes);
     let url = format!("{}/recent-changes/", s.config.base_path);
     let mut out = r.page(&url, "recent.html", &ctx)?;

@@ -102,6 +102,8 @@ pub struct Renderer<'a> {
     vevents: Vec<std::sync::OnceLock<String>>,
     /// Each occurrence's text, by meeting and occurrence, made by the first list that shows it.
     occ_text: Vec<Vec<std::sync::OnceLock<OccText>>>,
+    /// `site` of every template's context, as tera holds it (cloning it shares it).
+    site_value: tera::Value,
     /// The site's own templates (name, file), for errors.
     overrides: Vec<(String, std::path::PathBuf)>,
 }
@@ -157,6 +159,7 @@ impl<'a> Renderer<'a> {
             articles,
             vevents,
             occ_text,
+            site_value: tera::Value::from_serializable(&SiteView::new(site)),
             overrides,
         }
     }
@@ -371,9 +374,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn context(&self) -> Context {
+    /// A template context holding `site` (made once per build: every page has it).
+    pub fn context(&self) -> Context {
         let mut ctx = Context::new();
-        ctx.insert("site", &SiteView::new(self.site));
+        ctx.insert_value("site", self.site_value.clone());
         ctx
     }
 

@@ -396,8 +396,7 @@ impl Fnv {
 
 /// The search page, `/search/`.
 pub fn page(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
-    let mut ctx = tera::Context::new();
-    ctx.insert("site", &super::views::SiteView::new(r.site));
+    let mut ctx = r.context();
     ctx.insert("title", "Search");
     r.page(&format!("{}/search/", r.site.config.base_path), "search.html", &ctx)
 }
