@@ -306,7 +306,6 @@ fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// `"word":[d0,w0,d1-d0,w1,…]`.
 fn entry<'a>(word: Cow<'a, str>, mut list: Vec<(u32, u32)>) -> (Cow<'a, str>, String) {
-    use std::fmt::Write as _;
     list.sort_unstable();
     let mut s = String::with_capacity(word.len() + 4 + list.len() * 6);
     s.push_str(&serde_json::to_string(word.as_ref()).expect("strings serialize"));
@@ -316,11 +315,28 @@ fn entry<'a>(word: Cow<'a, str>, mut list: Vec<(u32, u32)>) -> (Cow<'a, str>, St
         if n > 0 {
             s.push(',');
         }
-        let _ = write!(s, "{},{}", doc - prev, weight);
+        push_number(&mut s, doc - prev);
+        s.push(',');
+        push_number(&mut s, weight);
         prev = doc;
     }
     s.push(']');
     (word, s)
+}
+
+/// `n` in decimal (the index holds millions of numbers; `write!` took most of its time).
+fn push_number(s: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 /// The sorted entries cut into runs of about [`SHARD_BYTES`].
@@ -409,6 +425,16 @@ mod tests {
         let mut v = Vec::new();
         words(text, |w| v.push(w.into_owned()));
         v
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        let mut s = String::new();
+        for n in [0, 7, 10, 99, 1234, u32::MAX] {
+            push_number(&mut s, n);
+            s.push(' ');
+        }
+        assert_eq!(s, "0 7 10 99 1234 4294967295 ");
     }
 
     #[test]
