@@ -38,10 +38,10 @@ pub struct Output {
 }
 
 impl Output {
-    fn html(url_path: &str, html: String) -> Output {
+    fn html(url_path: &str, html: Vec<u8>) -> Output {
         let dir = url_path.trim_matches('/');
         let path = if dir.is_empty() { "index.html".to_string() } else { format!("{dir}/index.html") };
-        Output { path, body: Body::Bytes(html.into_bytes()) }
+        Output { path, body: Body::Bytes(html) }
     }
 }
 
@@ -353,10 +353,7 @@ impl<'a> Renderer<'a> {
             Job::NotFound => {
                 let mut ctx = self.context();
                 ctx.insert("title", "Page not found");
-                Ok(vec![Output {
-                    path: "404.html".into(),
-                    body: Body::Bytes(self.template("404.html", &ctx)?.into_bytes()),
-                }])
+                Ok(vec![Output { path: "404.html".into(), body: Body::Bytes(self.template("404.html", &ctx)?) }])
             }
             Job::Feeds => feeds::all(self),
             Job::SiteCalendar => Ok(vec![calendar::site_feed(self)]),
@@ -381,8 +378,11 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    pub fn template(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| {
+    /// Renders a template to bytes (the output's; no UTF-8 check of a copy, and a page
+    /// usually fits the first buffer).
+    pub fn template(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(12 << 10);
+        self.tera.render_to(name, ctx, &mut out).map_err(|e| {
             let file = |shown: &str| {
                 let shown = if shown.is_empty() { name } else { shown };
                 let own = self.overrides.iter().find(|(n, _)| n == shown);
@@ -390,7 +390,8 @@ impl<'a> Renderer<'a> {
             };
             theme::diagnose(&e, file)
                 .hint("a site template in themes/NAME/templates/ overrides the built-in one of the same name")
-        })
+        })?;
+        Ok(out)
     }
 
     pub fn page(&self, url: &str, template: &str, ctx: &Context) -> Result<Vec<Output>, Diagnostic> {
