@@ -138,7 +138,7 @@ type Counts = [u32; 4];
 fn page_words(site: &Site, idx: usize) -> Vec<(Cow<'_, str>, u32)> {
     let item = &site.items[idx];
     // Every word seen, with its counts, or None for a word left out (checked once a page).
-    let mut counts: FxMap<Cow<str>, Option<Counts>> = FxMap::default();
+    let mut counts: FxMap<Cow<str>, Option<Counts>> = FxMap::with_capacity_and_hasher(256, Default::default());
     let mut add = |text, field: usize| {
         words(text, |w| {
             // One lookup per word: `entry` hashes once whether the word is new or not.
