@@ -82,18 +82,30 @@ fn entries(s: &Site, group: Option<usize>) -> Vec<Entry<'_>> {
 
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
-            c => out.push(c),
-        }
-    }
+    push_xml(&mut out, s);
     out
+}
+
+/// [`xml_escape`] appended to `out`, copying the runs between special bytes whole (every
+/// byte it changes or drops is ASCII).
+pub fn push_xml(out: &mut String, s: &str) {
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            b'\n' | b'\t' | b'\r' => continue,
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(replacement);
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
 }
 
 fn rfc3339(t: Timestamp) -> String {
@@ -128,8 +140,11 @@ fn atom(s: &Site, title: &str, self_path: &str, home_path: &str, entries: Vec<En
             x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(a)));
         }
         x.push_str(&format!("    <category term=\"{}\"/>\n", item.kind.label()));
-        x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&item.excerpt)));
-        x.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&item.html)));
+        x.push_str("    <summary>");
+        push_xml(&mut x, &item.excerpt);
+        x.push_str("</summary>\n    <content type=\"html\">");
+        push_xml(&mut x, &item.html);
+        x.push_str("</content>\n");
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
@@ -158,4 +173,16 @@ fn sitemap(r: &Renderer) -> String {
     }
     x.push_str("</urlset>\n");
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_xml_and_drops_control_characters() {
+        assert_eq!(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(xml_escape("é\u{1}x\ty\nz\r"), "éx\ty\nz\r");
+        assert_eq!(xml_escape("“quoted” – ✓"), "“quoted” – ✓");
+    }
 }
