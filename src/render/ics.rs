@@ -67,6 +67,11 @@ pub fn push_text(out: &mut String, value: &str) {
     let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Most bytes are plain text: one table lookup each.
+        if !SPECIAL[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
         let (replacement, len) = match bytes[i] {
             b'\\' => ("\\\\", 1),
             b';' => ("\\;", 1),
@@ -90,6 +95,22 @@ pub fn push_text(out: &mut String, value: &str) {
     }
     out.push_str(&value[run..]);
 }
+
+/// The bytes [`push_text`] looks at: controls, backslash, `;` and `,`, DEL and 0xC2 (which may start a C1 control).
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'\\' as usize] = true;
+    table[b';' as usize] = true;
+    table[b',' as usize] = true;
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table
+};
 
 fn local(dt: DateTime) -> String {
     dt.strftime("%Y%m%dT%H%M%S").to_string()
