@@ -96,7 +96,8 @@ pub fn push_text(out: &mut String, value: &str) {
     out.push_str(&value[run..]);
 }
 
-/// The bytes [`push_text`] looks at: controls, backslash, `;` and `,`, DEL and 0xC2 (which may start a C1 control).
+/// The bytes [`push_text`] looks at: controls, backslash, `;` and `,`, DEL and 0xC2 (which
+/// may start a C1 control).
 const SPECIAL: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
