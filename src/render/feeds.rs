@@ -86,26 +86,23 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-/// [`xml_escape`] appended to `out`, copying the runs between special bytes whole (every
-/// byte it changes or drops is ASCII).
+/// [`xml_escape`] appended to `out`.
 pub fn push_xml(out: &mut String, s: &str) {
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            b'\n' | b'\t' | b'\r' => continue,
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[run..i]);
-        out.push_str(replacement);
-        run = i + 1;
+    super::theme::escape_runs(s, xml_replacement, |piece| out.push_str(piece));
+}
+
+/// The XML entities, and the control characters XML 1.0 does not allow (dropped).
+fn xml_replacement(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&apos;"),
+        b'\n' | b'\t' | b'\r' => None,
+        0..=0x1f => Some(""),
+        _ => None,
     }
-    out.push_str(&s[run..]);
 }
 
 fn rfc3339(t: Timestamp) -> String {

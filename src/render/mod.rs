@@ -14,7 +14,7 @@ pub mod views;
 
 use crate::diag::Diagnostic;
 use crate::load::{CopyFile, Sources};
-use crate::model::{Meeting, Occurrence, Site};
+use crate::model::{Meeting, Site};
 use crate::parse::Kind;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -504,9 +504,9 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let m = &s.meetings[mi];
         let first = &m.occurrences[0];
-        let upcoming: Vec<&Occurrence> = m.occurrences.iter().filter(|o| s.is_upcoming(o)).collect();
-        let upcoming_at: Vec<usize> = (0..m.occurrences.len()).filter(|&o| s.is_upcoming(&m.occurrences[o])).collect();
-        let next = upcoming.iter().find(|o| !o.skipped).copied().unwrap_or(first);
+        // The upcoming dates, by their place in the series.
+        let upcoming: Vec<usize> = (0..m.occurrences.len()).filter(|&o| s.is_upcoming(&m.occurrences[o])).collect();
+        let next = upcoming.iter().map(|&o| &m.occurrences[o]).find(|o| !o.skipped).unwrap_or(first);
         let series = m.repeat.is_some();
         MeetingView {
             when: when(m, next),
@@ -527,11 +527,7 @@ impl<'a> Renderer<'a> {
             repeat: m.repeat.as_deref().map(describe_rule),
             series,
             past: !s.is_upcoming(m.occurrences.last().unwrap_or(first)),
-            occurrences: if series {
-                upcoming_at.iter().take(20).map(|&o| self.occ(mi, o)).collect()
-            } else {
-                Vec::new()
-            },
+            occurrences: if series { upcoming.iter().take(20).map(|&o| self.occ(mi, o)).collect() } else { Vec::new() },
             more_occurrences: upcoming.len().saturating_sub(20),
             stories: m.stories.iter().map(|&st| story_card(s, &s.stories[st])).collect(),
             ics_url: calendar::meeting_ics_url(s, m),

@@ -5,7 +5,6 @@
 use crate::diag::Diagnostic;
 use crate::load::Sources;
 use include_dir::{include_dir, Dir};
-use std::error::Error as _;
 use tera::Tera;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -95,14 +94,13 @@ pub fn diagnose(e: &tera::Error, file: impl Fn(&str) -> std::path::PathBuf) -> D
 
 /// [`push_escaped`] for tera: what its autoescape writes.
 fn escape_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut run = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let Some(replacement) = replacement(b) else { continue };
-        out.write_all(&input.as_bytes()[run..i])?;
-        out.write_all(replacement.as_bytes())?;
-        run = i + 1;
-    }
-    out.write_all(&input.as_bytes()[run..])
+    let mut result = Ok(());
+    escape_runs(input, replacement, |piece| {
+        if result.is_ok() {
+            result = out.write_all(piece.as_bytes());
+        }
+    });
+    result
 }
 
 /// Escapes what matters in HTML text and quoted attributes (`& < > " '`), also in attributes
@@ -113,16 +111,9 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
-/// [`escape_html`] appended to `out`, copying the runs between special characters whole.
+/// [`escape_html`] appended to `out`.
 pub fn push_escaped(out: &mut String, input: &str) {
-    let mut run = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let Some(replacement) = replacement(b) else { continue };
-        out.push_str(&input[run..i]);
-        out.push_str(replacement);
-        run = i + 1;
-    }
-    out.push_str(&input[run..]);
+    escape_runs(input, replacement, |piece| out.push_str(piece));
 }
 
 fn replacement(b: u8) -> Option<&'static str> {
@@ -136,17 +127,18 @@ fn replacement(b: u8) -> Option<&'static str> {
     }
 }
 
-/// The whole cause chain of a tera error on one line.
-pub fn chain(e: &tera::Error) -> String {
-    let mut msg = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        let text = s.to_string();
-        msg.push_str(": ");
-        msg.push_str(text.trim());
-        src = s.source();
+/// Escaping by bytes, shared by the HTML and XML escapers: `emit` gets the runs of `input`
+/// that `replace` leaves alone, whole, and in their place what it gives for the others. Every
+/// byte `replace` changes must be ASCII, so the runs stay whole characters.
+pub fn escape_runs<'i>(input: &'i str, replace: impl Fn(u8) -> Option<&'static str>, mut emit: impl FnMut(&'i str)) {
+    let mut run = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let Some(replacement) = replace(b) else { continue };
+        emit(&input[run..i]);
+        emit(replacement);
+        run = i + 1;
     }
-    one_line(&msg)
+    emit(&input[run..]);
 }
 
 fn one_line(msg: &str) -> String {
