@@ -383,12 +383,8 @@ impl<'a> Renderer<'a> {
     pub fn template(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
         let mut out = Vec::with_capacity(12 << 10);
         self.tera.render_to(name, ctx, &mut out).map_err(|e| {
-            let file = |shown: &str| {
-                let shown = if shown.is_empty() { name } else { shown };
-                let own = self.overrides.iter().find(|(n, _)| n == shown);
-                own.map(|(_, file)| file.clone()).unwrap_or_else(|| theme::builtin_path(shown))
-            };
-            theme::diagnose(&e, file)
+            let own = |shown: &str| self.overrides.iter().find(|(n, _)| n == shown).map(|(_, file)| file.clone());
+            theme::diagnose(&e, name, own)
                 .hint("a site template in themes/NAME/templates/ overrides the built-in one of the same name")
         })?;
         Ok(out)

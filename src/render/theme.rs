@@ -54,26 +54,25 @@ pub fn load_templates(overrides: &[(String, String, std::path::PathBuf)]) -> Res
         }
     }
     tera.add_raw_templates(all).map_err(|e| {
-        let file = |name: &str| {
-            overrides
-                .iter()
-                .find(|(n, _, _)| n == name)
-                .map(|(_, _, p)| p.clone())
-                .unwrap_or_else(|| builtin_path(name))
-        };
-        vec![diagnose(&e, file).hint("fix the template syntax")]
+        let own = |name: &str| overrides.iter().find(|(n, _, _)| n == name).map(|(_, _, p)| p.clone());
+        vec![diagnose(&e, "", own).hint("fix the template syntax")]
     })?;
     Ok(tera)
 }
 
 /// Where a built-in template lives in moot's source, as errors show it.
-pub fn builtin_path(name: &str) -> std::path::PathBuf {
+fn builtin_path(name: &str) -> std::path::PathBuf {
     format!("themes/default/templates/{name}").into()
 }
 
-/// A tera error as a diagnostic: the template's file (given its name by `file`) and line, and
-/// tera's message.
-pub fn diagnose(e: &tera::Error, file: impl Fn(&str) -> std::path::PathBuf) -> Diagnostic {
+/// A tera error as a diagnostic: tera's message, the line, and the file of the template it
+/// names (or of `rendering`, when it names none): the site's own (`own` finds it by name),
+/// else the built-in one.
+pub fn diagnose(e: &tera::Error, rendering: &str, own: impl Fn(&str) -> Option<std::path::PathBuf>) -> Diagnostic {
+    let file = |name: &str| {
+        let name = if name.is_empty() { rendering } else { name };
+        own(name).unwrap_or_else(|| builtin_path(name))
+    };
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             Diagnostic::error(file(r.filename()), r.span().start_line, one_line(r.message()))
