@@ -134,23 +134,49 @@ pub fn indexed(word: &str) -> bool {
 /// Per field: (title, heading, meta, text) counts of one word on one page.
 type Counts = [u32; 4];
 
-/// The words of one page with their weights.
-fn page_words(site: &Site, idx: usize) -> Vec<(Cow<'_, str>, u32)> {
+/// A word of a run of pages: its (doc, weight) pairs so far, and its counts on the page read
+/// now (`doc`), added to the pairs when the word turns up on a later page or the run ends.
+/// One map of these per run means one lookup per word read; a map per page, merged into
+/// the run's, cost a second lookup and a map to make and drop per page.
+struct Word {
+    postings: Vec<(u32, u32)>,
+    doc: u32,
+    counts: Counts,
+    /// Whether the word is indexed at all (checked once, when first seen).
+    keep: bool,
+}
+
+impl Word {
+    /// Adds the counts of the page read last to the pairs.
+    fn flush(&mut self) {
+        if self.keep && self.counts != [0; 4] {
+            let weight =
+                [TITLE, HEADING, META, TEXT].iter().zip(self.counts).map(|(&(x, cap), n)| x * n.min(cap)).sum();
+            self.postings.push((self.doc, weight));
+            self.counts = [0; 4];
+        }
+    }
+}
+
+/// Reads the words of page `idx` (document `doc`) into the run's map.
+fn add_page<'a>(words_of_run: &mut FxMap<Cow<'a, str>, Word>, site: &'a Site, doc: u32, idx: usize) {
     let item = &site.items[idx];
-    // Every word seen, with its counts, or None for a word left out (checked once a page).
-    let mut counts: FxMap<Cow<str>, Option<Counts>> = FxMap::with_capacity_and_hasher(256, Default::default());
     let mut add = |text, field: usize| {
         words(text, |w| {
             // One lookup per word: `entry` hashes once whether the word is new or not.
-            let slot = match counts.entry(w) {
+            let word = match words_of_run.entry(w) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
                     let keep = indexed(e.key());
-                    e.insert(keep.then_some([0; 4]))
+                    e.insert(Word { postings: Vec::new(), doc, counts: [0; 4], keep })
                 }
             };
-            if let Some(c) = slot {
-                c[field] += 1;
+            if word.doc != doc {
+                word.flush();
+                word.doc = doc;
+            }
+            if word.keep {
+                word.counts[field] += 1;
             }
         })
     };
@@ -168,13 +194,6 @@ fn page_words(site: &Site, idx: usize) -> Vec<(Cow<'_, str>, u32)> {
         add(s, 3);
     }
     add(&item.text, 3);
-    counts
-        .into_iter()
-        .filter_map(|(w, c)| {
-            let weight = [TITLE, HEADING, META, TEXT].iter().zip(c?).map(|(&(x, cap), n)| x * n.min(cap)).sum();
-            Some((w, weight))
-        })
-        .collect()
 }
 
 /// Names and places of a page: leaders, authors, locations, formats.
@@ -235,11 +254,17 @@ pub fn outputs(site: &Site) -> Vec<Output> {
         .par_iter()
         .enumerate()
         .with_min_len(PAGES_PER_TASK)
-        .fold(FxMap::default, |mut map: FxMap<Cow<str>, Vec<(u32, u32)>>, (doc, &i)| {
-            for (w, weight) in page_words(site, i) {
-                map.entry(w).or_default().push((doc as u32, weight));
-            }
-            map
+        .fold(FxMap::default, |mut run: FxMap<Cow<str>, Word>, (doc, &i)| {
+            add_page(&mut run, site, doc as u32, i);
+            run
+        })
+        .map(|run| {
+            run.into_iter()
+                .filter_map(|(w, mut word)| {
+                    word.flush();
+                    (!word.postings.is_empty()).then_some((w, word.postings))
+                })
+                .collect::<FxMap<_, _>>()
         })
         .reduce(FxMap::default, |a, b| {
             // Into the bigger map; `entry` sorts each list by doc.
