@@ -53,9 +53,9 @@ fn stages(c: &mut Criterion) {
     let all: Vec<usize> = (0..loaded.site.meetings.len()).collect();
     c.bench_function("calendar.ics (fixture site)", |b| {
         b.iter(|| {
-            let events: Vec<std::sync::Arc<String>> =
-                all.iter().map(|&m| moot::render::ics::event(&loaded.site, &loaded.site.meetings[m]).into()).collect();
-            moot::render::ics::calendar(&loaded.site, "All", black_box(&all), |m| events[m].clone()).len()
+            let events: Vec<String> =
+                all.iter().map(|&m| moot::render::ics::event(&loaded.site, &loaded.site.meetings[m])).collect();
+            moot::render::ics::calendar(&loaded.site, "All", black_box(&all), |m| &events[m]).len()
         })
     });
     let long = "Ça va très bien, merci; ".repeat(200);

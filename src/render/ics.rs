@@ -10,7 +10,6 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Appends one content line, folded at 75 octets, ending in CRLF.
 pub fn line(out: &mut String, name: &str, value: &str) {
@@ -128,8 +127,8 @@ fn utc(t: Timestamp) -> String {
 
 /// A whole calendar of the given meetings; `event` gives each one's VEVENT (see [`event`]),
 /// which callers keep, since a meeting is in several feeds.
-pub fn calendar(site: &Site, name: &str, meetings: &[usize], event: impl Fn(usize) -> Arc<String>) -> String {
-    let events: Vec<Arc<String>> = meetings.iter().map(|&m| event(m)).collect();
+pub fn calendar<'e>(site: &Site, name: &str, meetings: &[usize], event: impl Fn(usize) -> &'e str) -> String {
+    let events: Vec<&str> = meetings.iter().map(|&m| event(m)).collect();
     let mut out = String::with_capacity(4096 + events.iter().map(|e| e.len()).sum::<usize>());
     line(&mut out, "BEGIN", "VCALENDAR");
     line(&mut out, "VERSION", "2.0");
@@ -144,7 +143,7 @@ pub fn calendar(site: &Site, name: &str, meetings: &[usize], event: impl Fn(usiz
         vtimezone(&mut out, &tz_name, &tz, from, until);
     }
     for e in events {
-        out.push_str(&e);
+        out.push_str(e);
     }
     line(&mut out, "END", "VCALENDAR");
     out

@@ -81,14 +81,6 @@ pub enum Job {
     SearchPage,
 }
 
-/// A meeting's VEVENT while feeds still need it: kept from the first of its feeds (its own
-/// .ics, the site's, each of its groups') to the last, so that 100k pages do not hold 60,000
-/// of them (200 MB) to the end of the build.
-struct Vevent {
-    text: Option<std::sync::Arc<String>>,
-    uses_left: usize,
-}
-
 /// The model plus what every page needs: the theme and the meeting occurrences in order.
 pub struct Renderer<'a> {
     pub site: &'a Site,
@@ -105,10 +97,9 @@ pub struct Renderer<'a> {
     /// Items of the story and article lists, newest first.
     pub stories: Vec<usize>,
     pub articles: Vec<usize>,
-    /// Each meeting's VEVENT, made by the first feed that needs it and let go after the last:
-    /// a meeting is in its own .ics, its groups' and the site's, and writing it once took a
-    /// third of the feeds' time.
-    vevents: Vec<std::sync::Mutex<Vevent>>,
+    /// Each meeting's VEVENT, made by the first feed that needs it: a meeting is in its own
+    /// .ics, its groups' and the site's, and writing it once took a third of the feeds' time.
+    vevents: Vec<std::sync::OnceLock<String>>,
     /// Each occurrence's text, by meeting and occurrence, made by the first list that shows it.
     occ_text: Vec<Vec<std::sync::OnceLock<OccText>>>,
     /// `site` of every template's context, as tera holds it (cloning it shares it).
@@ -152,11 +143,7 @@ impl<'a> Renderer<'a> {
         let days = calendar::by_day(site);
         let stories = site.stories_by_date().into_iter().map(|st| st.item).collect();
         let articles = site.articles_by_date().into_iter().map(|a| a.item).collect();
-        let vevents = site
-            .meetings
-            .iter()
-            .map(|m| std::sync::Mutex::new(Vevent { text: None, uses_left: 2 + m.groups.len() }))
-            .collect();
+        let vevents = site.meetings.iter().map(|_| std::sync::OnceLock::new()).collect();
         let overrides = sources.templates.iter().map(|(name, _, file)| (name.clone(), file.clone())).collect();
         let occ_text =
             site.meetings.iter().map(|m| m.occurrences.iter().map(|_| std::sync::OnceLock::new()).collect()).collect();
@@ -177,15 +164,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The VEVENT of meeting `m`, made once per build (unless a job is rendered twice).
-    pub fn vevent(&self, m: usize) -> std::sync::Arc<String> {
-        let mut slot = self.vevents[m].lock().expect("no panics while held");
-        let text = slot.text.get_or_insert_with(|| ics::event(self.site, &self.site.meetings[m]).into()).clone();
-        slot.uses_left = slot.uses_left.saturating_sub(1);
-        if slot.uses_left == 0 {
-            slot.text = None;
-        }
-        text
+    /// The VEVENT of meeting `m`, made once per build.
+    pub fn vevent(&self, m: usize) -> &str {
+        self.vevents[m].get_or_init(|| ics::event(self.site, &self.site.meetings[m]))
     }
 
     /// Occurrence `o` of meeting `m` as lists show it.
@@ -907,27 +888,6 @@ mod tests {
             describe_rule("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z"),
             "every month, on first Tuesday, until 2027-06-01"
         );
-    }
-
-    #[test]
-    fn a_vevent_is_made_once_and_let_go_after_its_last_feed() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
-        let loaded = crate::load_site(&crate::Options::new(root)).unwrap_or_else(|e| panic!("{e}"));
-        let r = Renderer::new(&loaded.site, &loaded.sources).unwrap();
-        let m = loaded.site.meetings.iter().position(|m| !m.groups.is_empty()).expect("a meeting of a group");
-        let feeds = 2 + loaded.site.meetings[m].groups.len();
-        let cached = |r: &Renderer| r.vevents[m].lock().unwrap().text.clone();
-        let first = r.vevent(m);
-        for _ in 1..feeds - 1 {
-            assert!(std::sync::Arc::ptr_eq(&first, &r.vevent(m)), "made again before its last feed");
-        }
-        assert!(cached(&r).is_some());
-        let last = r.vevent(m);
-        assert!(std::sync::Arc::ptr_eq(&first, &last));
-        assert!(cached(&r).is_none(), "kept after its last feed");
-        // A job rendered once more (a rebuild's second pass) gets the same text again.
-        assert_eq!(r.vevent(m), first);
-        assert!(first.starts_with("BEGIN:VEVENT\r\n"), "{first}");
     }
 
     #[test]
