@@ -3,9 +3,11 @@
 //!
 //! - a new output folder is written beside its place and renamed into it at the end;
 //! - an existing one is updated in two passes: first everything is rendered and compared
-//!   with the bytes already there (errors stop the build here, before any write), then only
-//!   the files that changed are written and the ones no longer made are removed. Rebuilding
-//!   a big site where little changed writes little, which is most of a build's time.
+//!   with the bytes already there (errors stop the build here, before any write into it),
+//!   then only the files that changed are written and the ones no longer made are removed.
+//!   Rebuilding a big site where little changed writes little, which is most of a build's
+//!   time. Between the passes, changed outputs wait in memory, or for the big ones (the
+//!   site's calendar and feeds, the search index) in a stage folder beside the output folder.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{Body, Job, Output, Renderer};
@@ -84,7 +86,7 @@ fn write_fresh(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Di
             for o in &outputs {
                 seen.claim(o)?;
                 let stamp = write_one(&staging, o, &dirs)?;
-                manifest.record(o, stamp);
+                manifest.record(&o.path, stamp);
             }
             Ok(outputs.len())
         })
@@ -105,12 +107,67 @@ fn write_fresh(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Di
 /// rendered again in pass two instead, so memory stays bounded on a first build of a big site.
 const KEEP_BYTES: usize = 16 << 20;
 
-/// What pass one found for one job: its outputs, the changed ones kept for pass two, and
-/// whether the job must be rendered again (its changes did not fit in memory).
+/// A job whose changed outputs come to this many bytes (the site's calendar and feeds, the
+/// search index) has them written to the stage folder in pass one and moved into place in
+/// pass two: kept, they would take most of [`KEEP_BYTES`] (the 10k site's calendar is 20 MB)
+/// and leave every other changed job to be rendered twice, which made a rebuild after one
+/// edit twice as slow as one after none.
+const STAGE_BYTES: usize = 1 << 20;
+
+/// What pass one found for one job: its outputs, the changed ones kept for pass two or
+/// written to the stage folder, and whether the job must be rendered again (its changes did
+/// not fit in memory).
 struct Compared {
     outputs: usize,
     changed: Vec<Output>,
+    staged: Vec<Staged>,
     again: bool,
+}
+
+/// A changed output written to the stage folder, waiting to be moved into place.
+struct Staged {
+    file: PathBuf,
+    path: String,
+    stamp: Option<Stamp>,
+}
+
+/// The folder beside the output folder (`.public.moot-stage` for `public/`) where pass one
+/// writes the changed outputs of big jobs. It is on the same file system, so pass two moves
+/// them with a rename; a build that fails removes it, and the next build removes any left.
+struct Stage {
+    dir: PathBuf,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl Stage {
+    fn new(out_dir: &Path) -> Stage {
+        let dir = sibling(out_dir, "moot-stage");
+        let _ = std::fs::remove_dir_all(&dir);
+        Stage { dir, next: Default::default() }
+    }
+
+    /// Writes the outputs held in memory to the stage folder; the others (files copied as
+    /// they are) are returned, to be copied in pass two.
+    fn put(&self, outputs: Vec<Output>) -> Result<(Vec<Staged>, Vec<Output>), Diagnostic> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| io_error(&self.dir, e))?;
+        let mut staged = Vec::new();
+        let mut rest = Vec::new();
+        for o in outputs {
+            let Some(bytes) = in_memory(&o.body) else {
+                rest.push(o);
+                continue;
+            };
+            let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let file = self.dir.join(n.to_string());
+            let stamp = write_file(&file, bytes).map_err(|e| io_error(&file, e))?;
+            staged.push(Staged { file, path: o.path, stamp });
+        }
+        Ok((staged, rest))
+    }
+
+    fn remove(&self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// An existing folder: compare everything first, then write only what changed.
@@ -120,7 +177,8 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written
     let dirs = Dirs::default();
     let before = Manifest::load(out_dir);
     let manifest = Manifest::default();
-    // Pass one: render, check, compare. Nothing is written.
+    let stage = Stage::new(out_dir);
+    // Pass one: render, check, compare. Nothing is written into the output folder.
     let results: Vec<Result<Compared, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
@@ -131,30 +189,48 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written
                 seen.claim(&o)?;
                 let path = target(out_dir, &o)?;
                 match unchanged(&path, &o, before.as_ref()) {
-                    Some(stamp) => manifest.record(&o, stamp),
+                    Some(stamp) => manifest.record(&o.path, stamp),
                     None => changed.push(o),
                 }
             }
             let size: usize = changed.iter().map(|o| in_memory(&o.body).map_or(0, <[u8]>::len)).sum();
+            if size >= STAGE_BYTES {
+                let (staged, changed) = stage.put(changed)?;
+                return Ok(Compared { outputs: n, changed, staged, again: false });
+            }
             let keep = kept.fetch_add(size, std::sync::atomic::Ordering::Relaxed) + size <= KEEP_BYTES;
             let again = !keep && !changed.is_empty();
-            Ok(Compared { outputs: n, changed: if keep { changed } else { Vec::new() }, again })
+            Ok(Compared { outputs: n, changed: if keep { changed } else { Vec::new() }, staged: Vec::new(), again })
         })
         .collect();
-    let results = crate::diag::collect(results)?;
+    let results = crate::diag::collect(results).inspect_err(|_| stage.remove())?;
     // Pass two: write what changed.
     let outputs = results.iter().map(|r| r.outputs).sum();
     let mut written = 0;
     let to_write: Vec<&Output> = results.iter().flat_map(|r| r.changed.iter()).collect();
-    written += to_write.len();
+    let to_move: Vec<&Staged> = results.iter().flat_map(|r| r.staged.iter()).collect();
+    written += to_write.len() + to_move.len();
     let again: Vec<&Job> = jobs.iter().zip(&results).filter(|(_, r)| r.again).map(|(j, _)| j).collect();
     let mut outcome: Vec<Result<usize, Diagnostic>> = to_write
         .par_iter()
         .map(|o| {
-            manifest.record(o, write_one(out_dir, o, &dirs)?);
+            manifest.record(&o.path, write_one(out_dir, o, &dirs)?);
             Ok(0)
         })
         .collect();
+    outcome.extend(
+        to_move
+            .par_iter()
+            .map(|s| {
+                let path = safe_join(out_dir, &s.path).expect("checked in pass one");
+                make_parent(&path, &dirs)?;
+                std::fs::rename(&s.file, &path).map_err(|e| io_error(&path, e))?;
+                manifest.record(&s.path, s.stamp);
+                Ok(0)
+            })
+            .collect::<Vec<_>>(),
+    );
+    stage.remove();
     outcome.extend(
         again
             .par_iter()
@@ -169,7 +245,7 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written
                             write_one(out_dir, &o, &dirs)?
                         }
                     };
-                    manifest.record(&o, stamp);
+                    manifest.record(&o.path, stamp);
                 }
                 Ok(n)
             })
@@ -281,6 +357,17 @@ struct Dirs(Mutex<HashSet<PathBuf>>);
 /// Writes one output; its stamp for the manifest (none for a copied file).
 fn write_one(root: &Path, o: &Output, dirs: &Dirs) -> Result<Option<Stamp>, Diagnostic> {
     let path = target(root, o)?;
+    make_parent(&path, dirs)?;
+    let bytes: &[u8] = match &o.body {
+        Body::Bytes(b) => b,
+        Body::Static(b) => b,
+        Body::File(from) => return std::fs::copy(from, &path).map(|_| None).map_err(|e| io_error(&path, e)),
+    };
+    write_file(&path, bytes).map_err(|e| io_error(&path, e))
+}
+
+/// Makes the folder `path` goes in, unless this write of the site made or found it already.
+fn make_parent(path: &Path, dirs: &Dirs) -> Result<(), Diagnostic> {
     if let Some(parent) = path.parent() {
         let known = dirs.0.lock().expect("no panics while held").contains(parent);
         if !known {
@@ -288,18 +375,15 @@ fn write_one(root: &Path, o: &Output, dirs: &Dirs) -> Result<Option<Stamp>, Diag
             dirs.0.lock().expect("no panics while held").insert(parent.to_path_buf());
         }
     }
-    let bytes: &[u8] = match &o.body {
-        Body::Bytes(b) => b,
-        Body::Static(b) => b,
-        Body::File(from) => return std::fs::copy(from, &path).map(|_| None).map_err(|e| io_error(&path, e)),
-    };
-    let write = || -> std::io::Result<Option<Stamp>> {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&path)?;
-        file.write_all(bytes)?;
-        Ok(Stamp::of(&file.metadata()?, hash(bytes)))
-    };
-    write().map_err(|e| io_error(&path, e))
+    Ok(())
+}
+
+/// Writes `bytes` to `path`; the stamp the manifest keeps for it.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<Option<Stamp>> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    Ok(Stamp::of(&file.metadata()?, hash(bytes)))
 }
 
 /// What the last build wrote, kept beside the output folder (`.public.moot-manifest` for
@@ -339,8 +423,8 @@ impl Manifest {
     }
 
     /// Lists an output (so a later build removes it when it is no longer made), with its stamp.
-    fn record(&self, o: &Output, stamp: Option<Stamp>) {
-        self.0.lock().expect("no panics while held").insert(o.path.clone(), stamp);
+    fn record(&self, path: &str, stamp: Option<Stamp>) {
+        self.0.lock().expect("no panics while held").insert(path.to_string(), stamp);
     }
 
     fn get(&self, path: &str) -> Option<Stamp> {

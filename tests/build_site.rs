@@ -448,17 +448,65 @@ fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
     // the result is the same as a fresh build
     let fresh = dir.path().join("fresh");
     moot::build(&options(s.path(), &fresh)).unwrap();
-    let listing = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
-        let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root)
-            .into_iter()
-            .map(|e| e.unwrap().into_path())
-            .filter(|p| p.is_file())
-            .map(|p| (p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()))
-            .collect();
-        v.sort();
-        v
-    };
     assert!(listing(&out) == listing(&fresh), "an updated folder equals a fresh build");
+}
+
+/// Every file under `root` with its bytes, sorted by path.
+fn listing(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn big_changed_outputs_are_staged_beside_the_folder_and_moved_in_only_when_the_build_succeeds() {
+    // A meeting whose page, .ics and the site's calendar are each over 1 MB: a rebuild writes
+    // them to `.public.moot-stage/` in its first pass and moves them into place in its second.
+    let body =
+        |word: &str| (0..40_000).map(|i| format!("{word}{i:06} and a few more words ")).collect::<String>() + "\n";
+    let meeting = |word: &str| format!("---\ntitle: \"Big\"\nstart: \"2026-12-01 10:00\"\n---\n{}", body(word));
+    let s =
+        site(&[("content/meetings/big.md", &meeting("alpha")), ("content/wiki/a.md", "---\ntitle: \"A\"\n---\nAy\n")]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let stage = dir.path().join(".public.moot-stage");
+    moot::build(&options(s.path(), &out)).unwrap();
+    let size = std::fs::metadata(out.join("calendar.ics")).unwrap().len();
+    assert!(size > 1 << 20, "{size}");
+
+    std::fs::write(s.path().join("content/meetings/big.md"), meeting("omega")).unwrap();
+    let edited = moot::build(&options(s.path(), &out)).unwrap();
+    assert!(!stage.exists(), "the stage folder is removed after the build");
+    for file in ["calendar.ics", "meetings/big.ics", "meetings/big/index.html"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(text.contains("omega039999") && !text.contains("alpha"), "{file} is not the new one");
+    }
+    assert!(edited.written >= 3 && edited.written < edited.files, "{edited:?}");
+    let fresh = dir.path().join("fresh");
+    moot::build(&options(s.path(), &fresh)).unwrap();
+    assert!(listing(&out) == listing(&fresh), "an updated folder equals a fresh build");
+    assert_eq!(moot::build(&options(s.path(), &out)).unwrap().written, 0, "the manifest holds the moved files");
+
+    // A build that fails after staging leaves the folder as it was and no stage behind.
+    std::fs::write(s.path().join("content/meetings/big.md"), meeting("kappa")).unwrap();
+    std::fs::write(
+        s.path().join("content/meetings/past.md"),
+        "---\ntitle: \"Clash\"\nstart: \"2026-12-02 10:00\"\n---\n",
+    )
+    .unwrap();
+    let err = moot::build(&options(s.path(), &out)).unwrap_err().to_string();
+    assert!(err.contains("two outputs would be written to meetings/past/index.html"), "{err}");
+    assert!(!stage.exists(), "a failed build removes the stage folder");
+    assert!(
+        std::fs::read_to_string(out.join("calendar.ics")).unwrap().contains("omega039999"),
+        "the folder is untouched"
+    );
+    assert!(listing(&out) == listing(&fresh));
 }
 
 #[test]
