@@ -7,11 +7,12 @@
 #
 # Every run starts after `sync`, so none pays for the writeback of the run before it.
 #
-# Two cases per size: "fresh" (a new output folder: every file is written) and "rebuild"
+# Three cases per size: "fresh" (a new output folder: every file is written), "rebuild"
 # (the folder holds the last build: everything is rendered and compared, only changed files
-# are written). A third row, "write only", is the floor under a fresh build on this machine:
-# scripts/write_floor.py writes the same folders and files, held in memory, into a new folder
-# with two processes, and times only that (no rendering at all).
+# are written) and "edit" (a rebuild after one meeting's text changed). A fourth row,
+# "write only", is the floor under a fresh build on this machine: scripts/write_floor.py
+# writes the same folders and files, held in memory, into a new folder with two processes,
+# and times only that (no rendering at all).
 #
 # Each fresh run writes into a folder of its own; a bench's outputs are removed when the
 # next bench starts, which then waits 6 minutes before measuring (WAIT=0 skips the wait).
@@ -49,6 +50,10 @@ if [ "$wait" -gt 0 ]; then
   sleep "$wait"
 fi
 
+# The corpus is edited during the "edit" runs; an interrupted run puts the file back.
+edited=
+trap 'if [ -n "$edited" ]; then cp "$work/edited.md" "$edited"; fi' EXIT
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 printf '%-8s %-8s %10s %12s\n' pages case "wall (s)" "peak RSS (MiB)"
@@ -77,6 +82,24 @@ for n in $sizes; do
       mv "$work/.fresh-$n-1.moot-manifest" "$work/.out-$n.moot-manifest"
     fi
   done
+  # "edit": before each run one meeting's text gets a line more (put back after the run), as
+  # when someone fixes a typo and builds again: everything is rendered and compared, and the
+  # few files that changed (its page and .ics, the calendars, the feeds, the index) written.
+  mapfile -t meetings < <(find "$corpus/content/meetings" -name '*.md' | sort | head -n "$runs")
+  walls=(); rss=()
+  for i in $(seq "$runs"); do
+    edited=${meetings[$((i - 1))]}
+    cp "$edited" "$work/edited.md"
+    printf '\nEdited before bench run %s.\n' "$i" >>"$edited"
+    sync
+    /usr/bin/time -o "$work/time" -f '%e %M' "$bin" build --root "$corpus" --output "$out" >/dev/null 2>&1
+    cp "$work/edited.md" "$edited"
+    edited=
+    m=$(tail -n 1 "$work/time")
+    walls+=("${m% *}"); rss+=("${m#* }")
+  done
+  printf '%-8s %-8s %10.2f %12.0f\n' "$n" edit "$(printf '%s\n' "${walls[@]}" | median)" \
+    "$(echo "$(printf '%s\n' "${rss[@]}" | median) / 1024" | bc -l)"
   walls=()
   for i in $(seq "$runs"); do
     walls+=("$(python3 scripts/write_floor.py "$out" "$work/floor-$n-$i")")
