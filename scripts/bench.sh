@@ -56,32 +56,45 @@ trap 'if [ -n "$edited" ]; then cp "$work/edited.md" "$edited"; fi' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-printf '%-8s %-8s %10s %12s\n' pages case "wall (s)" "peak RSS (MiB)"
+# One timed build of ROOT into DEST: its wall time and peak RSS go on `walls` and `rss`.
+timed_build() {
+  # Each run starts with the last one's files on disk: otherwise the kernel's writeback of
+  # the previous run (ext4 allocates blocks then) competes for the two cores.
+  sync
+  /usr/bin/time -o "$work/time" -f '%e %M' "$bin" build --root "$1" --output "$2" >/dev/null 2>&1
+  local m
+  m=$(tail -n 1 "$work/time")
+  walls+=("${m% *}")
+  rss+=("${m#* }")
+}
+
+# The row of case CASE for size `n`: the medians of `walls` and `rss` (MiB; "-" if none).
+row() {
+  local r=-
+  if [ ${#rss[@]} -gt 0 ]; then
+    r=$(printf '%.0f' "$(echo "$(printf '%s\n' "${rss[@]}" | median) / 1024" | bc -l)")
+  fi
+  printf '%-8s %-10s %8.2f %12s\n' "$n" "$1" "$(printf '%s\n' "${walls[@]}" | median)" "$r"
+}
+
+printf '%-8s %-10s %8s %12s\n' pages case "wall (s)" "peak RSS (MiB)"
 for n in $sizes; do
   corpus="$work/corpus-$n"
   [ -f "$corpus/moot.toml" ] || python3 "$gen" --pages "$n" --out "$corpus" >/dev/null
   out="$work/out-$n"
-  for case in fresh rebuild; do
-    walls=(); rss=()
-    for i in $(seq "$runs"); do
-      dest="$out"
-      [ "$case" = fresh ] && dest="$work/fresh-$n-$i"
-      # Each run starts with the last one's files on disk: otherwise the kernel's writeback
-      # of the previous run (ext4 allocates blocks then) competes for the two cores.
-      sync
-      /usr/bin/time -o "$work/time" -f '%e %M' "$bin" build --root "$corpus" --output "$dest" >/dev/null 2>&1
-      m=$(tail -n 1 "$work/time")
-      walls+=("${m% *}"); rss+=("${m#* }")
-    done
-    w=$(printf '%s\n' "${walls[@]}" | median)
-    r=$(printf '%s\n' "${rss[@]}" | median)
-    printf '%-8s %-8s %10.2f %12.0f\n' "$n" "$case" "$w" "$(echo "$r / 1024" | bc -l)"
-    # The rebuilds update the first fresh build's folder (and its manifest).
-    if [ "$case" = fresh ]; then
-      mv "$work/fresh-$n-1" "$out"
-      mv "$work/.fresh-$n-1.moot-manifest" "$work/.out-$n.moot-manifest"
-    fi
+  walls=(); rss=()
+  for i in $(seq "$runs"); do
+    timed_build "$corpus" "$work/fresh-$n-$i"
   done
+  row fresh
+  # The rebuilds update the first fresh build's folder (and its manifest).
+  mv "$work/fresh-$n-1" "$out"
+  mv "$work/.fresh-$n-1.moot-manifest" "$work/.out-$n.moot-manifest"
+  walls=(); rss=()
+  for i in $(seq "$runs"); do
+    timed_build "$corpus" "$out"
+  done
+  row rebuild
   # "edit": before each run one meeting's text gets a line more (put back after the run), as
   # when someone fixes a typo and builds again: everything is rendered and compared, and the
   # few files that changed (its page and .ics, the calendars, the feeds, the index) written.
@@ -91,18 +104,14 @@ for n in $sizes; do
     edited=${meetings[$((i - 1))]}
     cp "$edited" "$work/edited.md"
     printf '\nEdited before bench run %s.\n' "$i" >>"$edited"
-    sync
-    /usr/bin/time -o "$work/time" -f '%e %M' "$bin" build --root "$corpus" --output "$out" >/dev/null 2>&1
+    timed_build "$corpus" "$out"
     cp "$work/edited.md" "$edited"
     edited=
-    m=$(tail -n 1 "$work/time")
-    walls+=("${m% *}"); rss+=("${m#* }")
   done
-  printf '%-8s %-8s %10.2f %12.0f\n' "$n" edit "$(printf '%s\n' "${walls[@]}" | median)" \
-    "$(echo "$(printf '%s\n' "${rss[@]}" | median) / 1024" | bc -l)"
-  walls=()
+  row edit
+  walls=(); rss=()
   for i in $(seq "$runs"); do
     walls+=("$(python3 scripts/write_floor.py "$out" "$work/floor-$n-$i")")
   done
-  printf '%-8s %-10s %8.2f %12s\n' "$n" "write only" "$(printf '%s\n' "${walls[@]}" | median)" -
+  row "write only"
 done
