@@ -24,6 +24,8 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Plain text, for summaries, calendar descriptions and search.
     pub text: String,
+    /// The page's `summary`, else the start of `text`: made here, on the rendering thread.
+    pub excerpt: String,
     /// Items this page links to (for backlinks).
     pub links: Vec<usize>,
     pub problems: Vec<Diagnostic>,
@@ -176,6 +178,7 @@ fn render_text(item: &Item, src: &str, r: &Resolver) -> Rendered {
     // Kept for the whole build: give back what the guessed capacities did not use.
     html.shrink_to_fit();
     out.text.shrink_to_fit();
+    out.excerpt = item.summary.clone().unwrap_or_else(|| excerpt(&out.text, 180));
     out.html = html;
     out.links.sort_unstable();
     out.links.dedup();
@@ -368,14 +371,18 @@ pub fn resolve_relative(dest: &str, item: &Item, r: &Resolver) -> String {
 /// The first words of a text, for summaries.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(max_chars + 4);
+    let mut chars = 0; // in `out`, counted as it grows
     for word in text.split_whitespace() {
-        if out.chars().count() + word.chars().count() + 1 > max_chars {
+        let n = word.chars().count();
+        if chars + n + 1 > max_chars {
             return format!("{}…", out.trim_end_matches([',', '.', ';', ':']));
         }
         if !out.is_empty() {
             out.push(' ');
+            chars += 1;
         }
         out.push_str(word);
+        chars += n;
     }
     out
 }
@@ -449,9 +456,27 @@ pub fn apply(item: &mut Item, out: Rendered, problems: &mut Vec<Diagnostic>) {
     // The markdown is rendered; its text lives on in `html` and `text`.
     item.body = String::new();
     item.toc = out.toc;
-    item.excerpt = item.summary.clone().unwrap_or_else(|| excerpt(&out.text, 180));
+    item.excerpt = out.excerpt;
     item.text = out.text;
     item.links = out.links;
     item.link_problems = out.problems.clone();
     problems.extend(out.problems);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn excerpts_cut_between_words_counting_characters() {
+        assert_eq!(excerpt("aa bb", 5), "aa bb");
+        assert_eq!(excerpt("aa bb cc", 5), "aa bb…");
+        // The spaces count too.
+        assert_eq!(excerpt("a b c d", 6), "a b c…");
+        // Characters, not bytes: each "é" is two bytes.
+        assert_eq!(excerpt("é é é", 3), "é é…");
+        // Punctuation before the cut goes.
+        assert_eq!(excerpt("one, two", 5), "one…");
+        assert_eq!(excerpt("  spaced\n\nout  ", 20), "spaced out");
+    }
 }
