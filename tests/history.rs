@@ -119,6 +119,18 @@ fn history_can_be_turned_off_and_is_absent_without_git() {
     assert!(read(&out, "wiki/a/index.html").contains("Text"));
 }
 
+#[test]
+fn a_repository_without_a_commit_shows_every_page_as_not_yet_committed() {
+    let d = tempfile::tempdir().unwrap();
+    git(d.path(), &["init", "-q", "-b", "main"], "x", "2026-10-01T10:00:00Z");
+    write(d.path(), "moot.toml", "title = \"N\"\nbase_url = \"https://n.example.org\"\n");
+    write(d.path(), "content/wiki/a.md", "---\ntitle: \"A\"\n---\nText\n");
+    let out = build(d.path());
+    let page = read(&out, "wiki/a/index.html");
+    assert!(page.contains("not yet committed") && !page.contains("Last updated"), "{page}");
+    assert!(read(&out, "recent-changes/index.html").contains("Recent changes"));
+}
+
 /// Every output file of a build, by path.
 fn outputs(out: &tempfile::TempDir) -> std::collections::BTreeMap<String, Vec<u8>> {
     let root = out.path().join("public");
