@@ -230,6 +230,7 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     // The built-in templates compile while the site loads; a site theme's replace them after.
     let builtin = std::thread::spawn(|| render::theme::load_templates(&[]));
+    let before = (!opts.check_only).then(|| write::read_before(&opts.output));
     let Loaded { site, sources, warnings, mut stages } = load_site(opts)?;
     let tera = match builtin.join() {
         Ok(Ok(tera)) if sources.templates.is_empty() => tera,
@@ -242,11 +243,12 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     if std::env::var_os("MOOT_PROFILE_JOBS").is_some() {
         profile_jobs(&renderer, &jobs);
     }
-    let written = if opts.check_only {
-        let n = check_render(&renderer, &jobs)?;
-        write::Written { outputs: n, written: 0 }
-    } else {
-        write::write_site(&renderer, &jobs, &opts.output)?
+    let written = match before {
+        None => {
+            let n = check_render(&renderer, &jobs)?;
+            write::Written { outputs: n, written: 0 }
+        }
+        Some(before) => write::write_site(&renderer, &jobs, &opts.output, before)?,
     };
     let elapsed = started.elapsed();
     stages.push(("render and write", elapsed - loaded));

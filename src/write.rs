@@ -35,11 +35,20 @@ pub struct Written {
     pub written: usize,
 }
 
+/// The last build's manifest of `out_dir`, read on a thread of its own: started before the
+/// site loads, it is read by the time the write starts, on a core the load leaves idle.
+pub struct Before(std::thread::JoinHandle<Option<Listed>>);
+
+pub fn read_before(out_dir: &Path) -> Before {
+    let out_dir = out_dir.to_path_buf();
+    Before(std::thread::spawn(move || Manifest::load(&out_dir)))
+}
+
 /// Renders every job in parallel and writes the site into `out_dir`.
-pub fn write_site(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Diagnostics> {
+pub fn write_site(r: &Renderer, jobs: &[Job], out_dir: &Path, before: Before) -> Result<Written, Diagnostics> {
     refuse_site_folders(out_dir)?;
     if out_dir.is_dir() {
-        update_in_place(r, jobs, out_dir)
+        update_in_place(r, jobs, out_dir, before.0.join().unwrap_or(None))
     } else {
         write_fresh(r, jobs, out_dir)
     }
@@ -98,7 +107,7 @@ fn write_fresh(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Di
         std::fs::create_dir_all(parent).map_err(|e| Diagnostics(vec![io_error(parent, e)]))?;
     }
     std::fs::rename(&staging, out_dir).map_err(|e| Diagnostics(vec![io_error(out_dir, e)]))?;
-    manifest.save(out_dir);
+    manifest.save(out_dir, None);
     let n = counts.into_iter().sum();
     Ok(Written { outputs: n, written: n })
 }
@@ -171,11 +180,10 @@ impl Stage {
 }
 
 /// An existing folder: compare everything first, then write only what changed.
-fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Diagnostics> {
+fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path, before: Option<Listed>) -> Result<Written, Diagnostics> {
     let seen = Seen(Mutex::new(HashSet::with_capacity(jobs.len() + 64)));
     let kept = std::sync::atomic::AtomicUsize::new(0);
     let dirs = Dirs::default();
-    let before = Manifest::load(out_dir);
     let manifest = Manifest::default();
     let stage = Stage::new(out_dir);
     // Pass one: render, check, compare. Nothing is written into the output folder.
@@ -253,11 +261,13 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written
     );
     written += crate::diag::collect(outcome)?.into_iter().sum::<usize>();
     let made = seen.0.into_inner().expect("no panics while held");
-    match &before {
-        Some(before) => remove_listed(out_dir, before, &made),
-        None => remove_stale(out_dir, &made),
-    }
-    manifest.save(out_dir);
+    rayon::join(
+        || match &before {
+            Some(before) => remove_listed(out_dir, before, &made),
+            None => remove_stale(out_dir, &made),
+        },
+        || manifest.save(out_dir, before.as_ref()),
+    );
     Ok(Written { outputs, written })
 }
 
@@ -392,9 +402,14 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<Option<Stamp>> {
 /// is unchanged. Anything else (no manifest, a file changed since by hand) is compared byte
 /// for byte. It also lists every output, copied files included, so that what a build no
 /// longer makes is removed without walking the folder.
-#[derive(Default)]
 /// Copied files are listed with no stamp: they are always compared byte for byte.
-struct Manifest(Mutex<HashMap<String, Option<Stamp>>>);
+#[derive(Default)]
+struct Manifest(Mutex<Listed>);
+
+/// The outputs a manifest lists, by path: while a build makes it, in a [`Manifest`]; as the
+/// last build left it, on its own (no lock: it is only read).
+#[derive(Default, PartialEq)]
+pub struct Listed(HashMap<String, Option<Stamp>>);
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct Stamp {
@@ -424,15 +439,11 @@ impl Manifest {
 
     /// Lists an output (so a later build removes it when it is no longer made), with its stamp.
     fn record(&self, path: &str, stamp: Option<Stamp>) {
-        self.0.lock().expect("no panics while held").insert(path.to_string(), stamp);
-    }
-
-    fn get(&self, path: &str) -> Option<Stamp> {
-        self.0.lock().expect("no panics while held").get(path).copied().flatten()
+        self.0.lock().expect("no panics while held").0.insert(path.to_string(), stamp);
     }
 
     /// The manifest of the last build into `out_dir`, if there is one moot can read.
-    fn load(out_dir: &Path) -> Option<Manifest> {
+    fn load(out_dir: &Path) -> Option<Listed> {
         let text = std::fs::read_to_string(Manifest::path(out_dir)).ok()?;
         let mut lines = text.lines();
         if lines.next()? != MANIFEST_TAG {
@@ -452,15 +463,20 @@ impl Manifest {
             };
             map.insert(path.to_string(), stamp);
         }
-        Some(Manifest(Mutex::new(map)))
+        Some(Listed(map))
     }
 
-    /// Best effort: without a manifest the next build compares files byte for byte.
-    fn save(self, out_dir: &Path) {
+    /// Best effort: without a manifest the next build compares files byte for byte. Not
+    /// written again when it lists what `before`, the one read, lists.
+    fn save(self, out_dir: &Path, before: Option<&Listed>) {
         use std::fmt::Write;
-        let map = self.0.into_inner().expect("no panics while held");
+        let listed = self.0.into_inner().expect("no panics while held");
+        if before == Some(&listed) {
+            return;
+        }
+        let map = listed.0;
         let mut entries: Vec<(&String, &Option<Stamp>)> = map.iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(b.0));
+        entries.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut text = String::with_capacity(entries.len() * 80);
         text.push_str(MANIFEST_TAG);
         text.push('\n');
@@ -480,11 +496,11 @@ impl Manifest {
 
 /// `Some` if `path` already holds `o`'s bytes (by the manifest, or else by reading it back),
 /// with the stamp to keep for it; `None` if it must be written.
-fn unchanged(path: &Path, o: &Output, before: Option<&Manifest>) -> Option<Option<Stamp>> {
+fn unchanged(path: &Path, o: &Output, before: Option<&Listed>) -> Option<Option<Stamp>> {
     let Some(bytes) = in_memory(&o.body) else { return same_bytes(path, &o.body).then_some(None) };
     let meta = std::fs::metadata(path).ok()?;
     let now = Stamp::of(&meta, hash(bytes));
-    if now.is_some() && before.and_then(|m| m.get(&o.path)) == now {
+    if now.is_some() && before.and_then(|m| m.0.get(&o.path).copied().flatten()) == now {
         return Some(now);
     }
     same_bytes(path, &o.body).then_some(now)
@@ -492,9 +508,8 @@ fn unchanged(path: &Path, o: &Output, before: Option<&Manifest>) -> Option<Optio
 
 /// Removes the files the last build's manifest lists that this build no longer makes, and
 /// the folders they leave empty.
-fn remove_listed(out_dir: &Path, before: &Manifest, made: &HashSet<String>) {
-    let listed = before.0.lock().expect("no panics while held");
-    for rel in listed.keys().filter(|p| !made.contains(*p)) {
+fn remove_listed(out_dir: &Path, before: &Listed, made: &HashSet<String>) {
+    for rel in before.0.keys().filter(|p| !made.contains(*p)) {
         let Some(path) = safe_join(out_dir, rel) else { continue };
         let _ = std::fs::remove_file(&path);
         let mut dir = path.parent();

@@ -436,13 +436,18 @@ fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
     let out = dir.path().join("public");
     let first = moot::build(&options(s.path(), &out)).unwrap();
     assert_eq!(first.written, first.files, "a new folder is written whole");
+    let manifest = dir.path().join(".public.moot-manifest");
+    let time_of = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let listed = time_of(&manifest);
     let again = moot::build(&options(s.path(), &out)).unwrap();
     assert_eq!(again.written, 0, "nothing changed, nothing written");
+    assert_eq!(time_of(&manifest), listed, "nor the manifest, which lists the same");
     std::fs::write(s.path().join("content/wiki/b.md"), "---\ntitle: \"B\"\n---\nBee, edited\n").unwrap();
     std::fs::remove_file(s.path().join("content/about.md")).unwrap();
     std::fs::write(s.path().join("content/wiki/a.md"), "---\ntitle: \"A\"\n---\nNo link now.\n").unwrap();
     let edited = moot::build(&options(s.path(), &out)).unwrap();
     assert!(edited.written > 0 && edited.written < edited.files, "{edited:?}");
+    assert_ne!(time_of(&manifest), listed, "the manifest lists the new files");
     assert!(std::fs::read_to_string(out.join("wiki/b/index.html")).unwrap().contains("Bee, edited"));
     assert!(!out.join("about").exists(), "the page of a deleted file is removed");
     // the result is the same as a fresh build
