@@ -239,7 +239,9 @@ pub fn build(
         history: None,
         assets,
     };
-    let mut pending: Vec<(usize, Typed)> = Vec::new();
+    // Reserved: grown by doubling, these vectors of big items were copied again and again.
+    site.items.reserve(checked.len());
+    let mut pending: Vec<(usize, Typed)> = Vec::with_capacity(checked.len());
     for c in checked {
         match c {
             Ok((item, typed, warnings)) => {
@@ -980,9 +982,15 @@ fn collect_tags(site: &mut Site) {
             tags.entry(slug.clone()).or_insert_with(|| (name.clone(), Vec::new())).1.push(idx);
         }
     }
-    for (_, items) in tags.values_mut() {
-        items.sort_by_cached_key(|&i| (site.items[i].title.to_lowercase(), i));
+    // Each page's place among all pages by title, so that each tag's list sorts by a number.
+    let mut by_title: Vec<(String, usize)> =
+        site.items.par_iter().enumerate().map(|(i, item)| (item.title.to_lowercase(), i)).collect();
+    by_title.par_sort_unstable();
+    let mut place = vec![0; site.items.len()];
+    for (n, (_, i)) in by_title.into_iter().enumerate() {
+        place[i] = n;
     }
+    tags.par_iter_mut().for_each(|(_, (_, items))| items.sort_unstable_by_key(|&i| place[i]));
     site.tags = tags;
 }
 
