@@ -197,3 +197,27 @@ fn the_script_ranks_the_built_index() {
         ),
     }
 }
+
+#[test]
+fn the_index_version_changes_with_the_text_and_only_then() {
+    let site = tempfile::tempdir().unwrap();
+    let write = |text: &str| {
+        std::fs::create_dir_all(site.path().join("content/wiki")).unwrap();
+        std::fs::write(site.path().join("moot.toml"), "title = \"V\"\nbase_url = \"https://v.example.org\"\n").unwrap();
+        std::fs::write(site.path().join("content/wiki/a.md"), format!("---\ntitle: \"A\"\n---\n{text}\n")).unwrap();
+    };
+    let version = || {
+        let out = tempfile::tempdir().unwrap();
+        let mut o = moot::Options::new(site.path());
+        o.output = out.path().join("public");
+        o.now = Some(Timestamp::from_second(NOW).unwrap());
+        moot::build(&o).unwrap_or_else(|e| panic!("{e}"));
+        json(&out.path().join("public/search/manifest.json"))["v"].as_str().unwrap().to_string()
+    };
+    write("Alpacas graze.");
+    let first = version();
+    assert_eq!(first.len(), 16, "{first}");
+    assert_eq!(version(), first, "same text, same version");
+    write("Alpacas graze quietly.");
+    assert_ne!(version(), first, "a word more, a new version: browsers fetch the index again");
+}

@@ -298,15 +298,25 @@ pub fn outputs(site: &Site) -> Vec<Output> {
         .collect();
 
     out.extend(docs);
-    let mut hash = Fnv::default();
-    for o in &out {
-        hash.write(o.path.as_bytes());
-        if let Body::Bytes(b) = &o.body {
-            hash.write(b);
-        }
+    // The index's version, for the browser's cache: a hash of every file (each hashed in
+    // parallel; one FNV pass over the 5 MB of a 10k index ran alone at the end of a build).
+    let hashes: Vec<u64> = out
+        .par_iter()
+        .map(|o| {
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.update(o.path.as_bytes());
+            if let Body::Bytes(b) = &o.body {
+                h.update(b);
+            }
+            h.digest()
+        })
+        .collect();
+    let mut version = xxhash_rust::xxh3::Xxh3::new();
+    for h in hashes {
+        version.update(&h.to_le_bytes());
     }
     let manifest = serde_json::json!({
-        "v": format!("{:016x}", hash.0),
+        "v": format!("{:016x}", version.digest()),
         "docs": ids.len(),
         "per_file": DOCS_PER_FILE,
         "shards": shards.iter().map(|run| run[0].0.as_ref()).collect::<Vec<_>>(),
@@ -417,23 +427,6 @@ impl Fx {
 }
 
 type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
-
-/// 64-bit FNV-1a, for the manifest's version (a stable hash: builds stay byte-identical).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-}
 
 /// The search page, `/search/`.
 pub fn page(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
