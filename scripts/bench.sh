@@ -87,9 +87,9 @@ for n in $sizes; do
     timed_build "$corpus" "$work/fresh-$n-$i"
   done
   row fresh
-  # The rebuilds update the first fresh build's folder (and its manifest).
+  # The rebuilds update the first fresh build's folder (its manifest is inside it).
+  rm -rf "$out"
   mv "$work/fresh-$n-1" "$out"
-  mv "$work/.fresh-$n-1.moot-manifest" "$work/.out-$n.moot-manifest"
   walls=(); rss=()
   for i in $(seq "$runs"); do
     timed_build "$corpus" "$out"

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 /// How bad a problem is: errors fail the build, warnings are printed and the build goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// What a failed run did do (e.g. which files it replaced before it stopped).
+    Note,
     Warning,
     Error,
 }
@@ -58,6 +60,7 @@ impl fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{}", self.path.display())?;
         if self.line > 0 {
@@ -93,7 +96,12 @@ impl Diagnostics {
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| !d.is_error())
+        self.0.iter().filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// Whether the run wrote some of its files before it failed (a note says which).
+    pub fn wrote_some(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Note)
     }
 
     pub fn sort(&mut self) {

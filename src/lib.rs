@@ -42,12 +42,22 @@ pub struct Options {
     pub now: Option<Timestamp>,
     /// `moot check`: validate strictly and write nothing.
     pub check_only: bool,
+    /// Write into an output folder that holds files moot did not make (deleting none).
+    pub force: bool,
 }
 
 impl Options {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
-        Options { output: root.join("public"), root, drafts: false, base_url: None, now: None, check_only: false }
+        Options {
+            output: root.join("public"),
+            root,
+            drafts: false,
+            base_url: None,
+            now: None,
+            check_only: false,
+            force: false,
+        }
     }
 }
 
@@ -231,7 +241,7 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     // The built-in templates compile while the site loads; a site theme's replace them after.
     let builtin = std::thread::spawn(|| render::theme::load_templates(&[]));
     let before = (!opts.check_only).then(|| write::read_before(&opts.output));
-    let Loaded { site, sources, warnings, mut stages } = load_site(opts)?;
+    let Loaded { site, sources, mut warnings, mut stages } = load_site(opts)?;
     let tera = match builtin.join() {
         Ok(Ok(tera)) if sources.templates.is_empty() => tera,
         _ => render::theme::load(&sources).map_err(Diagnostics)?,
@@ -246,10 +256,14 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let written = match before {
         None => {
             let n = check_render(&renderer, &jobs)?;
-            write::Written { outputs: n, written: 0 }
+            write::Written { outputs: n, ..Default::default() }
         }
-        Some(before) => write::write_site(&renderer, &jobs, &opts.output, before)?,
+        Some(before) => {
+            let target = write::Target { site: &opts.root, out: &opts.output, force: opts.force };
+            write::write_site(&renderer, &jobs, &target, before)?
+        }
     };
+    warnings.extend(written.warnings);
     let elapsed = started.elapsed();
     stages.push(("render and write", elapsed - loaded));
     Ok(Report { counts: counts(&site), files: written.outputs, written: written.written, elapsed, warnings, stages })

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use moot::scaffold::{self, NewKind, NewRequest};
 use moot::Options;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A fast static-site generator for the wikis and calendars of learning groups.
@@ -44,6 +44,9 @@ enum Command {
         /// Override `base_url` of moot.toml (e.g. for a preview deploy)
         #[arg(long)]
         base_url: Option<String>,
+        /// Write into an output folder that holds files moot did not make (none is deleted)
+        #[arg(long)]
+        force: bool,
     },
     /// Check everything `build` checks, writing nothing
     Check {
@@ -117,10 +120,12 @@ fn run(command: Command) -> Result<(), String> {
             println!("now run: cd {} && moot serve", dir.display());
             Ok(())
         }
-        Command::Build { site, output, base_url } => {
+        Command::Build { site, output, base_url, force } => {
             let mut opts = site_options(&site);
-            opts.output = if output.is_absolute() { output } else { site.root.join(output) };
+            opts.output =
+                if output.is_absolute() || site.root == Path::new(".") { output } else { site.root.join(output) };
             opts.base_url = base_url;
+            opts.force = force;
             report(moot::build(&opts), &format!("built into {}", opts.output.display()), site.timings)
         }
         Command::Check { site } => {
@@ -160,7 +165,12 @@ fn report(result: Result<moot::Report, moot::diag::Diagnostics>, done: &str, tim
         }
         Err(diags) => {
             let n = diags.errors().count();
-            Err(format!("{diags}{n} error{} — nothing was written", if n == 1 { "" } else { "s" }))
+            let s = if n == 1 { "" } else { "s" };
+            if diags.wrote_some() {
+                Err(format!("{diags}{n} error{s}"))
+            } else {
+                Err(format!("{diags}{n} error{s} — nothing was written"))
+            }
         }
     }
 }

@@ -146,11 +146,11 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
         create(&path, &text)?;
         written.push(path);
     }
-    // The built site and the manifest a build keeps beside it stay out of git (a folder that
-    // already has a .gitignore keeps its own).
+    // The built site, and the folder a first build is made in beside it before it is renamed
+    // into place, stay out of git (a folder that already has a .gitignore keeps its own).
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
-        create(&ignore, "/public/\n/.public.moot-*\n")?;
+        create(&ignore, "/public/\n/.public.moot-new/\n")?;
         written.push(ignore);
     }
     Ok(written)
