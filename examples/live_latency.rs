@@ -28,7 +28,7 @@ fn main() {
     let root = dir.path().join("site");
     copy_dir(&from, &root);
     let t = Instant::now();
-    let (mut live, first) = Live::new(moot::Options::new(&root), true).unwrap_or_else(|e| panic!("{e}"));
+    let (mut live, first) = Live::new(moot::Options::new(&root)).unwrap_or_else(|e| panic!("{e}"));
     println!("full build in memory: {} outputs in {} ms", first.rendered, t.elapsed().as_millis());
     let meeting = walkdir::WalkDir::new(root.join("content/meetings"))
         .into_iter()

@@ -24,17 +24,16 @@ use crate::{load_site, Loaded, Options};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The site as `serve` keeps it.
 pub struct Live {
     opts: Options,
-    /// Add the live-reload script to HTML pages.
-    live_script: bool,
     loaded: Loaded,
     tera: tera::Tera,
-    /// Every output, by path.
-    pub files: HashMap<String, Body>,
+    /// Every output, by path (shared with what `serve` serves).
+    pub files: HashMap<String, Arc<Body>>,
     /// The outputs each job made, to drop those a job no longer makes.
     outputs_of: HashMap<Job, Vec<String>>,
     /// Pages edited by the last `pages_phase`, for `lists_phase`.
@@ -76,19 +75,12 @@ impl std::fmt::Display for Outcome {
 
 impl Live {
     /// Builds the whole site into memory.
-    pub fn new(opts: Options, live_script: bool) -> Result<(Live, Outcome), Diagnostics> {
+    pub fn new(opts: Options) -> Result<(Live, Outcome), Diagnostics> {
         let started = Instant::now();
         let loaded = load_site(&opts)?;
         let tera = crate::render::theme::load(&loaded.sources).map_err(Diagnostics)?;
-        let mut live = Live {
-            opts,
-            live_script,
-            loaded,
-            tera,
-            files: HashMap::new(),
-            outputs_of: HashMap::new(),
-            edited: Vec::new(),
-        };
+        let mut live =
+            Live { opts, loaded, tera, files: HashMap::new(), outputs_of: HashMap::new(), edited: Vec::new() };
         let mut outcome = live.render_all()?;
         outcome.elapsed = started.elapsed();
         Ok((live, outcome))
@@ -101,7 +93,7 @@ impl Live {
         let mut outputs_of = HashMap::with_capacity(done.len());
         for (job, outs) in done {
             outputs_of.insert(job, outs.iter().map(|(p, _)| p.clone()).collect());
-            files.extend(outs);
+            files.extend(outs.into_iter().map(|(p, b)| (p, Arc::new(b))));
         }
         let mut changed: Vec<String> = files
             .iter()
@@ -333,7 +325,7 @@ impl Live {
         let r =
             Renderer::with_templates(&self.loaded.site, &self.loaded.sources, std::borrow::Cow::Borrowed(&self.tera));
         let jobs = choose(&r);
-        render_jobs(&r, &jobs, self.live_script)
+        render_jobs(&r, &jobs)
     }
 
     /// Takes in the outputs of re-run jobs: changed bytes replace the old, and outputs a
@@ -352,7 +344,7 @@ impl Live {
             for (path, body) in outs {
                 if self.files.get(&path).is_none_or(|old| !same(old, &body)) {
                     changed.push(path.clone());
-                    self.files.insert(path, body);
+                    self.files.insert(path, Arc::new(body));
                 }
             }
         }
@@ -433,24 +425,9 @@ fn related_pages(site: &crate::model::Site, idx: usize) -> Vec<usize> {
 /// Renders jobs in parallel; each job with its outputs (live-reload script added).
 type Done = Vec<(Job, Vec<(String, Body)>)>;
 
-fn render_jobs(r: &Renderer, jobs: &[Job], live: bool) -> Result<Done, Diagnostics> {
+fn render_jobs(r: &Renderer, jobs: &[Job]) -> Result<Done, Diagnostics> {
     let rendered = crate::diag::collect(jobs.par_iter().map(|j| r.run(j).map(|o| (j.clone(), o))).collect::<Vec<_>>())?;
-    Ok(rendered
-        .into_iter()
-        .map(|(job, outs)| {
-            let outs = outs
-                .into_iter()
-                .map(|o| {
-                    let body = match o.body {
-                        Body::Bytes(b) if live && o.path.ends_with(".html") => Body::Bytes(crate::serve::inject(b)),
-                        other => other,
-                    };
-                    (o.path, body)
-                })
-                .collect();
-            (job, outs)
-        })
-        .collect())
+    Ok(rendered.into_iter().map(|(job, outs)| (job, outs.into_iter().map(|o| (o.path, o.body)).collect())).collect())
 }
 
 fn same(a: &Body, b: &Body) -> bool {

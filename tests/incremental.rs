@@ -26,11 +26,11 @@ fn options(root: &Path) -> moot::Options {
     o
 }
 
-fn bytes(files: &std::collections::HashMap<String, Body>) -> BTreeMap<String, Vec<u8>> {
+fn bytes(files: &std::collections::HashMap<String, std::sync::Arc<Body>>) -> BTreeMap<String, Vec<u8>> {
     files
         .iter()
         .map(|(p, b)| {
-            let v = match b {
+            let v = match &**b {
                 Body::Bytes(v) => v.clone(),
                 Body::Static(s) => s.to_vec(),
                 Body::File(f) => std::fs::read(f).unwrap(),
@@ -157,7 +157,7 @@ fn live_fixture() -> (tempfile::TempDir, PathBuf, Live, moot::incremental::Outco
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"), &root);
-    let (live, first) = Live::new(options(&root), false).unwrap_or_else(|e| panic!("{e}"));
+    let (live, first) = Live::new(options(&root)).unwrap_or_else(|e| panic!("{e}"));
     (dir, root, live, first)
 }
 
@@ -194,7 +194,7 @@ fn random_edits_give_the_same_bytes_as_a_fresh_build() {
         let outcome = live.apply(&touched).unwrap_or_else(|e| panic!("step {step}: {e}"));
         body_only += usize::from(!outcome.full && !outcome.front_matter);
         front_matter += usize::from(outcome.front_matter);
-        let (fresh, _) = Live::new(options(&root), false).unwrap_or_else(|e| panic!("{e}"));
+        let (fresh, _) = Live::new(options(&root)).unwrap_or_else(|e| panic!("{e}"));
         let (have, want) = (bytes(&live.files), bytes(&fresh.files));
         let differ: Vec<&String> = want.keys().chain(have.keys()).filter(|k| have.get(*k) != want.get(*k)).collect();
         assert!(
@@ -252,6 +252,6 @@ fn a_broken_front_matter_save_keeps_the_last_good_site_and_the_next_save_recover
     let fixed = edit(&root, rel, "start: \"2027-01-22\"\nstart: [unclosed", "start: \"2027-02-05\"");
     let outcome = live.apply(&fixed).unwrap();
     assert!(!outcome.full, "{outcome}");
-    let (fresh, _) = Live::new(options(&root), false).unwrap();
+    let (fresh, _) = Live::new(options(&root)).unwrap();
     assert!(bytes(&live.files) == bytes(&fresh.files), "after the fix, the same as a fresh build");
 }
