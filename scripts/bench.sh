@@ -30,8 +30,8 @@ sizes=${*:-1000 10000}
 gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
 work=${BENCH_DIR:-/tmp/moot-bench}
 mkdir -p "$work"
-cargo build --release --quiet
-bin=target/release/moot
+cargo build --profile dist --quiet
+bin=target/dist/moot
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1795608000}
 
 # The last bench's outputs are removed, then the freed inodes are let age (see above).
