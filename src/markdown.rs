@@ -106,7 +106,18 @@ pub fn render(item: &Item, r: &Resolver) -> Rendered {
 
 /// [`render`] of `src`, the body taken out of `item`.
 fn render_text(item: &Item, src: &str, r: &Resolver) -> Rendered {
-    let shift = u8::from(src.lines().any(|l| l == "#" || l.starts_with("# ")));
+    // The page's title is its h1, so a body with an h1 of its own has every heading moved down
+    // one level. Only real headings count (not a `#` line in a code block): the events are
+    // collected first to know, and only for a page that may have one.
+    let events_first: Option<Vec<(Event, std::ops::Range<usize>)>> =
+        may_have_h1(src).then(|| Parser::new_ext(src, OPTIONS).into_offset_iter().collect());
+    let shift = u8::from(events_first.as_ref().is_some_and(|events| {
+        events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })))
+    }));
+    let parsed: Box<dyn Iterator<Item = (Event, std::ops::Range<usize>)>> = match events_first {
+        Some(events) => Box::new(events.into_iter()),
+        None => Box::new(Parser::new_ext(src, OPTIONS).into_offset_iter()),
+    };
     let mut out = Rendered::default();
     let mut html = String::with_capacity(src.len() * 3 / 2);
     let mut ids: HashMap<String, usize> = HashMap::new();
@@ -114,7 +125,7 @@ fn render_text(item: &Item, src: &str, r: &Resolver) -> Rendered {
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     let mut skip_text_of_wikilink = false;
     let line_of = |offset: usize| item.body_line + src[..offset].matches('\n').count();
-    for (event, range) in Parser::new_ext(src, OPTIONS).into_offset_iter() {
+    for (event, range) in parsed {
         match &event {
             Event::Text(t) | Event::Code(t) => {
                 out.text.push_str(t);
@@ -183,6 +194,22 @@ fn render_text(item: &Item, src: &str, r: &Resolver) -> Rendered {
     out.links.sort_unstable();
     out.links.dedup();
     out
+}
+
+/// Whether `src` may hold an h1: a lone `#` followed by a space, a tab or the end of a line
+/// (an ATX h1 opens so, whatever block quote, list or footnote it is in), or a line of `=`
+/// after the marks of block quotes (a setext underline). Never false for a page with one;
+/// true for some without (`# ` in a code block, `C# `), which the events then tell apart.
+/// A page whose headings are all `##` and below needs no look ahead.
+fn may_have_h1(src: &str) -> bool {
+    let b = src.as_bytes();
+    let atx = b.iter().enumerate().any(|(i, &c)| {
+        c == b'#' && (i == 0 || b[i - 1] != b'#') && matches!(b.get(i + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+    });
+    atx || src.split(['\n', '\r']).any(|l| {
+        let l = l.trim_start_matches([' ', '\t', '>']).trim_end_matches([' ', '\t']);
+        !l.is_empty() && l.bytes().all(|b| b == b'=')
+    })
 }
 
 fn heading_html(
@@ -465,7 +492,52 @@ pub fn apply(item: &mut Item, out: Rendered, problems: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::excerpt;
+    use super::{excerpt, may_have_h1, OPTIONS};
+    use proptest::prelude::*;
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
+
+    fn has_h1(src: &str) -> bool {
+        Parser::new_ext(src, OPTIONS).any(|e| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })))
+    }
+
+    #[test]
+    fn a_hash_line_in_code_is_no_h1() {
+        for src in ["```\n# comment\n```\n## Real\n", "    # indented code\n", "~~~\n# x\n~~~\n", "#hashtag\n"] {
+            assert!(!has_h1(src), "{src:?}");
+        }
+        for src in [
+            "# A\n",
+            "  # A\n",
+            "> # A\n",
+            "- # A\n",
+            "1. # A\n",
+            "A\n===\n",
+            "#\n",
+            "# A #\n",
+            "> - A\n>   ==\n",
+            "[^1]: # A\n",
+            "[^a]: A\n    ===\n",
+            "A\r=\r",
+        ] {
+            assert!(has_h1(src) && may_have_h1(src), "{src:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// The cheap line scan never misses a page's h1 (it may only say yes for one without).
+        #[test]
+        fn the_h1_prefilter_never_misses_one(pieces in prop::collection::vec(prop::sample::select(vec![
+            "#", "# ", "## ", "=", "==", "-", "- ", "* ", "+ ", "1. ", "2) ", "> ", ">", " ", "  ", "    ", "\t", "\n", "\n\n",
+            "\r\n", "\r", "```", "~~~", "a", "Title", "<h1>", "\\", "|", "[x]", "é", "[^1]: ", "[^1]:", "C# ", "\\#",
+        ]), 0..40)) {
+            let src = pieces.concat();
+            if has_h1(&src) {
+                prop_assert!(may_have_h1(&src), "{:?}", src);
+            }
+        }
+    }
 
     #[test]
     fn excerpts_cut_between_words_counting_characters() {

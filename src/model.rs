@@ -437,12 +437,14 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
     }
 }
 
-/// Lower-case, letters and digits kept, everything else a single `-`.
+/// Lower-case, letters and digits kept, everything else a single `-`. A slug is its own
+/// slug: of the lower case of a letter, only letters are kept (`İ` is `i` and a combining
+/// dot, which goes).
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.trim().chars() {
         if c.is_alphanumeric() || c == '_' {
-            out.extend(c.to_lowercase());
+            out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric() || *l == '_'));
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
@@ -1056,5 +1058,32 @@ impl Site {
     /// An absolute URL for a root-relative one.
     pub fn absolute(&self, url: &str) -> String {
         format!("{}{}", self.config.base_url, url.strip_prefix(self.config.base_path.as_str()).unwrap_or(url))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+    use proptest::prelude::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("  Alma cataloging circle! "), "alma-cataloging-circle");
+        assert_eq!(slugify("Café — Übung_2"), "café-übung_2");
+        assert_eq!(slugify("--"), "");
+        assert_eq!(slugify("İzmir"), "izmir", "no combining dot left from the lower case of İ");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn slugs_are_lower_case_words_joined_by_single_dashes(text in prop_oneof![any::<String>(), "[A-Za-zÉéİı日 _.-]{0,20}"]) {
+            let slug = slugify(&text);
+            prop_assert!(slug.chars().all(|c| c == '-' || c == '_' || c.is_alphanumeric()), "{text:?} -> {slug:?}");
+            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"), "{slug:?}");
+            prop_assert_eq!(slug.to_lowercase(), slug.clone(), "{:?}", text);
+            prop_assert_eq!(slugify(&slug), slug.clone(), "a slug is its own slug: {:?}", text);
+        }
     }
 }

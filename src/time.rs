@@ -26,13 +26,29 @@ pub const MOMENT_FORMS: &str =
 
 /// Parses one of the three forms of a `start`/`end` value.
 pub fn parse_moment(text: &str) -> Result<Moment, String> {
+    const RANGE: &str = "it looks like a range; write the start alone and the end in `end` (or give a `duration`)";
     let t = text.trim();
-    let bad = || format!("{t:?} is not a date or time");
+    if let Some(c) = t.chars().find(|c| !c.is_ascii() || c.is_ascii_control()) {
+        return Err(if matches!(c, '\u{2012}'..='\u{2015}' | '\u{2212}') {
+            format!("{t:?} is not a date or time: {RANGE}")
+        } else {
+            format!("{t:?} is not a date or time: {c:?} cannot be part of one")
+        });
+    }
+    let bad = || {
+        if t.contains(" - ") {
+            format!("{t:?} is not a date or time: {RANGE}")
+        } else {
+            format!("{t:?} is not a date or time")
+        }
+    };
+    // ASCII from here on, so byte positions are character positions.
+    let after = |i: usize| t.get(i..).unwrap_or("");
     if t.len() == 10 {
         return t.parse::<Date>().map(Moment::Date).map_err(|_| bad());
     }
-    let has_offset = t.len() > 19 && (t.ends_with('Z') || t.ends_with('z') || t[19..].contains(['+', '-']))
-        || (t.len() > 16 && (t.ends_with('Z') || t[16..].contains(['+', '-'])));
+    let has_offset = t.len() > 19 && (t.ends_with('Z') || t.ends_with('z') || after(19).contains(['+', '-']))
+        || (t.len() > 16 && (t.ends_with('Z') || after(16).contains(['+', '-'])));
     if has_offset {
         return t.parse::<Timestamp>().map(Moment::Instant).map_err(|_| bad());
     }
@@ -43,18 +59,21 @@ pub fn parse_moment(text: &str) -> Result<Moment, String> {
 /// Parses `"2h"`, `"90m"`, `"1h30m"`, `"1d"` (days, for all-day events), `"45min"`.
 pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
     let t = text.trim().to_ascii_lowercase().replace(' ', "");
-    let bad = || format!("duration {text:?} is not understood");
+    let bad = |why: &str| format!("duration {text:?} is not understood: {why}");
+    let too_long = || bad("it is longer than 366 days");
     if t.is_empty() {
-        return Err(bad());
+        return Err(bad("it is empty"));
     }
     let mut total: i64 = 0;
     let mut num = String::new();
     let mut chars = t.chars().peekable();
-    let mut seen_unit = false;
     while let Some(c) = chars.next() {
         if c.is_ascii_digit() {
             num.push(c);
             continue;
+        }
+        if matches!(c, '.' | ',') {
+            return Err(bad("write whole numbers, e.g. \"1h30m\" rather than \"1.5h\""));
         }
         let mut unit = String::from(c);
         while let Some(&n) = chars.peek() {
@@ -65,19 +84,27 @@ pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
                 break;
             }
         }
-        let n: i64 = num.parse().map_err(|_| bad())?;
-        num.clear();
+        if num.is_empty() {
+            return Err(bad("each unit needs a number in digits before it"));
+        }
         let secs = match unit.as_str() {
             "d" | "day" | "days" => 86_400,
             "h" | "hr" | "hrs" | "hour" | "hours" => 3_600,
             "m" | "min" | "mins" | "minute" | "minutes" => 60,
-            _ => return Err(bad()),
+            _ => return Err(bad(&format!("{unit:?} is not a unit; use d, h or m (or days, hours, minutes)"))),
         };
-        total = total.checked_add(n.checked_mul(secs).ok_or_else(bad)?).ok_or_else(bad)?;
-        seen_unit = true;
+        let n: i64 = num.parse().map_err(|_| too_long())?;
+        num.clear();
+        total = total.checked_add(n.checked_mul(secs).ok_or_else(too_long)?).ok_or_else(too_long)?;
     }
-    if !num.is_empty() || !seen_unit || total <= 0 || total > 366 * 86_400 {
-        return Err(bad());
+    if !num.is_empty() {
+        return Err(bad(&format!("{num:?} has no unit; write e.g. \"{num}m\" or \"{num}h\"")));
+    }
+    if total <= 0 {
+        return Err(bad("it must be longer than zero"));
+    }
+    if total > 366 * 86_400 {
+        return Err(too_long());
     }
     Ok(SignedDuration::from_secs(total))
 }
@@ -133,7 +160,8 @@ pub fn start_of_day(tz: &TimeZone, date: Date) -> ZonedDateTime {
 }
 
 /// Expands an RRULE over wall-clock time. Returns the start wall times of every occurrence
-/// up to `horizon` (exclusive) and at most `max` of them.
+/// up to `horizon` (inclusive: the rrule crate's `before` keeps one that falls on it) and at
+/// most `max` of them. The rule is checked by [`check_rule`] before the rrule crate sees it.
 pub fn expand(
     rule: &str,
     tz: &TimeZone,
@@ -142,7 +170,7 @@ pub fn expand(
     max: u16,
 ) -> Result<Vec<DateTime>, String> {
     use chrono::{NaiveDate, TimeZone as _};
-    let rule = normalize_rule(rule, tz)?;
+    let rule = normalize_rule(rule, tz, start)?;
     let parsed: rrule::RRule<rrule::Unvalidated> = rule.parse().map_err(|e: rrule::RRuleError| e.to_string())?;
     let to_chrono = |d: DateTime| {
         let nd = NaiveDate::from_ymd_opt(d.year() as i32, d.month() as u32, d.day() as u32)?.and_hms_opt(
@@ -176,66 +204,328 @@ pub fn expand(
         .collect())
 }
 
-/// Validates the parts of an RRULE that the rrule crate is lax about and rewrites UNTIL to
-/// wall-clock time (the expansion runs on wall time; see the module docs).
-fn normalize_rule(rule: &str, tz: &TimeZone) -> Result<String, String> {
-    let rule = rule.trim().trim_start_matches("RRULE:");
-    if rule.is_empty() {
+/// The parts of a `repeat` rule that moot knows (RFC 5545, section 3.3.10).
+pub const RULE_PARTS: [&str; 14] = [
+    "FREQ",
+    "INTERVAL",
+    "COUNT",
+    "UNTIL",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYMONTH",
+    "BYSETPOS",
+    "BYYEARDAY",
+    "BYWEEKNO",
+    "BYHOUR",
+    "BYMINUTE",
+    "BYSECOND",
+    "WKST",
+];
+
+/// The values of `FREQ`.
+pub const FREQUENCIES: [&str; 7] = ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"];
+
+/// The days of `BYDAY` and `WKST`.
+pub const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
+/// The largest `COUNT` and `INTERVAL` a rule may have.
+pub const MAX_COUNT: i64 = 10_000;
+pub const MAX_INTERVAL: i64 = 1_000;
+
+const DAY_FORMS: &str = "write MO, TU, WE, TH, FR, SA or SU, optionally with a number (1TU, -1FR)";
+const UNTIL_FORMS: &str = "write 8 digits for the last day (20270601) or a UTC time (20270601T000000Z), with no spaces";
+
+/// A `repeat` rule that moot has checked: its parts in the order written, each name one of
+/// [`RULE_PARTS`] and each value in upper case. Only ASCII, without spaces or control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub parts: Vec<(&'static str, String)>,
+}
+
+impl Rule {
+    /// The value of a part, if the rule has it.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.parts.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Checks a `repeat` rule before the rrule crate sees it (it panics on some text, e.g. a
+/// BYDAY that is not ASCII, and lets line breaks through into the calendar feeds). The rule
+/// is `NAME=VALUE` parts separated by `;`, names and values in any case, an optional
+/// `RRULE:` in front, spaces allowed around the `;` only. The error says which part is wrong
+/// and what to write.
+pub fn check_rule(text: &str) -> Result<Rule, String> {
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        let part = text.split(';').find(|p| p.contains(c)).unwrap_or(text).trim_matches(' ');
+        let what = match c {
+            '\n' | '\r' => "a line break",
+            '\t' => "a tab",
+            _ => "a control character",
+        };
+        return Err(format!(
+            "{part:?} holds {what} ({c:?}); write the whole rule on one line, its parts separated by \";\""
+        ));
+    }
+    let body = text.trim_matches(' ').trim_start_matches("RRULE:");
+    let mut parts: Vec<(&'static str, String)> = Vec::new();
+    for part in body.split(';').map(|p| p.trim_matches(' ')).filter(|p| !p.is_empty()) {
+        let Some((name, value)) = part.split_once('=') else {
+            return Err(format!("{part:?} is not NAME=VALUE, e.g. FREQ=WEEKLY"));
+        };
+        if name.ends_with(' ') || value.starts_with(' ') {
+            return Err(format!(
+                "{part:?} has a space around \"=\"; write {}={}",
+                name.trim_matches(' '),
+                value.trim_matches(' ')
+            ));
+        }
+        let upper = name.to_ascii_uppercase();
+        let Some(key) = RULE_PARTS.iter().copied().find(|k| *k == upper) else {
+            return Err(unknown_part(name, &upper));
+        };
+        if parts.iter().any(|(k, _)| *k == key) {
+            return Err(format!("{key} is given twice; keep one"));
+        }
+        let value = value.to_ascii_uppercase();
+        check_part(key, &value)?;
+        parts.push((key, value));
+    }
+    if parts.is_empty() {
         return Err("the rule is empty".into());
     }
-    let mut parts = Vec::new();
-    let mut has_freq = false;
-    for part in rule.split(';').filter(|p| !p.is_empty()) {
-        let (key, value) = part.split_once('=').ok_or_else(|| format!("{part:?} is not NAME=VALUE"))?;
-        let key = key.trim().to_ascii_uppercase();
-        match key.as_str() {
-            "FREQ" => has_freq = true,
-            "DTSTART" | "TZID" => {
-                return Err(format!("{key} is not allowed in `repeat`; the meeting's `start` is the first occurrence"))
-            }
-            "UNTIL" => {
-                parts.push(format!("UNTIL={}", until_as_wall(value.trim(), tz)?));
-                continue;
-            }
-            _ => {}
-        }
-        parts.push(format!("{key}={}", value.trim().to_ascii_uppercase()));
-    }
-    if !has_freq {
+    let rule = Rule { parts };
+    let Some(freq) = rule.get("FREQ") else {
         return Err("FREQ is missing (e.g. FREQ=WEEKLY)".into());
+    };
+    if rule.get("COUNT").is_some() && rule.get("UNTIL").is_some() {
+        return Err("COUNT and UNTIL are both given, which RFC 5545 does not allow; keep COUNT (how many times) \
+                    or UNTIL (the last day)"
+            .into());
+    }
+    // What the rrule crate would refuse too, said in moot's words.
+    if rule.get("BYWEEKNO").is_some() && freq != "YEARLY" {
+        return Err(format!("BYWEEKNO does not work with FREQ={freq}; use it with FREQ=YEARLY"));
+    }
+    if rule.get("BYYEARDAY").is_some() && matches!(freq, "DAILY" | "WEEKLY" | "MONTHLY") {
+        return Err(format!("BYYEARDAY does not work with FREQ={freq}; use it with FREQ=YEARLY"));
+    }
+    if rule.get("BYMONTHDAY").is_some() && freq == "WEEKLY" {
+        return Err("BYMONTHDAY does not work with FREQ=WEEKLY; use FREQ=MONTHLY or FREQ=YEARLY".into());
+    }
+    if rule.get("BYSETPOS").is_some() && !rule.parts.iter().any(|(k, _)| k.starts_with("BY") && *k != "BYSETPOS") {
+        return Err("BYSETPOS picks among the days of another BY part, and there is none; e.g. \
+                    FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1 is the last weekday of each month"
+            .into());
+    }
+    debug_assert!(rule.parts.iter().all(|(_, v)| v.bytes().all(|b| b.is_ascii_graphic())));
+    Ok(rule)
+}
+
+/// The error for a part name moot does not know.
+fn unknown_part(name: &str, upper: &str) -> String {
+    match upper {
+        "DTSTART" | "TZID" => {
+            format!("{upper} is not allowed in `repeat`; the meeting's `start` is the first occurrence")
+        }
+        "BYWEEKDAY" => "BYWEEKDAY is not part of RFC 5545; write BYDAY".into(),
+        _ if upper.starts_with("RRULE:") => {
+            format!("{name:?} starts with a lower-case \"rrule:\"; write RRULE: in capitals, or leave it out")
+        }
+        "" => "a part has no name before \"=\"; write NAME=VALUE, e.g. FREQ=WEEKLY".into(),
+        _ => match crate::diag::closest(upper, RULE_PARTS.iter().copied()).as_slice() {
+            [] => format!("{name:?} is not a part of a rule; use {}", RULE_PARTS.join(", ")),
+            near => format!("{name:?} is not a part of a rule; did you mean {}?", near.join(" or ")),
+        },
+    }
+}
+
+/// Checks the value of one part (already in upper case).
+fn check_part(key: &'static str, value: &str) -> Result<(), String> {
+    match key {
+        "FREQ" => match FREQUENCIES.contains(&value) {
+            true => Ok(()),
+            false => Err(format!(
+                "FREQ value {value:?} is not a frequency; write DAILY, WEEKLY, MONTHLY or YEARLY \
+                 (or HOURLY, MINUTELY, SECONDLY)"
+            )),
+        },
+        "INTERVAL" => numbers(key, value, "an interval", (1, MAX_INTERVAL), false, false),
+        "COUNT" => numbers(key, value, "a number of times", (1, MAX_COUNT), false, false),
+        "UNTIL" => match parse_until(value) {
+            Some(_) => Ok(()),
+            None if value.is_empty() => Err(format!("UNTIL has no value; {UNTIL_FORMS}")),
+            None => Err(format!("UNTIL value {value:?} is not a date or UTC time; {UNTIL_FORMS}")),
+        },
+        "BYDAY" => {
+            if value.is_empty() {
+                return Err(format!("BYDAY has no value; {DAY_FORMS}, separated by commas"));
+            }
+            for item in value.split(',') {
+                match weekday(item) {
+                    Some(true) => {}
+                    Some(false) => {
+                        return Err(format!(
+                            "BYDAY value {item:?} has a number out of range; before the day write a number \
+                             from 1 to 53, or from -1 to -53 counting from the end (1TU, -1FR)"
+                        ))
+                    }
+                    None if item.is_empty() => {
+                        return Err(format!(
+                            "BYDAY value {value:?} has an empty item; {DAY_FORMS}, separated by commas"
+                        ))
+                    }
+                    None => return Err(format!("BYDAY value {item:?} is not a day; {DAY_FORMS}")),
+                }
+            }
+            Ok(())
+        }
+        "WKST" => match DAYS.contains(&value) {
+            true => Ok(()),
+            false => Err(format!("WKST value {value:?} is not a day; write MO, TU, WE, TH, FR, SA or SU")),
+        },
+        "BYMONTHDAY" => numbers(key, value, "a day of the month", (1, 31), true, true),
+        "BYMONTH" => numbers(key, value, "a month", (1, 12), false, true),
+        "BYSETPOS" => numbers(key, value, "a position in the set", (1, 366), true, true),
+        "BYYEARDAY" => numbers(key, value, "a day of the year", (1, 366), true, true),
+        "BYWEEKNO" => numbers(key, value, "a week of the year", (1, 53), true, true),
+        "BYHOUR" => numbers(key, value, "an hour", (0, 23), false, true),
+        "BYMINUTE" => numbers(key, value, "a minute", (0, 59), false, true),
+        _ => numbers(key, value, "a second", (0, 59), false, true),
+    }
+}
+
+/// Checks whole numbers in `lo..=hi` (and, if `signed`, in `-hi..=-lo`: counting from the
+/// end), one or (if `list`) several separated by commas.
+fn numbers(key: &str, value: &str, what: &str, (lo, hi): (i64, i64), signed: bool, list: bool) -> Result<(), String> {
+    let mut allowed = match (signed, list) {
+        (false, false) => format!("write a whole number from {lo} to {hi}"),
+        (false, true) => format!("write whole numbers from {lo} to {hi}"),
+        (true, _) => format!("write whole numbers from {lo} to {hi}, or from -{lo} to -{hi} counting from the end"),
+    };
+    if list {
+        allowed.push_str(", separated by commas");
+    }
+    if value.is_empty() {
+        return Err(format!("{key} has no value; {allowed}"));
+    }
+    let items: Vec<&str> = if list { value.split(',').collect() } else { vec![value] };
+    for item in items {
+        let ok = whole(item).is_some_and(|n| (lo..=hi).contains(&n) || (signed && (-hi..=-lo).contains(&n)));
+        if !ok {
+            return Err(if item.is_empty() {
+                format!("{key} value {value:?} has an empty item; {allowed}")
+            } else {
+                format!("{key} value {item:?} is not {what}; {allowed}")
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A whole number in ASCII digits with an optional sign (saturating, so any length is safe).
+fn whole(s: &str) -> Option<i64> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = digits.bytes().fold(0i64, |n, b| n.saturating_mul(10).saturating_add(i64::from(b - b'0')));
+    Some(if negative { -n } else { n })
+}
+
+/// One item of BYDAY: `None` if it is not `[+-]N?DAY` at all, `Some(false)` if its number is
+/// out of range.
+fn weekday(item: &str) -> Option<bool> {
+    let nth = DAYS.iter().find_map(|d| item.strip_suffix(d))?;
+    if nth.is_empty() {
+        return Some(true);
+    }
+    let n = whole(nth)?;
+    Some((1..=53).contains(&n.abs()))
+}
+
+/// Checks the rule and rewrites UNTIL to wall-clock time (the expansion runs on wall time;
+/// see the module docs).
+fn normalize_rule(rule: &str, tz: &TimeZone, start: DateTime) -> Result<String, String> {
+    let rule = check_rule(rule)?;
+    let mut parts = Vec::with_capacity(rule.parts.len());
+    for (key, value) in &rule.parts {
+        if *key == "UNTIL" {
+            let until = until_as_wall(value, tz)?;
+            if until < start {
+                return Err(format!(
+                    "UNTIL={value} is before the first meeting ({start}); write a later day, or leave UNTIL out"
+                ));
+            }
+            parts.push(format!("UNTIL={}", until.strftime("%Y%m%dT%H%M%SZ")));
+        } else {
+            parts.push(format!("{key}={value}"));
+        }
     }
     Ok(parts.join(";"))
 }
 
-fn until_as_wall(value: &str, tz: &TimeZone) -> Result<String, String> {
-    let bad = || format!("UNTIL={value} is not a date (20270601) or UTC time (20270601T000000Z)");
-    let wall = if let Some(utc) = value.strip_suffix('Z').or_else(|| value.strip_suffix('z')) {
-        let dt = parse_basic_datetime(utc).ok_or_else(bad)?;
-        let ts = dt.to_zoned_datetime(TimeZone::UTC).map_err(|_| bad())?.timestamp();
-        ts.to_zoned_datetime(tz.clone()).datetime()
-    } else if value.len() == 8 {
-        let d = parse_basic_date(value).ok_or_else(bad)?;
-        d.to_datetime(jiff::civil::time(23, 59, 59, 0))
-    } else {
-        parse_basic_datetime(value).ok_or_else(bad)?
-    };
-    Ok(wall.strftime("%Y%m%dT%H%M%SZ").to_string())
+/// An UNTIL value: a date (the whole of that day counts), or a date and time, in UTC if it
+/// ends in `Z`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Until {
+    Date(Date),
+    Wall(DateTime),
+    Utc(DateTime),
 }
 
-fn parse_basic_date(s: &str) -> Option<Date> {
-    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+fn parse_until(value: &str) -> Option<Until> {
+    if let Some(utc) = value.strip_suffix(['Z', 'z']) {
+        return parse_basic_datetime(utc).map(Until::Utc);
     }
-    Date::new(s[0..4].parse().ok()?, s[4..6].parse().ok()?, s[6..8].parse().ok()?).ok()
+    match parse_basic_date(value) {
+        Some(d) => Some(Until::Date(d)),
+        None => parse_basic_datetime(value).map(Until::Wall),
+    }
 }
 
+/// An UNTIL value as wall time in `tz`.
+fn until_as_wall(value: &str, tz: &TimeZone) -> Result<DateTime, String> {
+    let bad = || format!("UNTIL={value} is not a date (20270601) or UTC time (20270601T000000Z)");
+    let wall = match parse_until(value).ok_or_else(bad)? {
+        Until::Utc(dt) => {
+            let ts = dt.to_zoned_datetime(TimeZone::UTC).map_err(|_| bad())?.timestamp();
+            ts.to_zoned_datetime(tz.clone()).datetime()
+        }
+        Until::Date(d) => d.to_datetime(jiff::civil::time(23, 59, 59, 0)),
+        Until::Wall(dt) => dt,
+    };
+    Ok(wall)
+}
+
+/// The value of a run of exactly `n` ASCII digits.
+fn digits(s: &str, n: usize) -> Option<i32> {
+    let mut value = 0i32;
+    let mut count = 0;
+    for c in s.chars() {
+        value = value * 10 + i32::try_from(c.to_digit(10)?).ok()?;
+        count += 1;
+        if count > n {
+            return None;
+        }
+    }
+    (count == n).then_some(value)
+}
+
+/// `20270601`, by characters.
+fn parse_basic_date(s: &str) -> Option<Date> {
+    let n = digits(s, 8)?;
+    Date::new(i16::try_from(n / 10_000).ok()?, (n / 100 % 100) as i8, (n % 100) as i8).ok()
+}
+
+/// `20270601T093000`, by characters.
 fn parse_basic_datetime(s: &str) -> Option<DateTime> {
     let (d, t) = s.split_once(['T', 't'])?;
     let date = parse_basic_date(d)?;
-    if t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let time = jiff::civil::Time::new(t[0..2].parse().ok()?, t[2..4].parse().ok()?, t[4..6].parse().ok()?, 0).ok()?;
+    let n = digits(t, 6)?;
+    let time = jiff::civil::Time::new((n / 10_000) as i8, (n / 100 % 100) as i8, (n % 100) as i8, 0).ok()?;
     Some(date.to_datetime(time))
 }
 
@@ -312,5 +602,409 @@ mod tests {
         let s = date(2027, 1, 1).at(0, 0, 0, 0);
         assert!(expand("FREQ=SOMETIMES", &tz, s, s, 10).is_err());
         assert!(expand("COUNT=3", &tz, s, s, 10).is_err());
+    }
+
+    #[test]
+    fn text_that_made_parse_moment_panic_is_an_error() {
+        let e = parse_moment("2026-12-03 14:00 – 16:00").unwrap_err();
+        assert!(e.contains("looks like a range"), "{e}");
+        let e = parse_moment("2026-12-03 14:00 - 16:00").unwrap_err();
+        assert!(e.contains("looks like a range"), "{e}");
+        let e = parse_moment("2026-12-03 14:00:0é").unwrap_err();
+        assert_eq!(e, "\"2026-12-03 14:00:0é\" is not a date or time: 'é' cannot be part of one");
+        assert!(parse_moment("2026-12-03 14:00:00\u{0}").is_err());
+        assert!(parse_moment("日日日日日日日日日日日日日日日日日日日日").is_err());
+    }
+
+    #[test]
+    fn durations_say_what_is_wrong() {
+        assert_eq!(parse_duration("2 hours"), Ok(SignedDuration::from_hours(2)));
+        assert_eq!(parse_duration(" 1 H 30 Min "), Ok(SignedDuration::from_mins(90)));
+        let why = |t: &str| parse_duration(t).unwrap_err();
+        assert_eq!(
+            why("two hours"),
+            "duration \"two hours\" is not understood: each unit needs a number in digits before it"
+        );
+        assert_eq!(why("90"), "duration \"90\" is not understood: \"90\" has no unit; write e.g. \"90m\" or \"90h\"");
+        assert!(why("1.5h").contains("whole numbers"));
+        assert!(why("2 weeks").contains("\"weeks\" is not a unit"));
+        assert!(why("0m").contains("longer than zero"));
+        assert!(why("367d").contains("longer than 366 days"));
+        assert!(why("99999999999999999999h").contains("longer than 366 days"));
+        assert!(why("").contains("empty"));
+    }
+
+    #[test]
+    fn rules_that_made_rrule_panic_are_errors() {
+        let tz = TimeZone::UTC;
+        let s = date(2027, 1, 1).at(0, 0, 0, 0);
+        let h = date(2028, 1, 1).at(0, 0, 0, 0);
+        for rule in
+            ["FREQ=WEEKLY;BYDAY=日", "FREQ=WEEKLY;BYDAY=1日", "FREQ=WEEKLY;WKST=日", "FREQ=WEEKLY;UNTIL=2027é101"]
+        {
+            assert!(expand(rule, &tz, s, h, 10).is_err(), "{rule}");
+        }
+    }
+
+    #[test]
+    fn rule_errors_name_the_part_and_what_to_write() {
+        let why = |r: &str| check_rule(r).unwrap_err();
+        assert_eq!(
+            why("FREQ=WEEKLY;BYDAY=日"),
+            "BYDAY value \"日\" is not a day; write MO, TU, WE, TH, FR, SA or SU, optionally with a number (1TU, -1FR)"
+        );
+        assert_eq!(
+            why("FREQ=WEEKLY;BYDAY=MO,\nX-INJECTED TU"),
+            "\"BYDAY=MO,\\nX-INJECTED TU\" holds a line break ('\\n'); write the whole rule on one line, its parts \
+             separated by \";\""
+        );
+        assert!(why("FREQ=WEEKLY;COUNT=3\r").contains("line break"));
+        assert!(why("FREQ=WEEKLY;\tCOUNT=3").contains("a tab"));
+        assert!(why("FREQ=WEEKLY;COUNT=3\u{0}").contains("a control character"));
+        assert_eq!(
+            why("FREQ=WEEKLY;UNTIL= 20270101"),
+            "\"UNTIL= 20270101\" has a space around \"=\"; write UNTIL=20270101"
+        );
+        assert_eq!(
+            why("FREQ=WEEKLY;UNTIL=2027 0101"),
+            "UNTIL value \"2027 0101\" is not a date or UTC time; write 8 digits for the last day (20270601) or a UTC \
+             time (20270601T000000Z), with no spaces"
+        );
+        assert!(why("FREQ=WEEKLY;COUNT=3;UNTIL=20270101").starts_with("COUNT and UNTIL are both given"));
+        assert_eq!(
+            why("FREQ=YEARLY;BYMONTH=13"),
+            "BYMONTH value \"13\" is not a month; write whole numbers from 1 to 12, separated by commas"
+        );
+        assert!(why("FREQ=MONTHLY;BYMONTHDAY=0").contains("from 1 to 31, or from -1 to -31 counting from the end"));
+        assert!(why("FREQ=MONTHLY;BYMONTHDAY=1,,2").contains("has an empty item"));
+        assert!(why("FREQ=MONTHLY;BYDAY=60MO").contains("number out of range"));
+        assert!(why("FREQ=MONTHLY;BYDAY=").starts_with("BYDAY has no value"));
+        assert!(why("FREQ=DAILY;INTERVAL=0").contains("from 1 to 1000"));
+        assert!(why("FREQ=DAILY;COUNT=0").contains("from 1 to 10000"));
+        assert!(why("FREQ=DAILY;BYHOUR=24").contains("from 0 to 23"));
+        assert!(why("FREQ=DAILY;BYMINUTE=60").contains("from 0 to 59"));
+        assert!(why("FREQ=DAILY;BYSECOND=-1").contains("from 0 to 59"));
+        assert!(why("FREQ=YEARLY;BYSETPOS=367;BYMONTH=1").contains("from 1 to 366"));
+        assert!(why("FREQ=WEEKLY;WKST=XX").starts_with("WKST value \"XX\" is not a day"));
+        assert!(why("FREQ=SOMETIMES").starts_with("FREQ value \"SOMETIMES\" is not a frequency"));
+        assert_eq!(why("FREQ=WEEKLY;BYDAI=MO"), "\"BYDAI\" is not a part of a rule; did you mean BYDAY?");
+        assert!(why("FREQ=WEEKLY;X-NAME=1").starts_with("\"X-NAME\" is not a part of a rule; use FREQ, INTERVAL"));
+        assert_eq!(why("FREQ=WEEKLY;BYWEEKDAY=MO"), "BYWEEKDAY is not part of RFC 5545; write BYDAY");
+        assert!(why("FREQ=WEEKLY;DTSTART=20270101").starts_with("DTSTART is not allowed"));
+        assert_eq!(why("FREQ=WEEKLY;COUNT=2;count=3"), "COUNT is given twice; keep one");
+        assert_eq!(why("COUNT=3"), "FREQ is missing (e.g. FREQ=WEEKLY)");
+        assert_eq!(why(" ; "), "the rule is empty");
+        assert!(why("FREQ").contains("is not NAME=VALUE"));
+        assert!(why("FREQ=WEEKLY;BYWEEKNO=1").contains("FREQ=YEARLY"));
+        assert!(why("FREQ=MONTHLY;BYYEARDAY=1").contains("FREQ=YEARLY"));
+        assert!(why("FREQ=WEEKLY;BYMONTHDAY=1").contains("FREQ=MONTHLY"));
+        assert!(why("FREQ=MONTHLY;BYSETPOS=1").starts_with("BYSETPOS picks among"));
+        assert!(why("rrule:FREQ=WEEKLY").contains("capitals"));
+    }
+
+    #[test]
+    fn rules_accepted_before_are_accepted() {
+        for rule in [
+            "FREQ=WEEKLY;COUNT=8",
+            "FREQ=WEEKLY;BYDAY=TH",
+            "FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z",
+            "RRULE:FREQ=WEEKLY;COUNT=3",
+            "freq=weekly;byday=tu,th;count=6",
+            " FREQ=WEEKLY; COUNT=6 ;",
+            "FREQ=MONTHLY;BYDAY=+1MO,-1FR;UNTIL=20270601",
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;INTERVAL=2",
+            "FREQ=YEARLY;BYMONTH=1,6;BYMONTHDAY=-1;WKST=SU",
+            "FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO",
+            "FREQ=YEARLY;BYYEARDAY=100,-1",
+            "FREQ=DAILY;BYHOUR=9;BYMINUTE=0,30;BYSECOND=0;COUNT=4",
+            "FREQ=WEEKLY;UNTIL=20270601t093000z",
+        ] {
+            let rule = check_rule(rule).unwrap_or_else(|e| panic!("{rule}: {e}"));
+            assert!(rule.get("FREQ").is_some());
+        }
+        let tz = zone_by_name("Europe/London").unwrap();
+        let s = date(2027, 1, 4).at(9, 0, 0, 0);
+        let occ = expand(" freq=weekly; byday=mo,we ; count=4", &tz, s, date(2028, 1, 1).at(0, 0, 0, 0), 100).unwrap();
+        assert_eq!(occ.len(), 4);
+    }
+
+    #[test]
+    fn an_until_before_the_start_says_so() {
+        let tz = zone_by_name("America/Los_Angeles").unwrap();
+        let start = date(2027, 3, 4).at(14, 0, 0, 0);
+        let e = expand("FREQ=WEEKLY;UNTIL=20270101", &tz, start, date(2028, 1, 1).at(0, 0, 0, 0), 10).unwrap_err();
+        assert_eq!(
+            e,
+            "UNTIL=20270101 is before the first meeting (2027-03-04T14:00:00); write a later day, or leave UNTIL out"
+        );
+        // The last day counts whole: a series may end on the day it starts.
+        let occ = expand("FREQ=DAILY;UNTIL=20270304", &tz, start, date(2028, 1, 1).at(0, 0, 0, 0), 10).unwrap();
+        assert_eq!(occ, vec![start]);
+    }
+
+    #[test]
+    fn basic_dates_are_read_by_characters() {
+        assert_eq!(parse_basic_date("20270601"), Some(date(2027, 6, 1)));
+        assert_eq!(parse_basic_date("2027060"), None);
+        assert_eq!(parse_basic_date("202706011"), None);
+        assert_eq!(parse_basic_date("2027 601"), None);
+        assert_eq!(parse_basic_date("2027é601"), None);
+        assert_eq!(parse_basic_date("20271301"), None);
+        assert_eq!(parse_basic_date("٢٠٢٧٠٦٠١"), None, "Arabic-Indic digits are not ASCII digits");
+        assert_eq!(parse_basic_datetime("20270601T093000"), Some(date(2027, 6, 1).at(9, 30, 0, 0)));
+        assert_eq!(parse_basic_datetime("20270601T0930é"), None);
+        assert_eq!(parse_basic_datetime("20270601T246000"), None);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use jiff::civil::date;
+    use proptest::prelude::*;
+
+    /// `s` with `c` put in at one of its character boundaries.
+    fn insert(s: &str, at: prop::sample::Index, c: char) -> String {
+        let mut chars: Vec<char> = s.chars().collect();
+        chars.insert(at.index(chars.len() + 1), c);
+        chars.into_iter().collect()
+    }
+
+    /// Characters that broke parsers, or could: non-ASCII, controls, separators.
+    fn odd_char() -> impl Strategy<Value = char> {
+        prop::sample::select(vec![
+            'é', '–', '—', '日', '\u{0}', '\n', '\r', '\t', ' ', '\u{a0}', '\u{85}', '\u{3000}', '٣', '-', '+', ':',
+            ';', ',', '=', 'Z', 'T', '0', '9',
+        ])
+    }
+
+    fn moment_text() -> impl Strategy<Value = String> {
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}([ Tt][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?([Zz]|[+-][0-9]{2}(:[0-9]{2})?)?"
+    }
+
+    fn rule_part() -> impl Strategy<Value = String> {
+        let key =
+            prop::sample::select(RULE_PARTS.iter().copied().chain(["DTSTART", "BYWEEKDAY", "X"]).collect::<Vec<_>>());
+        let value = prop_oneof![
+            prop::sample::select(FREQUENCIES.to_vec()).prop_map(String::from),
+            "[+-]?[0-9]{1,4}(,[+-]?[0-9]{1,3}){0,3}",
+            "([+-]?[0-9]{0,2}(MO|TU|WE|TH|FR|SA|SU))(,[+-]?[0-9]{0,2}(MO|TU|WE|TH|FR|SA|SU)){0,2}",
+            "[0-9]{8}(T[0-9]{6}Z?)?",
+            "(20[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])(T[01][0-9][0-5][0-9][0-5][0-9]Z?)?",
+            "\\PC{0,4}",
+        ];
+        (key, value, any::<bool>()).prop_map(|(k, v, lower)| {
+            let part = format!("{k}={v}");
+            if lower {
+                part.to_lowercase()
+            } else {
+                part
+            }
+        })
+    }
+
+    fn list(items: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
+        prop::collection::vec(items, 1..4).prop_map(|v| v.join(","))
+    }
+
+    fn num(range: std::ops::RangeInclusive<i64>) -> impl Strategy<Value = String> {
+        range.prop_map(|n| n.to_string())
+    }
+
+    /// A part with a value of the right shape, in range most of the time and just out of it
+    /// now and then.
+    fn near_valid_part() -> impl Strategy<Value = (&'static str, String)> {
+        let day = || prop::sample::select(DAYS.to_vec());
+        prop_oneof![
+            num(0..=1001).prop_map(|v| ("INTERVAL", v)),
+            prop_oneof![num(1..=20), num(0..=10_001)].prop_map(|v| ("COUNT", v)),
+            ((1890i16..2110, 1i8..=12, 1i8..=28), prop::option::of((0i8..24, 0i8..60, any::<bool>()))).prop_map(
+                |((y, m, d), t)| {
+                    let day = date(y, m, d).strftime("%Y%m%d").to_string();
+                    (
+                        "UNTIL",
+                        match t {
+                            Some((h, mi, z)) => format!("{day}T{h:02}{mi:02}00{}", if z { "Z" } else { "" }),
+                            None => day,
+                        },
+                    )
+                }
+            ),
+            list((prop::option::weighted(0.3, -60i64..=60), day()).prop_map(|(n, d)| match n {
+                Some(n) => format!("{n}{d}"),
+                None => d.to_string(),
+            }))
+            .prop_map(|v| ("BYDAY", v)),
+            list(num(-32..=32)).prop_map(|v| ("BYMONTHDAY", v)),
+            list(num(0..=13)).prop_map(|v| ("BYMONTH", v)),
+            list(num(-367..=367)).prop_map(|v| ("BYSETPOS", v)),
+            list(num(-367..=367)).prop_map(|v| ("BYYEARDAY", v)),
+            list(num(-54..=54)).prop_map(|v| ("BYWEEKNO", v)),
+            list(num(0..=24)).prop_map(|v| ("BYHOUR", v)),
+            list(num(0..=60)).prop_map(|v| ("BYMINUTE", v)),
+            list(num(0..=60)).prop_map(|v| ("BYSECOND", v)),
+            day().prop_map(|d| ("WKST", d.to_string())),
+        ]
+    }
+
+    /// Rules that are valid or nearly so: FREQ first most of the time, then parts (of the
+    /// right shape, or anything), now and then in lower case or with an odd character put in.
+    fn rule_text() -> impl Strategy<Value = String> {
+        let part = prop_oneof![
+            3 => near_valid_part().prop_map(|(k, v)| format!("{k}={v}")),
+            1 => rule_part(),
+        ];
+        (
+            prop::option::weighted(0.9, prop::sample::select(FREQUENCIES.to_vec())),
+            prop::collection::vec(part, 0..4),
+            prop::option::weighted(0.2, (any::<prop::sample::Index>(), odd_char())),
+            prop::bool::weighted(0.2),
+        )
+            .prop_map(|(freq, parts, odd, lower)| {
+                let mut all: Vec<String> = freq.map(|f| format!("FREQ={f}")).into_iter().collect();
+                all.extend(parts);
+                let rule = all.join(";");
+                let rule = if lower { rule.to_lowercase() } else { rule };
+                match odd {
+                    Some((at, c)) => insert(&rule, at, c),
+                    None => rule,
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn parse_moment_never_panics(text in any::<String>()) {
+            let _ = parse_moment(&text);
+        }
+
+        #[test]
+        fn parse_moment_never_panics_on_near_misses(t in moment_text(), at in any::<prop::sample::Index>(), c in odd_char()) {
+            let _ = parse_moment(&t);
+            let odd = insert(&t, at, c);
+            let r = parse_moment(&odd);
+            if !c.is_ascii() && !c.is_whitespace() {
+                prop_assert!(r.is_err(), "{odd:?} -> {r:?}");
+            }
+        }
+
+        #[test]
+        fn accepted_moments_read_back_the_same(
+            (y, mo, d) in (1i16..=9999, 1i8..=12, 1i8..=28),
+            (h, mi, s) in (0i8..24, 0i8..60, 0i8..60),
+            form in 0..4,
+        ) {
+            let wall = date(y, mo, d).at(h, mi, s, 0);
+            let (text, expected) = match form {
+                0 => (wall.date().to_string(), Moment::Date(wall.date())),
+                1 => (wall.strftime("%Y-%m-%d %H:%M").to_string(), Moment::Local(wall.with().second(0).build().unwrap())),
+                2 => (wall.strftime("%Y-%m-%d %H:%M:%S").to_string(), Moment::Local(wall)),
+                _ => {
+                    let ts = wall.to_zoned_datetime(TimeZone::UTC).unwrap().timestamp();
+                    (ts.to_string(), Moment::Instant(ts))
+                }
+            };
+            prop_assert_eq!(parse_moment(&text), Ok(expected));
+            let padded = format!("  {}\n", text);
+            prop_assert_eq!(parse_moment(&padded), Ok(expected));
+        }
+
+        #[test]
+        fn parse_duration_never_panics_and_stays_in_range(text in prop_oneof![any::<String>(), "[0-9 ]{0,8}[a-zé ]{0,8}([0-9]{0,3}[dhm]){0,3}"]) {
+            if let Ok(d) = parse_duration(&text) {
+                prop_assert!(d.as_secs() > 0 && d.as_secs() <= 366 * 86_400, "{text:?} -> {d:?}");
+            }
+        }
+
+        #[test]
+        fn written_durations_read_back(d in 0i64..=366, h in 0i64..48, m in 0i64..200, spaced in any::<bool>(), upper in any::<bool>()) {
+            let mut text = String::new();
+            for (n, unit) in [(d, "d"), (h, "h"), (m, "min")] {
+                if n > 0 {
+                    text.push_str(&format!("{n}{}{unit}", if spaced { " " } else { "" }));
+                }
+            }
+            if upper {
+                text = text.to_uppercase();
+            }
+            let total = d * 86_400 + h * 3_600 + m * 60;
+            let r = parse_duration(&text);
+            if total > 0 && total <= 366 * 86_400 {
+                prop_assert_eq!(r, Ok(SignedDuration::from_secs(total)));
+            } else {
+                prop_assert!(r.is_err());
+            }
+        }
+
+        #[test]
+        fn check_rule_never_panics(text in any::<String>()) {
+            let _ = check_rule(&text);
+        }
+
+        #[test]
+        fn accepted_rules_are_plain_ascii_and_read_back(text in rule_text()) {
+            if let Ok(rule) = check_rule(&text) {
+                prop_assert!(!text.contains(|c: char| c.is_control()), "{text:?}");
+                for (k, v) in &rule.parts {
+                    prop_assert!(RULE_PARTS.contains(k));
+                    prop_assert!(!v.is_empty() && v.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b'='), "{v:?}");
+                    prop_assert_eq!(v, &v.to_ascii_uppercase());
+                }
+                prop_assert!(rule.get("FREQ").is_some());
+                prop_assert!(rule.get("COUNT").is_none() || rule.get("UNTIL").is_none());
+                if let Some(n) = rule.get("COUNT") {
+                    prop_assert!(whole(n).is_some_and(|n| (1..=MAX_COUNT).contains(&n)));
+                }
+                if let Some(n) = rule.get("INTERVAL") {
+                    prop_assert!(whole(n).is_some_and(|n| (1..=MAX_INTERVAL).contains(&n)));
+                }
+                let written: Vec<String> = rule.parts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                prop_assert_eq!(check_rule(&written.join(";")), Ok(rule));
+            }
+        }
+
+        #[test]
+        fn a_control_character_anywhere_is_refused(text in rule_text(), at in any::<prop::sample::Index>(), c in prop::sample::select(vec!['\n', '\r', '\u{0}', '\t', '\u{7f}', '\u{85}', '\u{1b}'])) {
+            prop_assert!(check_rule(&insert(&text, at, c)).is_err());
+        }
+    }
+
+    proptest! {
+        // Expansion runs the rrule crate: fewer cases, to keep `cargo test` quick.
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn expand_never_panics_and_stays_between_start_and_horizon_inclusive(
+            rule in prop_oneof![rule_text(), any::<String>()],
+            (y, mo, d, h) in (1900i16..=2100, 1i8..=12, 1i8..=28, 0i8..24),
+            zone in prop::sample::select(vec!["UTC", "America/Los_Angeles", "Australia/Lord_Howe", "Asia/Kolkata"]),
+        ) {
+            let tz = zone_by_name(zone).unwrap();
+            let start = date(y, mo, d).at(h, 30, 0, 0);
+            let horizon = start.checked_add(jiff::Span::new().months(13)).unwrap();
+            if let Ok(occ) = expand(&rule, &tz, start, horizon, 50) {
+                prop_assert!(occ.len() <= 50);
+                prop_assert!(occ.windows(2).all(|w| w[0] < w[1]), "{occ:?}");
+                prop_assert!(occ.iter().all(|o| *o >= start && *o <= horizon), "{rule:?}: {occ:?}");
+            }
+        }
+
+        #[test]
+        fn expand_never_panics_at_the_ends_of_time(
+            rule in rule_text(),
+            start in prop::sample::select(vec![date(1, 1, 1).at(0, 0, 0, 0), date(9999, 12, 31).at(23, 0, 0, 0), date(-9999, 1, 1).at(0, 0, 0, 0)]),
+        ) {
+            let horizon = start.checked_add(jiff::Span::new().months(12)).unwrap_or(start);
+            let _ = expand(&rule, &TimeZone::UTC, start, horizon, 20);
+        }
+
+        #[test]
+        fn until_helpers_never_panic(text in prop_oneof![any::<String>(), "[0-9]{8}([Tt][0-9é ]{6}[Zz]?)?"]) {
+            let _ = parse_basic_date(&text);
+            let _ = parse_basic_datetime(&text);
+            let _ = until_as_wall(&text, &TimeZone::UTC);
+        }
     }
 }

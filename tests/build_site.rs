@@ -139,6 +139,22 @@ fn markdown_features_render() {
 }
 
 #[test]
+fn only_real_headings_decide_whether_the_page_has_an_h1() {
+    let body =
+        "## Setup\n\n```sh\n# install the tools\ncargo install moot\n```\n\n    # indented code, too\n\n## Use\n";
+    let plain = format!("---\ntitle: \"Setup\"\n---\n{body}");
+    let with_h1 = format!("---\ntitle: \"Guide\"\n---\nGuide\n=====\n\n{body}");
+    let dir = site(&[("content/wiki/setup.md", &plain), ("content/wiki/guide.md", &with_h1)]);
+    let b = build_with(dir.path(), |_| {});
+    let setup = b.read("wiki/setup/index.html");
+    assert!(setup.contains("<h2 id=\"setup\">") && setup.contains("<h2 id=\"use\">"), "a `#` line in code is no h1");
+    assert!(setup.contains("# install the tools"), "and stays in the code block");
+    let guide = b.read("wiki/guide/index.html");
+    assert!(guide.contains("<h2 id=\"guide\">"), "a setext h1 is an h1: moved down");
+    assert!(guide.contains("<h3 id=\"setup\">") && guide.contains("<h3 id=\"use\">"), "{guide}");
+}
+
+#[test]
 fn links_assets_and_backlinks_resolve() {
     let b = build();
     let story = b.read("stories/first/index.html");

@@ -11,8 +11,14 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use std::collections::BTreeMap;
 
-/// Appends one content line, folded at 75 octets, ending in CRLF.
+/// Appends one content line, folded at 75 octets, ending in CRLF. Its values (dates, URLs,
+/// rules) hold no control characters; should one ever get here it is dropped, so that no
+/// line break in a value can start a line of its own in the feed.
 pub fn line(out: &mut String, name: &str, value: &str) {
+    if value.chars().any(char::is_control) {
+        let clean: String = value.chars().filter(|c| !c.is_control()).collect();
+        return content_line(out, name, clean.len(), |out| out.push_str(&clean));
+    }
     content_line(out, name, value.len(), |out| out.push_str(value));
 }
 
@@ -380,5 +386,93 @@ mod tests {
     fn offsets_are_signed() {
         assert_eq!(offset(jiff::tz::offset(-8)), "-0800");
         assert_eq!(offset(jiff::tz::Offset::from_seconds(19_800).unwrap()), "+0530");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text with what is hard for a feed: multi-byte characters, controls, separators.
+    fn feed_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            prop::collection::vec(
+                prop::sample::select(vec![
+                    "a", "é", "日", "😀", "\u{85}", "\u{9f}", "\r", "\n", "\r\n", "\t", "\u{0}", "\\", ";", ",", " ",
+                    ":", "\u{7f}",
+                ]),
+                0..120,
+            )
+            .prop_map(|v| v.concat()),
+        ]
+    }
+
+    /// The physical lines of `out` (each ends in CRLF, and no CR or LF is anywhere else).
+    fn physical_lines(out: &str) -> Result<Vec<&str>, TestCaseError> {
+        prop_assert!(out.ends_with("\r\n"), "{out:?}");
+        let lines: Vec<&str> = out[..out.len() - 2].split("\r\n").collect();
+        for l in &lines {
+            prop_assert!(!l.contains(['\r', '\n']), "a bare CR or LF in {out:?}");
+            prop_assert!(l.len() <= 75, "{} octets: {l:?}", l.len());
+        }
+        for l in &lines[1..] {
+            prop_assert!(l.starts_with(' '), "a continuation line starts with a space: {out:?}");
+        }
+        Ok(lines)
+    }
+
+    /// Undoes TEXT escaping.
+    fn unescape(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some(other) => out.push(other),
+                    None => out.push('\\'),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn lines_fold_at_75_octets_and_unfold_to_the_value(value in feed_text()) {
+            let mut out = String::new();
+            line(&mut out, "X-VALUE", &value);
+            let lines = physical_lines(&out)?;
+            let unfolded: String = lines.iter().enumerate().map(|(i, l)| if i == 0 { *l } else { &l[1..] }).collect();
+            let clean: String = value.chars().filter(|c| !c.is_control()).collect();
+            prop_assert_eq!(unfolded, format!("X-VALUE:{clean}"));
+        }
+
+        #[test]
+        fn text_lines_escape_and_fold_and_unescape_to_the_text(value in feed_text()) {
+            let mut out = String::new();
+            text_line(&mut out, "DESCRIPTION", &value);
+            let lines = physical_lines(&out)?;
+            let unfolded: String = lines.iter().enumerate().map(|(i, l)| if i == 0 { *l } else { &l[1..] }).collect();
+            let escaped = unfolded.strip_prefix("DESCRIPTION:").unwrap();
+            prop_assert_eq!(escaped, text(&value));
+            // Kept: everything but the controls other than tabs (TEXT allows them), line feeds as `\n`.
+            let kept: String = value.chars().filter(|c| matches!(c, '\n' | '\t') || !c.is_control()).collect();
+            prop_assert_eq!(unescape(escaped), kept);
+        }
+
+        #[test]
+        fn appending_keeps_what_was_there(before in "[A-Z:]{0,80}", value in feed_text()) {
+            let mut out = before.clone();
+            text_line(&mut out, "SUMMARY", &value);
+            prop_assert!(out.starts_with(&before));
+            physical_lines(&out[before.len()..])?;
+        }
     }
 }

@@ -732,14 +732,16 @@ fn duration_text(m: &Meeting) -> String {
     }
 }
 
-/// "FREQ=WEEKLY;COUNT=6" -> "weekly, 6 times".
+/// "FREQ=WEEKLY;COUNT=6" -> "weekly, 6 times". Rules are checked by the model
+/// ([`crate::time::check_rule`]); this still works by characters, so no text makes it panic.
 fn describe_rule(rule: &str) -> String {
     let mut freq = "";
     let mut extra = Vec::new();
     let mut interval = 1;
-    for part in rule.split(';') {
+    for part in rule.trim().trim_start_matches("RRULE:").split(';') {
         let Some((k, v)) = part.split_once('=') else { continue };
-        match k.to_ascii_uppercase().as_str() {
+        let v = v.trim();
+        match k.trim().to_ascii_uppercase().as_str() {
             "FREQ" => {
                 freq = match v.to_ascii_uppercase().as_str() {
                     "DAILY" => "day",
@@ -751,10 +753,7 @@ fn describe_rule(rule: &str) -> String {
             }
             "INTERVAL" => interval = v.parse().unwrap_or(1),
             "COUNT" => extra.push(format!("{v} times")),
-            "UNTIL" => extra.push(format!(
-                "until {}",
-                v.get(0..8).map(|d| format!("{}-{}-{}", &d[0..4], &d[4..6], &d[6..8])).unwrap_or_default()
-            )),
+            "UNTIL" => extra.push(format!("until {}", basic_date(v))),
             "BYDAY" => extra.push(format!("on {}", v.split(',').map(day_name).collect::<Vec<_>>().join(", "))),
             _ => {}
         }
@@ -766,9 +765,22 @@ fn describe_rule(rule: &str) -> String {
     std::iter::once(every).chain(extra).collect::<Vec<_>>().join(", ")
 }
 
+/// "20270601T000000Z" -> "2027-06-01" (from its first 8 characters, if they are digits).
+fn basic_date(v: &str) -> String {
+    let d: Vec<char> = v.chars().take(8).collect();
+    if d.len() < 8 || !d.iter().all(char::is_ascii_digit) {
+        return String::new();
+    }
+    let run = |r: std::ops::Range<usize>| d[r].iter().collect::<String>();
+    format!("{}-{}-{}", run(0..4), run(4..6), run(6..8))
+}
+
+/// "1TU" -> "first Tuesday": the last two characters are the day, what comes before them
+/// the number.
 fn day_name(code: &str) -> String {
     let code = code.trim().to_ascii_uppercase();
-    let (n, d) = code.split_at(code.len().saturating_sub(2));
+    let split = code.char_indices().rev().nth(1).map_or(0, |(i, _)| i);
+    let (n, d) = code.split_at(split);
     let day = match d {
         "MO" => "Monday",
         "TU" => "Tuesday",
@@ -888,6 +900,57 @@ mod tests {
             describe_rule("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z"),
             "every month, on first Tuesday, until 2027-06-01"
         );
+    }
+
+    #[test]
+    fn odd_rules_do_not_panic() {
+        assert_eq!(describe_rule("FREQ=WEEKLY;UNTIL= 20270101"), "every week, until 2027-01-01");
+        assert_eq!(describe_rule("FREQ=WEEKLY;UNTIL=2027 0101"), "every week, until ");
+        assert_eq!(describe_rule("FREQ=WEEKLY;UNTIL=2027é0101"), "every week, until ");
+        assert_eq!(describe_rule("FREQ=WEEKLY;BYDAY=日"), "every week, on 日");
+        assert_eq!(describe_rule("FREQ=WEEKLY; COUNT=6"), "every week, 6 times");
+        assert_eq!(describe_rule("RRULE:FREQ=DAILY;INTERVAL=2"), "every 2 days");
+        assert_eq!(day_name("-1FR"), "last Friday");
+        assert_eq!(day_name("+2mo"), "second Monday");
+        assert_eq!(day_name("1日日"), "first 日日");
+        assert_eq!(day_name("é"), "é");
+        assert_eq!(day_name(""), "");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn describe_rule_never_panics(rule in proptest::prelude::any::<String>(), code in "\\PC{0,6}") {
+            let _ = describe_rule(&rule);
+            let _ = day_name(&code);
+        }
+
+        #[test]
+        fn checked_rules_read_as_english(
+            freq in proptest::sample::select(vec!["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]),
+            days in proptest::collection::vec(("(\\+?[1-4]|-1)?", proptest::sample::select(crate::time::DAYS.to_vec())), 0..3),
+            until in proptest::option::of((2027i16..2100, 1i8..=12, 1i8..=28)),
+        ) {
+            let mut rule = format!("FREQ={freq}");
+            if !days.is_empty() {
+                let days: Vec<String> = days.iter().map(|(n, d)| format!("{n}{d}")).collect();
+                rule.push_str(&format!(";BYDAY={}", days.join(",")));
+            }
+            if let Some((y, m, d)) = until {
+                rule.push_str(&format!(";UNTIL={y:04}{m:02}{d:02}T000000Z"));
+            }
+            proptest::prop_assert!(crate::time::check_rule(&rule).is_ok(), "{}", rule);
+            let text = describe_rule(&rule);
+            proptest::prop_assert!(text.starts_with("every ") && !text.contains("  "), "{}: {}", rule, text);
+            if let Some((y, m, d)) = until {
+                let until_text = format!("until {y:04}-{m:02}-{d:02}");
+                proptest::prop_assert!(text.ends_with(&until_text), "{}: {}", rule, text);
+            }
+            for code in crate::time::DAYS {
+                proptest::prop_assert!(!text.contains(code), "{}: {}", rule, text);
+            }
+        }
     }
 
     #[test]
