@@ -39,23 +39,24 @@ fn stages(c: &mut Criterion) {
 
     let loaded = moot::load_site(&opts).ok().unwrap();
     // The model keeps no markdown once rendered, so give a page a body of ~3 KB again.
-    let mut item = loaded.site.items[0].clone();
-    item.body = page_text(2).split_once("\n---\n").unwrap().1.to_string();
+    let item = &loaded.site.items[0];
+    let body = page_text(2).split_once("\n---\n").unwrap().1.to_string();
     let resolver = moot::markdown::Resolver::new(&loaded.site);
     c.bench_function("markdown of a 3 KB page", |b| {
-        b.iter(|| moot::markdown::render(black_box(&item), &resolver).html.len())
+        b.iter(|| moot::markdown::render_body(item, black_box(&body), &resolver).html.len())
     });
     c.bench_function("render every output (fixture site)", |b| {
-        let r = moot::render::Renderer::new(&loaded.site, &loaded.sources).unwrap();
+        let r = moot::render::Renderer::new(&loaded.site, &loaded.bodies, &loaded.sources).unwrap();
         let jobs = r.plan();
         b.iter(|| jobs.iter().map(|j| r.run(j).unwrap().len()).sum::<usize>())
     });
-    let all: Vec<usize> = (0..loaded.site.meetings.len()).collect();
+    let tera = moot::render::theme::load(&loaded.sources).unwrap();
     c.bench_function("calendar.ics (fixture site)", |b| {
         b.iter(|| {
-            let events: Vec<String> =
-                all.iter().map(|&m| moot::render::ics::event(&loaded.site, &loaded.site.meetings[m])).collect();
-            moot::render::ics::calendar(&loaded.site, "All", black_box(&all), |m| &events[m]).len()
+            // A renderer each time: it keeps the events it made.
+            let cow = std::borrow::Cow::Borrowed(&tera);
+            let r = moot::render::Renderer::with_templates(&loaded.site, &loaded.bodies, &loaded.sources, cow);
+            r.run(black_box(&moot::render::Job::SiteCalendar)).unwrap().len()
         })
     });
     let long = "Ça va très bien, merci; ".repeat(200);

@@ -60,6 +60,26 @@ impl History {
     pub fn of(&self, rel: &str) -> &[Revision] {
         self.files.get(rel).map_or(&[], Vec::as_slice)
     }
+
+    /// Hashes what a page's history shows: its revisions (their commits and diffs) and
+    /// whether it has edits not yet committed. `rel` is its path under content/.
+    pub fn print_of(&self, rel: &str, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        for rev in self.of(rel) {
+            let c = &self.commits[rev.commit];
+            (&c.sha, &c.author, c.date, &c.message, format!("{:?}", rev.change), self.diff(rev)).hash(h);
+        }
+        self.uncommitted.contains(rel).hash(h);
+    }
+
+    /// Hashes the whole history (what recent changes shows).
+    pub fn print_all(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        self.log.hash(h);
+        let mut uncommitted: Vec<&String> = self.uncommitted.iter().collect();
+        uncommitted.sort_unstable();
+        uncommitted.hash(h);
+    }
 }
 
 const RECORD: char = '\u{1e}';

@@ -105,6 +105,8 @@ pub fn now_from_env() -> Result<Timestamp, Diagnostic> {
 /// The model of a site, with the sources it came from (the theme is needed to render).
 pub struct Loaded {
     pub site: model::Site,
+    /// Each page's rendered markdown and the link graph (the markdown stage's output).
+    pub bodies: markdown::Bodies,
     pub sources: load::Sources,
     pub warnings: Vec<Diagnostic>,
     /// How long each stage took, for `--timings`.
@@ -116,9 +118,10 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     Ok(load_site_reusing(opts, None)?.expect("nothing to reuse, so never None"))
 }
 
-/// For `serve`: an earlier site and the content files changed since it was loaded.
+/// For `serve`: an earlier site, its bodies, and the content files changed since it was loaded.
 pub struct Reuse<'a> {
     pub old: &'a mut model::Site,
+    pub bodies: &'a mut markdown::Bodies,
     pub changed: &'a std::collections::HashSet<PathBuf>,
 }
 
@@ -180,7 +183,7 @@ pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Opt
         site.dtstamp = time::start_of_day(&jiff::tz::TimeZone::UTC, day).timestamp();
     }
     lap("model");
-    let link_problems = match reuse.as_mut() {
+    let (bodies, link_problems) = match reuse.as_mut() {
         None => markdown::render_all(&mut site),
         Some(r) => {
             if diags.iter().any(|d| d.severity == diag::Severity::Error) {
@@ -196,7 +199,7 @@ pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Opt
                 h.uncommitted = history::uncommitted(&opts.root).unwrap_or_default();
             }
             site.history = history;
-            markdown::render_all_reusing(&mut site, Some((std::mem::take(&mut r.old.items), r.changed)))
+            markdown::render_all_reusing(&mut site, Some((&r.old.items, std::mem::take(r.bodies), r.changed)))
         }
     };
     lap("markdown");
@@ -216,7 +219,7 @@ pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Opt
     if all.has_errors() {
         return Err(all);
     }
-    Ok(Some(Loaded { site, sources, warnings: all.0, stages }))
+    Ok(Some(Loaded { site, bodies, sources, warnings: all.0, stages }))
 }
 
 /// Whether every link resolves in `new` as in `old`: the same pages, at the same addresses,
@@ -241,12 +244,12 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     // The built-in templates compile while the site loads; a site theme's replace them after.
     let builtin = std::thread::spawn(|| render::theme::load_templates(&[]));
     let before = (!opts.check_only).then(|| write::read_before(&opts.output));
-    let Loaded { site, sources, mut warnings, mut stages } = load_site(opts)?;
+    let Loaded { site, bodies, sources, mut warnings, mut stages } = load_site(opts)?;
     let tera = match builtin.join() {
         Ok(Ok(tera)) if sources.templates.is_empty() => tera,
         _ => render::theme::load(&sources).map_err(Diagnostics)?,
     };
-    let renderer = render::Renderer::with_templates(&site, &sources, std::borrow::Cow::Owned(tera));
+    let renderer = render::Renderer::with_templates(&site, &bodies, &sources, std::borrow::Cow::Owned(tera));
     let jobs = renderer.plan();
     let loaded = started.elapsed();
     stages.push(("templates and plan", loaded - stages.iter().map(|s| s.1).sum::<Duration>()));
@@ -276,10 +279,7 @@ fn profile_jobs(r: &render::Renderer, jobs: &[render::Job]) {
     for job in jobs {
         let t = Instant::now();
         let _ = r.run(job);
-        let kind = match job {
-            render::Job::Item(i) => format!("Item({:?})", r.site.items[*i].kind),
-            _ => format!("{job:?}").split('(').next().unwrap_or_default().to_string(),
-        };
+        let kind = format!("{job:?}").split('(').next().unwrap_or_default().to_string();
         let e = kinds.entry(kind).or_default();
         e.0 += t.elapsed();
         e.1 += 1;

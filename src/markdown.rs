@@ -18,7 +18,7 @@ pub struct TocEntry {
 }
 
 /// What the markdown of one page becomes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
@@ -100,12 +100,8 @@ const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_WIKILINKS);
 
 /// Renders the body of `item`.
-pub fn render(item: &Item, r: &Resolver) -> Rendered {
-    render_text(item, &item.body, r)
-}
-
-/// [`render`] of `src`, the body taken out of `item`.
-fn render_text(item: &Item, src: &str, r: &Resolver) -> Rendered {
+/// Renders `src`, the markdown body of `item` (taken out of it by the markdown stage).
+pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
     // The page's title is its h1, so a body with an h1 of its own has every heading moved down
     // one level. Only real headings count (not a `#` line in a code block): the events are
     // collected first to know, and only for a page that may have one.
@@ -416,78 +412,95 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 
 /// Renders the bodies of every page in parallel, then records links both ways.
 /// Returns the problems found (unresolved wikilinks).
-pub fn render_all(site: &mut crate::model::Site) -> Vec<Diagnostic> {
+pub fn render_all(site: &mut crate::model::Site) -> (Bodies, Vec<Diagnostic>) {
     render_all_reusing(site, None)
 }
 
-/// [`render_all`], except that pages of `reuse` (an earlier site, with the content files
-/// changed since) whose file did not change take their html, text and links from it. Only
-/// for a site whose pages have the same files, titles, aliases and drafts as the earlier
-/// one, so that every link resolves as it did.
+/// The markdown stage's output: each page's rendered body (by item), and the link graph.
+#[derive(Debug, Default, Clone)]
+pub struct Bodies {
+    pub items: Vec<Rendered>,
+    /// Item -> the items that link to it (wikilinks and internal links), in item order.
+    pub backlinks: HashMap<usize, Vec<usize>>,
+}
+
+impl Bodies {
+    /// The link graph of `items`' links.
+    fn link(items: Vec<Rendered>) -> Bodies {
+        let mut backlinks: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (idx, out) in items.iter().enumerate() {
+            for &to in &out.links {
+                if to != idx {
+                    backlinks.entry(to).or_default().push(idx);
+                }
+            }
+        }
+        Bodies { items, backlinks }
+    }
+
+    /// Puts in page `idx`'s new body, keeping the link graph right.
+    pub fn replace(&mut self, idx: usize, out: Rendered) {
+        for &to in self.items[idx].links.iter().filter(|&&to| to != idx) {
+            if let Some(v) = self.backlinks.get_mut(&to) {
+                v.retain(|&from| from != idx);
+                if v.is_empty() {
+                    self.backlinks.remove(&to);
+                }
+            }
+        }
+        for &to in out.links.iter().filter(|&&to| to != idx) {
+            let v = self.backlinks.entry(to).or_default();
+            let at = v.partition_point(|&from| from < idx);
+            v.insert(at, idx);
+        }
+        self.items[idx] = out;
+    }
+}
+
+/// [`render_all`], except that pages of `reuse` (an earlier site's pages and bodies, with the
+/// content files changed since) whose file did not change keep the body they had. Only for
+/// a site whose pages have the same files, titles, aliases and drafts as the earlier one, so
+/// that every link resolves as it did.
 pub fn render_all_reusing(
     site: &mut crate::model::Site,
-    reuse: Option<(Vec<Item>, &std::collections::HashSet<std::path::PathBuf>)>,
-) -> Vec<Diagnostic> {
+    reuse: Option<(&[Item], Bodies, &std::collections::HashSet<std::path::PathBuf>)>,
+) -> (Bodies, Vec<Diagnostic>) {
     use rayon::prelude::*;
     // The bodies are taken out and each dropped once rendered, so a big site does not
     // hold every body and every page's html at once.
-    let mut bodies: Vec<Option<String>> = site.items.iter_mut().map(|i| Some(std::mem::take(&mut i.body))).collect();
-    let mut kept: HashMap<usize, Item> = HashMap::new();
-    if let Some((old, changed)) = reuse {
-        let mut before: HashMap<std::path::PathBuf, Item> =
-            old.into_iter().filter(|it| !changed.contains(&it.shown)).map(|it| (it.shown.clone(), it)).collect();
+    let mut sources: Vec<Option<String>> = site.items.iter_mut().map(|i| Some(std::mem::take(&mut i.body))).collect();
+    let mut kept: HashMap<usize, Rendered> = HashMap::new();
+    if let Some((old_items, old_bodies, changed)) = reuse {
+        let mut before: HashMap<&std::path::Path, Rendered> = old_items
+            .iter()
+            .zip(old_bodies.items)
+            .filter(|(it, _)| !changed.contains(&it.shown))
+            .map(|(it, b)| (it.shown.as_path(), b))
+            .collect();
         for (i, item) in site.items.iter().enumerate() {
-            if let Some(old) = before.remove(&item.shown) {
+            if let Some(old) = before.remove(item.shown.as_path()) {
                 kept.insert(i, old);
-                bodies[i] = None;
+                sources[i] = None;
             }
         }
     }
-    let rendered: Vec<Option<Rendered>> = {
+    let rendered: Vec<Rendered> = {
         let r = Resolver::new(site);
-        bodies
+        sources
             .into_par_iter()
             .enumerate()
-            .map(|(i, body)| body.map(|body| render_text(&site.items[i], &body, &r)))
+            .map(|(i, body)| match body {
+                Some(body) => render_body(&site.items[i], &body, &r),
+                None => Rendered::default(),
+            })
             .collect()
     };
-    let mut problems = Vec::new();
-    let mut backlinks: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (idx, (item, out)) in site.items.iter_mut().zip(rendered).enumerate() {
-        match out {
-            Some(out) => apply(item, out, &mut problems),
-            None => {
-                let old = kept.remove(&idx).expect("kept above");
-                item.html = old.html;
-                item.toc = old.toc;
-                item.text = old.text;
-                item.excerpt = old.excerpt;
-                item.links = old.links;
-                problems.extend(old.link_problems.iter().cloned());
-                item.link_problems = old.link_problems;
-            }
-        }
-        for &to in &item.links {
-            if to != idx {
-                backlinks.entry(to).or_default().push(idx);
-            }
-        }
+    let mut items = rendered;
+    for (i, old) in kept {
+        items[i] = old;
     }
-    site.backlinks = backlinks;
-    problems
-}
-
-/// Stores a page's rendered markdown in it; its link problems go to `problems`.
-pub fn apply(item: &mut Item, out: Rendered, problems: &mut Vec<Diagnostic>) {
-    item.html = out.html;
-    // The markdown is rendered; its text lives on in `html` and `text`.
-    item.body = String::new();
-    item.toc = out.toc;
-    item.excerpt = out.excerpt;
-    item.text = out.text;
-    item.links = out.links;
-    item.link_problems = out.problems.clone();
-    problems.extend(out.problems);
+    let problems = items.iter().flat_map(|b| b.problems.iter().cloned()).collect();
+    (Bodies::link(items), problems)
 }
 
 #[cfg(test)]

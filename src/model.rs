@@ -40,15 +40,6 @@ pub struct Item {
     pub front: String,
     /// Where the file sits, relative to content/ (`meetings/2026`), for relative links.
     pub dir: String,
-    /// Set by the markdown stage.
-    pub html: String,
-    pub toc: Vec<crate::markdown::TocEntry>,
-    pub text: String,
-    /// The summary, or else the first words of the text; set by the markdown stage.
-    pub excerpt: String,
-    pub links: Vec<usize>,
-    /// The link problems of its markdown (kept so `serve` can reuse an unchanged page's).
-    pub link_problems: Vec<crate::diag::Diagnostic>,
 }
 
 #[derive(Debug, Clone)]
@@ -148,8 +139,6 @@ pub struct Site {
     pub intros: HashMap<Kind, usize>,
     /// Tag slug -> (name, items by title), sorted by slug.
     pub tags: BTreeMap<String, (String, Vec<usize>)>,
-    /// Item -> the items that link to it (wikilinks and internal links).
-    pub backlinks: HashMap<usize, Vec<usize>>,
     /// Item -> its position in `groups`, `meetings`, `stories` or `articles` (0 for pages).
     pub position: Vec<usize>,
     /// Lower-case titles, aliases and paths of drafts left out, so links to them are named as such.
@@ -233,7 +222,6 @@ pub fn build(
         home: None,
         intros: HashMap::new(),
         tags: BTreeMap::new(),
-        backlinks: HashMap::new(),
         position: Vec::new(),
         draft_names: Default::default(),
         history: None,
@@ -428,12 +416,6 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
         front: String::new(),
         body_line: doc.body_line,
         dir: dir.to_string(),
-        html: String::new(),
-        toc: Vec::new(),
-        text: String::new(),
-        excerpt: String::new(),
-        links: Vec::new(),
-        link_problems: Vec::new(),
     }
 }
 

@@ -235,9 +235,12 @@ fn a_start_time_edit_rerenders_the_lists_but_not_the_site() {
     for page in ["calendar/2027/01/index.html", "calendar/2027/02/index.html", "calendar.ics", "meetings/index.html"] {
         assert!(outcome.changed.iter().any(|c| c == page), "{page} not in {:?}", outcome.changed);
     }
-    // A new title may change how links resolve: that takes the full path.
+    // A new title may change how links resolve: all markdown is rendered again, but only the
+    // jobs that read what changed run.
     let touched = edit(&root, "content/meetings/2027/learning-day.md", "title: \"", "title: \"Renamed ");
-    assert!(live.apply(&touched).unwrap().full);
+    let outcome = live.apply(&touched).unwrap();
+    assert!(!outcome.full && outcome.rendered < first.rendered, "{outcome}");
+    assert!(outcome.changed.iter().any(|c| c == "meetings/2027/learning-day/index.html"), "{:?}", outcome.changed);
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! The calendar: .ics feeds (the site's, each group's, each meeting's), "add to calendar"
 //! links, and month pages (`/calendar/YYYY/MM/`, with `/calendar/` showing this month).
 
+use super::reads::{Cx, List};
 use super::views::OccView;
-use super::{ics, Body, Output, Pairs, Renderer};
+use super::{ics, Body, Output, Pairs};
+use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::{Group, Meeting, Occurrence, Site};
 use jiff::civil::Date;
@@ -19,69 +21,63 @@ pub struct Feed {
 }
 
 impl Feed {
-    fn new(site: &Site, title: String, root_relative: &str) -> Feed {
-        let https = site.absolute(root_relative);
+    fn new(config: &Config, title: String, root_relative: &str) -> Feed {
+        let https = format!(
+            "{}{}",
+            config.base_url,
+            root_relative.strip_prefix(config.base_path.as_str()).unwrap_or(root_relative)
+        );
         let webcal = format!("webcal://{}", https.split_once("://").map_or(https.as_str(), |(_, rest)| rest));
         Feed { title, https, webcal }
     }
 
-    pub fn of_site(site: &Site) -> Feed {
-        Feed::new(
-            site,
-            format!("All meetings of {}", site.config.title),
-            &format!("{}/calendar.ics", site.config.base_path),
-        )
+    pub fn of_site(config: &Config) -> Feed {
+        Feed::new(config, format!("All meetings of {}", config.title), &format!("{}/calendar.ics", config.base_path))
     }
 
-    pub fn of_group(site: &Site, g: &Group) -> Feed {
-        let item = &site.items[g.item];
-        Feed::new(site, item.title.clone(), &format!("{}calendar.ics", item.url))
+    pub fn of_group(cx: &Cx, g: &Group) -> Feed {
+        let head = cx.head(g.item);
+        Feed::new(cx.site().config, head.title.to_string(), &format!("{}calendar.ics", head.url))
     }
 }
 
 /// Root-relative URL of a meeting's own .ics: `/meetings/2027/lab.ics` beside `/meetings/2027/lab/`.
-pub fn meeting_ics_url(site: &Site, m: &Meeting) -> String {
-    format!("{}/{}.ics", site.config.base_path, site.items[m.item].path)
+pub fn meeting_ics_url(cx: &Cx, m: &Meeting) -> String {
+    format!("{}/{}.ics", cx.site().config.base_path, cx.head(m.item).path)
 }
 
 /// The site's feed: every meeting.
-pub fn site_feed(r: &Renderer) -> Output {
-    let s = r.site;
-    let all: Vec<usize> = (0..s.meetings.len()).collect();
-    Output {
-        path: "calendar.ics".into(),
-        body: Body::Bytes(ics::calendar(s, &s.config.title, &all, |m| r.vevent(m)).into_bytes()),
-    }
+pub fn site_feed(cx: &Cx) -> Output {
+    let s = cx.site();
+    let all: Vec<usize> = (0..cx.counts().meetings).collect();
+    Output { path: "calendar.ics".into(), body: Body::Bytes(ics::calendar(cx, &s.config.title, &all).into_bytes()) }
 }
 
 /// A group's feed: its meetings, shared ones included.
-pub fn group_feed(r: &Renderer, g: usize) -> Output {
-    let s = r.site;
-    let group = &s.groups[g];
-    let item = &s.items[group.item];
-    let rel = item.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(&item.url).trim_start_matches('/');
-    let name = format!("{} — {}", item.title, s.config.title);
+pub fn group_feed(cx: &Cx, g: usize) -> Output {
+    let s = cx.site();
+    let group = cx.group(g);
+    let head = cx.head(group.item);
+    let rel = head.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(head.url).trim_start_matches('/');
+    let name = format!("{} — {}", head.title, s.config.title);
     Output {
         path: format!("{rel}calendar.ics"),
-        body: Body::Bytes(ics::calendar(s, &name, &group.meetings, |m| r.vevent(m)).into_bytes()),
+        body: Body::Bytes(ics::calendar(cx, &name, &group.meetings).into_bytes()),
     }
 }
 
 /// One meeting's .ics.
-pub fn meeting_feed(r: &Renderer, m: usize) -> Output {
-    let s = r.site;
-    let item = &s.items[s.meetings[m].item];
-    Output {
-        path: format!("{}.ics", item.path),
-        body: Body::Bytes(ics::calendar(s, &item.title, &[m], |m| r.vevent(m)).into_bytes()),
-    }
+pub fn meeting_feed(cx: &Cx, m: usize) -> Output {
+    let head = cx.head(cx.meeting(m).item);
+    Output { path: format!("{}.ics", head.path), body: Body::Bytes(ics::calendar(cx, head.title, &[m]).into_bytes()) }
 }
 
 /// A Google Calendar "add event" link: the meeting, or for a series its first occurrence
 /// with the series' rule (so COUNT and UNTIL mean what they mean in the .ics). Google's link
 /// takes no EXDATE, so skipped dates are only right in the .ics.
-pub fn google_url(s: &Site, m: &Meeting, o: &Occurrence) -> String {
-    let item = &s.items[m.item];
+pub fn google_url(cx: &Cx, m: &Meeting, o: &Occurrence) -> String {
+    let s = cx.site();
+    let item = cx.head(m.item);
     let dates = if m.all_day {
         format!("{}/{}", o.start.date().strftime("%Y%m%d"), o.end.date().strftime("%Y%m%d"))
     } else {
@@ -89,9 +85,9 @@ pub fn google_url(s: &Site, m: &Meeting, o: &Occurrence) -> String {
     };
     let mut url = format!(
         "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={dates}&ctz={}&details={}",
-        encode(&item.title),
+        encode(item.title),
         encode(&m.tz_name),
-        encode(&s.absolute(&item.url))
+        encode(&s.absolute(item.url))
     );
     if let Some(place) = m.location.as_deref().or(m.online.as_deref()) {
         url.push_str(&format!("&location={}", encode(place)));
@@ -135,23 +131,16 @@ pub fn by_day(site: &Site) -> BTreeMap<Date, Pairs> {
     days
 }
 
-/// The month pages a meeting's dates show on (a grid shows only its own month's dates).
-pub fn months_showing(site: &Site, m: usize) -> BTreeSet<(i16, i8)> {
-    site.meetings[m].occurrences.iter().map(|o| (o.start.year(), o.start.month())).collect()
-}
-
 /// The months with occurrences that are not skipped.
-pub fn month_set(site: &Site) -> BTreeSet<(i16, i8)> {
-    site.meetings
-        .iter()
-        .flat_map(|m| m.occurrences.iter().filter(|o| !o.skipped).map(|o| (o.start.year(), o.start.month())))
-        .collect()
+pub fn month_set(days: &BTreeMap<Date, Pairs>) -> BTreeSet<(i16, i8)> {
+    days.keys().map(|d| (d.year(), d.month())).collect()
 }
 
 /// The months that have occurrences, and this month.
-pub fn months(r: &Renderer) -> Vec<(i16, i8)> {
-    let today = r.site.now.to_zoned_datetime(r.site.config.timezone.clone()).date();
-    let mut months = month_set(r.site);
+pub fn months(cx: &Cx) -> Vec<(i16, i8)> {
+    let s = cx.site();
+    let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();
+    let mut months = month_set(&cx.list(List::Days).days);
     months.insert((today.year(), today.month()));
     months.into_iter().collect()
 }
@@ -178,13 +167,13 @@ struct MonthView<'v, 'a> {
     feed: Feed,
 }
 
-fn month_url(s: &Site, y: i16, m: i8) -> String {
-    format!("{}/calendar/{y:04}/{m:02}/", s.config.base_path)
+fn month_url(config: &Config, y: i16, m: i8) -> String {
+    format!("{}/calendar/{y:04}/{m:02}/", config.base_path)
 }
 
 /// A month as a grid of weeks (Sunday first) and as a list.
-pub fn month_page(r: &Renderer, y: i16, m: i8, current: bool) -> Result<Vec<Output>, Diagnostic> {
-    let s = r.site;
+pub fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Output>, Diagnostic> {
+    let s = cx.site();
     let first = Date::new(y, m, 1).map_err(|e| Diagnostic::error("calendar", 0, e.to_string()))?;
     let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();
     let grid_start = first.checked_sub((first.weekday().to_sunday_zero_offset() as i64).days()).unwrap_or(first);
@@ -192,9 +181,9 @@ pub fn month_page(r: &Renderer, y: i16, m: i8, current: bool) -> Result<Vec<Outp
     // The month's occurrences, made once: the grid's days show runs of the same list.
     let mut occurrences: Vec<OccView> = Vec::new();
     let mut runs: BTreeMap<Date, std::ops::Range<usize>> = BTreeMap::new();
-    for (d, pairs) in r.days.range(first..=last) {
+    for (d, pairs) in cx.list(List::Days).days.range(first..=last) {
         let start = occurrences.len();
-        occurrences.extend(pairs.iter().map(|&(mi, oi)| r.occ(mi, oi)));
+        occurrences.extend(pairs.iter().map(|&(mi, oi)| cx.occ(mi, oi)));
         runs.insert(*d, start..occurrences.len());
     }
     let mut weeks = Vec::new();
@@ -215,29 +204,29 @@ pub fn month_page(r: &Renderer, y: i16, m: i8, current: bool) -> Result<Vec<Outp
         }
         weeks.push(week);
     }
-    let all = months(r);
+    let all = months(cx);
     let pos = all.iter().position(|&k| k == (y, m));
     let neighbour = |delta: i32| -> Option<String> {
         let p = pos? as i32 + delta;
         let &(yy, mm) = all.get(usize::try_from(p).ok()?)?;
-        Some(month_url(s, yy, mm))
+        Some(month_url(s.config, yy, mm))
     };
     let view = MonthView {
         title: first.strftime("%B %Y").to_string(),
         key: format!("{y:04}-{m:02}"),
-        url: month_url(s, y, m),
+        url: month_url(s.config, y, m),
         prev_url: neighbour(-1),
         next_url: neighbour(1),
         weekdays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
         weeks,
         occurrences: &occurrences,
-        feed: Feed::of_site(s),
+        feed: Feed::of_site(s.config),
     };
-    let mut ctx = r.context();
+    let mut ctx = cx.context();
     ctx.insert("month", &view);
     ctx.insert("is_current", &current);
     let url = if current { format!("{}/calendar/", s.config.base_path) } else { view.url.clone() };
-    r.page(&url, "calendar.html", &ctx)
+    cx.page(&url, "calendar.html", &ctx)
 }
 
 #[cfg(test)]

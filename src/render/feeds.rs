@@ -1,9 +1,9 @@
 //! Machine-readable outputs: Atom feeds (the site's and each group's), `sitemap.xml` and
 //! `robots.txt`. Written by hand: each is a few lines of XML, escaped here.
 
-use super::{Body, Output, Renderer};
+use super::reads::{Cx, Globals};
+use super::{Body, Output};
 use crate::diag::Diagnostic;
-use crate::model::Site;
 use jiff::civil::Date;
 use jiff::Timestamp;
 
@@ -16,14 +16,14 @@ struct Entry<'a> {
     author: Option<&'a str>,
 }
 
-pub fn all(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
-    let s = r.site;
+pub fn all(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
+    let s = cx.site();
     let mut out = vec![
         Output {
             path: "atom.xml".into(),
-            body: Body::Bytes(atom(s, &s.config.title, "/atom.xml", "/", entries(s, None)).into_bytes()),
+            body: Body::Bytes(atom(cx, &s.config.title, "/atom.xml", "/", entries(cx, None)).into_bytes()),
         },
-        Output { path: "sitemap.xml".into(), body: Body::Bytes(sitemap(r).into_bytes()) },
+        Output { path: "sitemap.xml".into(), body: Body::Bytes(sitemap(cx).into_bytes()) },
         Output {
             path: "robots.txt".into(),
             body: Body::Bytes(
@@ -31,46 +31,50 @@ pub fn all(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
             ),
         },
     ];
-    for (gi, g) in s.groups.iter().enumerate() {
-        let item = &s.items[g.item];
-        let rel = item.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(&item.url);
+    for gi in 0..cx.group_count() {
+        let item = cx.head(cx.group(gi).item);
+        let rel = item.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(item.url);
         let title = format!("{} — {}", item.title, s.config.title);
         out.push(Output {
             path: format!("{}atom.xml", rel.trim_start_matches('/')),
-            body: Body::Bytes(atom(s, &title, &format!("{rel}atom.xml"), rel, entries(s, Some(gi))).into_bytes()),
+            body: Body::Bytes(atom(cx, &title, &format!("{rel}atom.xml"), rel, entries(cx, Some(gi))).into_bytes()),
         });
     }
     Ok(out)
 }
 
-fn midnight(s: &Site, d: Date) -> Timestamp {
+fn midnight(s: &Globals, d: Date) -> Timestamp {
     crate::time::start_of_day(&s.config.timezone, d).timestamp()
 }
 
 /// Stories, articles and meetings (of one group, or all), newest first. A group's come from
 /// its own lists: scanning the whole site for each group made this quadratic.
-fn entries(s: &Site, group: Option<usize>) -> Vec<Entry<'_>> {
+fn entries<'a>(cx: &Cx<'_, 'a>, group: Option<usize>) -> Vec<Entry<'a>> {
+    let s = cx.site();
     let all = |n: usize| (0..n).collect::<Vec<_>>();
     let (stories, articles, meetings) = match group {
         Some(g) => {
-            let g = &s.groups[g];
+            let g = cx.group(g);
             (g.stories.clone(), g.articles.clone(), g.meetings.clone())
         }
-        None => (all(s.stories.len()), all(s.articles.len()), all(s.meetings.len())),
+        None => {
+            let n = cx.counts();
+            (all(n.stories), all(n.articles), all(n.meetings))
+        }
     };
     let mut v: Vec<Entry> = Vec::with_capacity(stories.len() + articles.len() + meetings.len());
-    v.extend(stories.iter().map(|&i| &s.stories[i]).map(|x| Entry {
+    v.extend(stories.iter().map(|&i| cx.story(i)).map(|x| Entry {
         item: x.item,
-        updated: midnight(s, x.date),
+        updated: midnight(&s, x.date),
         author: x.author.as_deref(),
     }));
     v.extend(
         articles
             .iter()
-            .map(|&i| &s.articles[i])
-            .filter_map(|x| Some(Entry { item: x.item, updated: midnight(s, x.date?), author: x.author.as_deref() })),
+            .map(|&i| cx.article(i))
+            .filter_map(|x| Some(Entry { item: x.item, updated: midnight(&s, x.date?), author: x.author.as_deref() })),
     );
-    v.extend(meetings.iter().map(|&i| &s.meetings[i]).map(|x| Entry {
+    v.extend(meetings.iter().map(|&i| cx.meeting(i)).map(|x| Entry {
         item: x.item,
         updated: x.occurrences[0].start.timestamp(),
         author: x.leader.as_deref(),
@@ -109,7 +113,8 @@ fn rfc3339(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn atom(s: &Site, title: &str, self_path: &str, home_path: &str, entries: Vec<Entry>) -> String {
+fn atom(cx: &Cx, title: &str, self_path: &str, home_path: &str, entries: Vec<Entry>) -> String {
+    let s = cx.site();
     let base = &s.config.base_url;
     let updated = entries.iter().map(|e| e.updated).max().unwrap_or(Timestamp::UNIX_EPOCH);
     let mut x = String::with_capacity(4096 + entries.len() * 1024);
@@ -127,10 +132,10 @@ fn atom(s: &Site, title: &str, self_path: &str, home_path: &str, entries: Vec<En
     ));
     x.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&s.config.title)));
     for e in entries {
-        let item = &s.items[e.item];
-        let url = s.absolute(&item.url);
+        let item = cx.head(e.item);
+        let url = s.absolute(item.url);
         x.push_str("  <entry>\n");
-        x.push_str(&format!("    <title>{}</title>\n", xml_escape(&item.title)));
+        x.push_str(&format!("    <title>{}</title>\n", xml_escape(item.title)));
         x.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&url)));
         x.push_str(&format!("    <id>{}</id>\n    <updated>{}</updated>\n", xml_escape(&url), rfc3339(e.updated)));
         if let Some(a) = e.author {
@@ -138,9 +143,9 @@ fn atom(s: &Site, title: &str, self_path: &str, home_path: &str, entries: Vec<En
         }
         x.push_str(&format!("    <category term=\"{}\"/>\n", item.kind.label()));
         x.push_str("    <summary>");
-        push_xml(&mut x, &item.excerpt);
+        push_xml(&mut x, cx.excerpt(e.item));
         x.push_str("</summary>\n    <content type=\"html\">");
-        push_xml(&mut x, &item.html);
+        push_xml(&mut x, &cx.body(e.item).html);
         x.push_str("</content>\n");
         x.push_str("  </entry>\n");
     }
@@ -148,19 +153,20 @@ fn atom(s: &Site, title: &str, self_path: &str, home_path: &str, entries: Vec<En
     x
 }
 
-fn sitemap(r: &Renderer) -> String {
-    let s = r.site;
-    let mut urls: Vec<String> = Vec::with_capacity(s.items.len() + 16);
+fn sitemap(cx: &Cx) -> String {
+    let s = cx.site();
+    let n = cx.counts().items;
+    let mut urls: Vec<String> = Vec::with_capacity(n + 16);
     urls.push(format!("{}/", s.config.base_path));
     for section in ["groups", "meetings", "stories", "articles", "wiki", "tags"] {
         urls.push(format!("{}/{section}/", s.config.base_path));
     }
-    for (i, item) in s.items.iter().enumerate() {
-        if s.has_own_page(i) {
-            urls.push(item.url.clone());
+    for i in 0..n {
+        if cx.has_own_page(i) {
+            urls.push(cx.head(i).url.to_string());
         }
     }
-    urls.extend(s.tags.keys().map(|t| super::views::tag_url(s, t)));
+    urls.extend(cx.tags().keys().map(|t| super::views::tag_url(s.config, t)));
     let mut x = String::with_capacity(urls.len() * 100);
     x.push_str(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -2,11 +2,11 @@
 //! (`.../history/`), a compare page per revision (`.../history/SHA/`), and
 //! `/recent-changes/` with its Atom feed.
 
+use super::reads::{Cx, Globals};
 use super::views::long_date;
-use super::{feeds::xml_escape, Body, Output, Renderer};
+use super::{feeds::xml_escape, Body, Output};
 use crate::diag::Diagnostic;
 use crate::history::{diff_lines, Change, Commit, DiffLine};
-use crate::model::Site;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -65,17 +65,15 @@ pub fn short(sha: &str) -> &str {
 }
 
 /// The history summary of an item, or `None` without git history.
-pub fn of_page(site: &Site, idx: usize) -> Option<PageHistory> {
-    let h = site.history.as_ref()?;
-    let revs = site.revisions(idx);
-    let uncommitted = site.uncommitted(idx);
+pub fn of_page(cx: &Cx, idx: usize) -> Option<PageHistory> {
+    let (h, revs, uncommitted) = cx.history_of(idx)?;
     if revs.is_empty() && !uncommitted {
         return None;
     }
     Some(PageHistory {
         updated: revs.first().map(|r| stamp(&h.commits[r.commit])),
         published: revs.last().map(|r| stamp(&h.commits[r.commit])),
-        url: (!revs.is_empty()).then(|| format!("{}history/", site.items[idx].url)),
+        url: (!revs.is_empty()).then(|| format!("{}history/", cx.head(idx).url)),
         revisions: revs.len(),
         uncommitted,
     })
@@ -92,14 +90,12 @@ struct RevisionView<'a> {
 }
 
 /// The history page of an item and a compare page per revision.
-pub fn pages(r: &Renderer, idx: usize) -> Result<Vec<Output>, Diagnostic> {
-    let s = r.site;
-    let Some(h) = &s.history else { return Ok(Vec::new()) };
-    let revs = s.revisions(idx);
+pub fn pages(cx: &Cx, idx: usize) -> Result<Vec<Output>, Diagnostic> {
+    let Some((h, revs, uncommitted)) = cx.history_of(idx) else { return Ok(Vec::new()) };
     if revs.is_empty() {
         return Ok(Vec::new());
     }
-    let item = &s.items[idx];
+    let item = cx.head(idx);
     let base = format!("{}history/", item.url);
     let views: Vec<RevisionView> = revs
         .iter()
@@ -115,11 +111,11 @@ pub fn pages(r: &Renderer, idx: usize) -> Result<Vec<Output>, Diagnostic> {
             }
         })
         .collect();
-    let mut ctx = r.context();
+    let mut ctx = cx.context();
     ctx.insert("page", &super::views::link(item));
     ctx.insert("revisions", &views);
-    ctx.insert("uncommitted", &s.uncommitted(idx));
-    let mut out = r.page(&base, "history.html", &ctx)?;
+    ctx.insert("uncommitted", &uncommitted);
+    let mut out = cx.page(&base, "history.html", &ctx)?;
     for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
         let lines: Vec<DiffLine> = diff_lines(h.diff(rev));
         ctx.insert("revision", view);
@@ -128,7 +124,7 @@ pub fn pages(r: &Renderer, idx: usize) -> Result<Vec<Output>, Diagnostic> {
         ctx.insert("older", &views.get(i + 1).map(|v| &v.url));
         ctx.insert("newer", &i.checked_sub(1).map(|j| &views[j].url));
         ctx.insert("history_url", &base);
-        out.extend(r.page(&view.url, "compare.html", &ctx)?);
+        out.extend(cx.page(&view.url, "compare.html", &ctx)?);
     }
     Ok(out)
 }
@@ -192,12 +188,12 @@ struct ChangedPage {
 }
 
 /// `/recent-changes/` and `/recent-changes/atom.xml`.
-pub fn recent(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
-    let s = r.site;
-    let Some(h) = &s.history else { return Ok(Vec::new()) };
-    let by_rel: HashMap<String, usize> = (0..s.items.len())
-        .filter(|&i| s.has_own_page(i))
-        .filter_map(|i| Some((s.items[i].shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/"), i)))
+pub fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
+    let s = cx.site();
+    let Some(h) = cx.history() else { return Ok(Vec::new()) };
+    let by_rel: HashMap<String, usize> = (0..cx.counts().items)
+        .filter(|&i| cx.has_own_page(i))
+        .filter_map(|i| Some((cx.head(i).shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/"), i)))
         .collect();
     let changes: Vec<ChangeView> = h
         .commits
@@ -209,27 +205,27 @@ pub fn recent(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
                 .files
                 .iter()
                 .filter(|f| f.ends_with(".md"))
-                .map(|f| match by_rel.get(f) {
-                    Some(&i) => ChangedPage {
-                        title: s.items[i].title.clone(),
-                        url: Some(s.items[i].url.clone()),
-                        kind: s.items[i].kind.label(),
-                        compare_url: Some(format!("{}history/{}/", s.items[i].url, short(&c.sha))),
+                .map(|f| match by_rel.get(f).map(|&i| cx.head(i)) {
+                    Some(head) => ChangedPage {
+                        title: head.title.to_string(),
+                        url: Some(head.url.to_string()),
+                        kind: head.kind.label(),
+                        compare_url: Some(format!("{}history/{}/", head.url, short(&c.sha))),
                     },
                     None => ChangedPage { title: f.clone(), url: None, kind: "removed or draft", compare_url: None },
                 })
                 .collect(),
         })
         .collect();
-    let mut ctx = r.context();
+    let mut ctx = cx.context();
     ctx.insert("changes", &changes);
     let url = format!("{}/recent-changes/", s.config.base_path);
-    let mut out = r.page(&url, "recent.html", &ctx)?;
-    out.push(Output { path: "recent-changes/atom.xml".into(), body: Body::Bytes(atom(s, &changes).into_bytes()) });
+    let mut out = cx.page(&url, "recent.html", &ctx)?;
+    out.push(Output { path: "recent-changes/atom.xml".into(), body: Body::Bytes(atom(&s, &changes).into_bytes()) });
     Ok(out)
 }
 
-fn atom(s: &Site, changes: &[ChangeView]) -> String {
+fn atom(s: &Globals, changes: &[ChangeView]) -> String {
     let base = &s.config.base_url;
     let self_url = format!("{base}/recent-changes/atom.xml");
     let updated = changes.first().map_or("1970-01-01T00:00:00Z".to_string(), |c| c.commit.date_iso.clone());

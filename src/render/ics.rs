@@ -5,7 +5,8 @@
 //!
 //! `ical`'s writer is not used: it neither escapes TEXT nor folds by octets.
 
-use crate::model::{Meeting, Site, Status};
+use super::reads::Cx;
+use crate::model::{Meeting, Status};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -133,8 +134,9 @@ fn utc(t: Timestamp) -> String {
 
 /// A whole calendar of the given meetings; `event` gives each one's VEVENT (see [`event`]),
 /// which callers keep, since a meeting is in several feeds.
-pub fn calendar<'e>(site: &Site, name: &str, meetings: &[usize], event: impl Fn(usize) -> &'e str) -> String {
-    let events: Vec<&str> = meetings.iter().map(|&m| event(m)).collect();
+pub fn calendar(cx: &Cx, name: &str, meetings: &[usize]) -> String {
+    let site = cx.site();
+    let events: Vec<&str> = meetings.iter().map(|&m| cx.vevent(m)).collect();
     let mut out = String::with_capacity(4096 + events.iter().map(|e| e.len()).sum::<usize>());
     line(&mut out, "BEGIN", "VCALENDAR");
     line(&mut out, "VERSION", "2.0");
@@ -145,7 +147,7 @@ pub fn calendar<'e>(site: &Site, name: &str, meetings: &[usize], event: impl Fn(
     line(&mut out, "X-WR-TIMEZONE", &site.config.timezone_name);
     line(&mut out, "REFRESH-INTERVAL;VALUE=DURATION", "PT12H");
     line(&mut out, "X-PUBLISHED-TTL", "PT12H");
-    for (tz_name, (tz, from, until)) in zone_spans(site, meetings) {
+    for (tz_name, (tz, from, until)) in zone_spans(cx, meetings) {
         vtimezone(&mut out, &tz_name, &tz, from, until);
     }
     for e in events {
@@ -156,18 +158,19 @@ pub fn calendar<'e>(site: &Site, name: &str, meetings: &[usize], event: impl Fn(
 }
 
 /// One meeting's VEVENT, content lines and all.
-pub fn event(site: &Site, m: &Meeting) -> String {
-    let mut out = String::with_capacity(1024 + site.items[m.item].text.len() * 11 / 10);
-    vevent(&mut out, site, m);
+pub fn event(cx: &Cx, m: &Meeting) -> String {
+    let body = &cx.body(m.item).text;
+    let mut out = String::with_capacity(1024 + body.len() * 11 / 10);
+    vevent(&mut out, cx, m, body);
     out
 }
 
 /// For every zone used by timed meetings: the span of time its events cover. A series with
 /// no end is covered for ten years past its last listed occurrence.
-fn zone_spans(site: &Site, meetings: &[usize]) -> BTreeMap<String, (TimeZone, Timestamp, Timestamp)> {
+fn zone_spans(cx: &Cx, meetings: &[usize]) -> BTreeMap<String, (TimeZone, Timestamp, Timestamp)> {
     let mut spans: BTreeMap<String, (TimeZone, Timestamp, Timestamp)> = BTreeMap::new();
     for &mi in meetings {
-        let m = &site.meetings[mi];
+        let m = cx.meeting(mi);
         if m.all_day {
             continue;
         }
@@ -231,15 +234,16 @@ fn offset(o: jiff::tz::Offset) -> String {
 }
 
 /// The UID of a meeting: its content path at the site's host, the same in every build.
-pub fn uid(site: &Site, m: &Meeting) -> String {
-    format!("{}@{}", site.items[m.item].path, crate::config::host_of(&site.config.base_url))
+pub fn uid(cx: &Cx, m: &Meeting) -> String {
+    format!("{}@{}", cx.head(m.item).path, crate::config::host_of(&cx.site().config.base_url))
 }
 
-fn vevent(out: &mut String, site: &Site, m: &Meeting) {
-    let item = &site.items[m.item];
+fn vevent(out: &mut String, cx: &Cx, m: &Meeting, body_text: &str) {
+    let site = cx.site();
+    let item = cx.item(m.item);
     let url = site.absolute(&item.url);
     line(out, "BEGIN", "VEVENT");
-    text_line(out, "UID", &uid(site, m));
+    text_line(out, "UID", &uid(cx, m));
     line(out, "DTSTAMP", &utc(site.dtstamp));
     if m.all_day {
         line(out, "DTSTART;VALUE=DATE", &date(m.start.date()));
@@ -271,7 +275,7 @@ fn vevent(out: &mut String, site: &Site, m: &Meeting) {
     if let Some(online) = &m.online {
         description.push_str(&format!("Join online: {online}\n\n"));
     }
-    let body = item.text.trim();
+    let body = body_text.trim();
     if !body.is_empty() {
         description.push_str(body);
         description.push_str("\n\n");

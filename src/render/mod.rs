@@ -8,15 +8,18 @@ pub mod calendar;
 pub mod feeds;
 pub mod history;
 pub mod ics;
+pub mod reads;
 pub mod search;
 pub mod theme;
 pub mod views;
 
 use crate::diag::Diagnostic;
 use crate::load::{CopyFile, Sources};
+use crate::markdown::Bodies;
 use crate::model::{Meeting, Site};
 use crate::parse::Kind;
 use jiff::Timestamp;
+use reads::{Cx, Fact, Inputs, List, Recorder};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::{Context, Tera};
@@ -81,48 +84,29 @@ pub enum Job {
     SearchPage,
 }
 
-/// The model plus what every page needs: the theme and the meeting occurrences in order.
-pub struct Renderer<'a> {
-    pub site: &'a Site,
-    /// Compiled once per build, or kept across rebuilds by `serve`.
-    pub tera: std::borrow::Cow<'a, Tera>,
-    /// Every (start, meeting, occurrence) that is not skipped, by start.
-    pub upcoming: Vec<(usize, usize)>,
-    pub past: Vec<(usize, usize)>,
-    /// Per group: its (meeting, occurrence) pairs, upcoming by start then past newest first.
+/// The lists derived from the model that several pages show, made once per build.
+pub struct Lists {
+    /// Every (meeting, occurrence) that is not skipped: upcoming by start, past newest first.
+    pub upcoming: Pairs,
+    pub past: Pairs,
+    /// Per group: its (meeting, occurrence) pairs, upcoming by start then past newest first;
+    /// and both together.
     pub group_occ: Vec<(Pairs, Pairs)>,
-    pub copies: Vec<CopyFile>,
+    pub group_all: Vec<Pairs>,
     /// Occurrences by the local date they start on, for the month pages.
     pub days: std::collections::BTreeMap<jiff::civil::Date, Pairs>,
     /// Items of the story and article lists, newest first.
     pub stories: Vec<usize>,
     pub articles: Vec<usize>,
-    /// Each meeting's VEVENT, made by the first feed that needs it: a meeting is in its own
-    /// .ics, its groups' and the site's, and writing it once took a third of the feeds' time.
-    vevents: Vec<std::sync::OnceLock<String>>,
-    /// Each occurrence's text, by meeting and occurrence, made by the first list that shows it.
-    occ_text: Vec<Vec<std::sync::OnceLock<OccText>>>,
-    /// `site` of every template's context, as tera holds it (cloning it shares it).
-    site_value: tera::Value,
-    /// The site's own templates (name, file), for errors.
-    overrides: Vec<(String, std::path::PathBuf)>,
 }
 
-impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, sources: &Sources) -> Result<Self, Vec<Diagnostic>> {
-        let tera = theme::load(sources)?;
-        Ok(Renderer::with_templates(site, sources, std::borrow::Cow::Owned(tera)))
-    }
-
-    /// A renderer with templates compiled before (by `serve`, which keeps them).
-    pub fn with_templates(site: &'a Site, sources: &Sources, tera: std::borrow::Cow<'a, Tera>) -> Self {
+impl Lists {
+    fn new(site: &Site) -> Lists {
         let all: Vec<(usize, usize)> = (0..site.meetings.len())
-            .collect::<Vec<_>>()
-            .into_iter()
             .flat_map(|m| (0..site.meetings[m].occurrences.len()).map(move |o| (m, o)))
             .collect();
         let (upcoming, past) = split_occurrences(site, all);
-        let group_occ = site
+        let group_occ: Vec<(Pairs, Pairs)> = site
             .groups
             .iter()
             .map(|g| {
@@ -134,53 +118,97 @@ impl<'a> Renderer<'a> {
                 split_occurrences(site, pairs)
             })
             .collect();
+        let group_all = group_occ.iter().map(|(up, past)| up.iter().chain(past).copied().collect()).collect();
+        Lists {
+            upcoming,
+            past,
+            group_occ,
+            group_all,
+            days: calendar::by_day(site),
+            stories: site.stories_by_date().into_iter().map(|st| st.item).collect(),
+            articles: site.articles_by_date().into_iter().map(|a| a.item).collect(),
+        }
+    }
+}
+
+/// The inputs plus what every page needs: the theme and the caches shared by the jobs.
+pub struct Renderer<'a> {
+    inputs: Inputs<'a>,
+    /// Compiled once per build, or kept across rebuilds by `serve`.
+    pub tera: std::borrow::Cow<'a, Tera>,
+    copies: Vec<CopyFile>,
+    /// Each meeting's VEVENT (with what making it read), made by the first feed that needs
+    /// it: a meeting is in its own .ics, its groups' and the site's, and writing it once took a
+    /// third of the feeds' time.
+    vevents: Vec<std::sync::OnceLock<(String, Vec<Fact>)>>,
+    /// Each occurrence's text, by meeting and occurrence, made by the first list that shows it.
+    occ_text: Vec<Vec<std::sync::OnceLock<OccText>>>,
+    /// `site` of every template's context, as tera holds it (cloning it shares it).
+    site_value: tera::Value,
+    /// The site's own templates (name, file), for errors.
+    overrides: Vec<(String, std::path::PathBuf)>,
+    /// Whether jobs record what they read (for `serve`; a plain build does not need it).
+    record: bool,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, bodies: &'a Bodies, sources: &Sources) -> Result<Self, Vec<Diagnostic>> {
+        let tera = theme::load(sources)?;
+        Ok(Renderer::with_templates(site, bodies, sources, std::borrow::Cow::Owned(tera)))
+    }
+
+    /// A renderer with templates compiled before (by `serve`, which keeps them).
+    pub fn with_templates(
+        site: &'a Site,
+        bodies: &'a Bodies,
+        sources: &Sources,
+        tera: std::borrow::Cow<'a, Tera>,
+    ) -> Self {
         let mut copies = sources.statics.clone();
         // A site theme's static files go where the built-in theme's do, replacing them.
         copies.extend(
             sources.theme_statics.iter().map(|c| CopyFile { dest: format!("static/{}", c.dest), from: c.from.clone() }),
         );
         copies.extend(site.assets.iter().cloned());
-        let days = calendar::by_day(site);
-        let stories = site.stories_by_date().into_iter().map(|st| st.item).collect();
-        let articles = site.articles_by_date().into_iter().map(|a| a.item).collect();
         let vevents = site.meetings.iter().map(|_| std::sync::OnceLock::new()).collect();
         let overrides = sources.templates.iter().map(|(name, _, file)| (name.clone(), file.clone())).collect();
         let occ_text =
             site.meetings.iter().map(|m| m.occurrences.iter().map(|_| std::sync::OnceLock::new()).collect()).collect();
         Renderer {
-            site,
+            inputs: Inputs::new(site, bodies, Lists::new(site)),
             tera,
-            upcoming,
-            past,
-            group_occ,
             copies,
-            days,
-            stories,
-            articles,
             vevents,
             occ_text,
             site_value: tera::Value::from_serializable(&SiteView::new(site)),
             overrides,
+            record: false,
         }
     }
 
-    /// The VEVENT of meeting `m`, made once per build.
-    pub fn vevent(&self, m: usize) -> &str {
-        self.vevents[m].get_or_init(|| ics::event(self.site, &self.site.meetings[m]))
+    /// Makes jobs record what they read ([`Renderer::run_recorded`]).
+    pub fn recording(mut self) -> Self {
+        self.record = true;
+        self
     }
 
-    /// Occurrence `o` of meeting `m` as lists show it.
-    pub fn occ(&self, m: usize, o: usize) -> OccView<'_> {
-        let meeting = &self.site.meetings[m];
-        let occurrence = &meeting.occurrences[o];
-        let text = self.occ_text[m][o].get_or_init(|| OccText::new(meeting, occurrence));
-        occ(self.site, meeting, occurrence, text)
+    /// The fingerprint of a fact, as the inputs are now.
+    pub fn print(&self, fact: Fact) -> u64 {
+        self.inputs.print(fact)
+    }
+
+    /// A window on the inputs that records nothing: for planning, which is not a job.
+    fn planner(&self) -> (Recorder, bool) {
+        (Recorder::new(false), false)
     }
 
     /// Every job of the site.
     pub fn plan(&self) -> Vec<Job> {
-        let s = self.site;
-        let mut jobs: Vec<Job> = (0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::Item).collect();
+        let (rec, _) = self.planner();
+        let cx = Cx::new(self, &rec);
+        let n = cx.counts();
+        let own: Vec<usize> = (0..n.items).filter(|&i| cx.has_own_page(i)).collect();
+        let mut jobs: Vec<Job> = own.iter().map(|&i| Job::Item(i)).collect();
         jobs.extend([
             Job::SearchPage,
             Job::Home,
@@ -194,19 +222,20 @@ impl<'a> Renderer<'a> {
             Job::RecentChanges,
             Job::Copies,
         ]);
-        if s.history.is_some() {
-            jobs.extend((0..s.items.len()).filter(|&i| s.has_own_page(i)).map(Job::History));
+        if cx.site().has_history {
+            jobs.extend(own.iter().map(|&i| Job::History(i)));
         }
-        jobs.extend(calendar::months(self).into_iter().map(|(y, m)| Job::Month(y, m)));
-        jobs.extend((0..s.groups.len()).map(Job::GroupCalendar));
-        for (gi, (up, past)) in self.group_occ.iter().enumerate() {
-            jobs.extend((1..=pages(up.len() + past.len())).map(|p| Job::GroupMeetings(gi, p)));
+        jobs.extend(calendar::months(&cx).into_iter().map(|(y, m)| Job::Month(y, m)));
+        jobs.extend((0..n.groups).map(Job::GroupCalendar));
+        let lists = cx.list(List::Upcoming);
+        for (gi, all) in lists.group_all.iter().enumerate() {
+            jobs.extend((1..=pages(all.len())).map(|p| Job::GroupMeetings(gi, p)));
         }
-        jobs.extend((1..=pages(self.upcoming.len())).map(Job::MeetingsUpcoming));
-        jobs.extend((1..=pages(self.past.len())).map(Job::MeetingsPast));
-        jobs.extend((1..=pages(s.stories.len())).map(Job::Stories));
-        jobs.extend((1..=pages(s.articles.len())).map(Job::Articles));
-        for (slug, (_, items)) in &s.tags {
+        jobs.extend((1..=pages(lists.upcoming.len())).map(Job::MeetingsUpcoming));
+        jobs.extend((1..=pages(lists.past.len())).map(Job::MeetingsPast));
+        jobs.extend((1..=pages(n.stories)).map(Job::Stories));
+        jobs.extend((1..=pages(n.articles)).map(Job::Articles));
+        for (slug, (_, items)) in cx.tags() {
             jobs.extend((1..=pages(items.len())).map(|p| Job::Tag(slug.clone(), p)));
         }
         // The search index last: it is the biggest job and splits its own work, so threads that
@@ -216,139 +245,56 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    /// The list, feed and index jobs that show the text of these pages (their excerpt, html
-    /// or plain text): what a body-only edit of them must re-render besides the pages
-    /// themselves. Occurrence lists and calendars grids show no text, so they are not here.
-    pub fn jobs_showing(&self, items: &[usize]) -> Vec<Job> {
-        let s = self.site;
-        let page_of = |list: &[usize], i: usize| list.iter().position(|&x| x == i).map(|p| p / PER_PAGE + 1);
-        let mut jobs = vec![Job::Home, Job::Feeds, Job::Search];
-        for &i in items {
-            match s.items[i].kind {
-                Kind::Group => jobs.push(Job::Groups),
-                Kind::Wiki => jobs.push(Job::Wiki),
-                Kind::Story => jobs.extend(page_of(&self.stories, i).map(Job::Stories)),
-                Kind::Article => jobs.extend(page_of(&self.articles, i).map(Job::Articles)),
-                Kind::Meeting => {
-                    let m = &s.meetings[s.position[i]];
-                    jobs.push(Job::SiteCalendar);
-                    jobs.extend(m.groups.iter().map(|&g| Job::GroupCalendar(g)));
-                }
-                Kind::Page => {}
-            }
-            for (slug, _) in &s.items[i].tags {
-                if let Some((_, tagged)) = s.tags.get(slug) {
-                    jobs.extend(page_of(tagged, i).map(|p| Job::Tag(slug.clone(), p)));
-                }
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        jobs.retain(|j| seen.insert(j.clone()));
-        jobs
-    }
-
-    /// What a front-matter edit of `items` (whose titles, addresses, aliases, drafts and
-    /// tags are unchanged, and which are not groups) can change besides the pages
-    /// themselves: `related` are the pages that show them (their groups, meeting and stories,
-    /// before and after the edit, and pages they link to or are linked from). Every list,
-    /// feed, calendar and index that shows pages of their kinds is here: dates and order may
-    /// have changed, so whole lists are, not single pages of them. Month pages: `months`, or
-    /// all of them if `None`. The search index only if `search`.
-    pub fn jobs_after_front_edit(
-        &self,
-        items: &[usize],
-        related: &[usize],
-        months: Option<&std::collections::BTreeSet<(i16, i8)>>,
-        search: bool,
-    ) -> Vec<Job> {
-        let s = self.site;
-        let mut jobs = vec![Job::Home, Job::Groups, Job::Feeds, Job::RecentChanges, Job::Wiki, Job::Tags];
-        if search {
-            jobs.push(Job::Search);
-        }
-        for &i in items.iter().chain(related) {
-            if s.has_own_page(i) {
-                jobs.extend([Job::Item(i), Job::History(i)]);
-            }
-        }
-        for &i in items {
-            for (slug, _) in &s.items[i].tags {
-                if let Some((_, tagged)) = s.tags.get(slug) {
-                    jobs.extend((1..=pages(tagged.len())).map(|p| Job::Tag(slug.clone(), p)));
-                }
-            }
-            match s.items[i].kind {
-                Kind::Meeting => {
-                    jobs.extend([Job::SiteCalendar, Job::CalendarNow]);
-                    let all = calendar::months(self);
-                    jobs.extend(
-                        all.into_iter()
-                            .filter(|ym| months.is_none_or(|m| m.contains(ym)))
-                            .map(|(y, m)| Job::Month(y, m)),
-                    );
-                    jobs.extend((1..=pages(self.upcoming.len())).map(Job::MeetingsUpcoming));
-                    jobs.extend((1..=pages(self.past.len())).map(Job::MeetingsPast));
-                }
-                Kind::Story => jobs.extend((1..=pages(s.stories.len())).map(Job::Stories)),
-                Kind::Article => jobs.extend((1..=pages(s.articles.len())).map(Job::Articles)),
-                Kind::Group | Kind::Wiki | Kind::Page => {}
-            }
-        }
-        // Groups among the related pages: their feeds and lists of meetings.
-        for &i in related.iter().filter(|&&i| s.items[i].kind == Kind::Group) {
-            let g = s.position[i];
-            let (up, past) = &self.group_occ[g];
-            jobs.push(Job::GroupCalendar(g));
-            jobs.extend((1..=pages(up.len() + past.len())).map(|p| Job::GroupMeetings(g, p)));
-        }
-        let mut seen = std::collections::HashSet::new();
-        jobs.retain(|j| seen.insert(j.clone()));
-        jobs
-    }
-
     /// Renders one job. Errors name the template and what went wrong.
     pub fn run(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
-        let s = self.site;
+        self.run_recorded(job).map(|(outputs, _)| outputs)
+    }
+
+    /// Renders one job, and says what it read (nothing, unless [`Renderer::recording`]).
+    pub fn run_recorded(&self, job: &Job) -> Result<(Vec<Output>, Vec<Fact>), Diagnostic> {
+        let rec = Recorder::new(self.record);
+        let outputs = Cx::new(self, &rec).run(job)?;
+        Ok((outputs, rec.into_facts()))
+    }
+}
+
+impl<'r, 'a> Cx<'r, 'a> {
+    /// Renders one job. Errors name the template and what went wrong.
+    pub fn run(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site();
         let base = &s.config.base_path;
         match job {
-            Job::Item(i) => self.item(*i),
+            Job::Item(i) => self.item_page(*i),
             Job::Home => self.home(),
             Job::Groups => self.groups(),
             Job::GroupMeetings(g, p) => {
-                let group = &s.groups[*g];
-                let item = &s.items[group.item];
-                let (up, past) = &self.group_occ[*g];
-                let all: Vec<(usize, usize)> = up.iter().chain(past.iter()).copied().collect();
-                let title = format!("All meetings of {}", item.title);
-                self.occurrence_list(&format!("{}meetings/", item.url), &title, &all, *p, up.len(), None)
+                let head = self.head(self.group(*g).item);
+                let (all, upcoming) = self.pairs_page(List::GroupMeetings(*g), *p);
+                let title = format!("All meetings of {}", head.title);
+                self.occurrence_list(&format!("{}meetings/", head.url), &title, all, *p, upcoming, None)
             }
             Job::MeetingsUpcoming(p) => {
-                let intro = s.intros.get(&Kind::Meeting).map(|&i| s.items[i].html.as_str());
-                self.occurrence_list(
-                    &format!("{base}/meetings/"),
-                    "Upcoming meetings",
-                    &self.upcoming,
-                    *p,
-                    self.upcoming.len(),
-                    intro,
-                )
+                let intro = self.sections().1.get(&Kind::Meeting).map(|&i| self.body(i).html.as_str());
+                let (all, upcoming) = self.pairs_page(List::Upcoming, *p);
+                self.occurrence_list(&format!("{base}/meetings/"), "Upcoming meetings", all, *p, upcoming, intro)
             }
             Job::MeetingsPast(p) => {
-                self.occurrence_list(&format!("{base}/meetings/past/"), "Past meetings", &self.past, *p, 0, None)
+                let (all, _) = self.pairs_page(List::Past, *p);
+                self.occurrence_list(&format!("{base}/meetings/past/"), "Past meetings", all, *p, 0, None)
             }
-            Job::Stories(p) => self.card_list(&format!("{base}/stories/"), "Stories", Kind::Story, &self.stories, *p),
-            Job::Articles(p) => self.card_list(
-                &format!("{base}/articles/"),
-                "Articles and resources",
-                Kind::Article,
-                &self.articles,
-                *p,
-            ),
-            Job::Wiki => self.wiki(),
-            Job::Tags => self.tags(),
+            Job::Stories(p) => {
+                let items = self.items_page(List::Stories, *p);
+                self.card_list(&format!("{base}/stories/"), "Stories", Kind::Story, items, *p)
+            }
+            Job::Articles(p) => {
+                let items = self.items_page(List::Articles, *p);
+                self.card_list(&format!("{base}/articles/"), "Articles and resources", Kind::Article, items, *p)
+            }
+            Job::Wiki => self.wiki_page(),
+            Job::Tags => self.tags_page(),
             Job::Tag(slug, p) => {
-                let (name, items) = &s.tags[slug];
-                self.card_list(&tag_url(s, slug), &format!("Tagged “{name}”"), Kind::Page, items, *p)
+                let Some((name, items)) = self.tags().get(slug) else { return Ok(Vec::new()) };
+                self.card_list(&tag_url(s.config, slug), &format!("Tagged “{name}”"), Kind::Page, items, *p)
             }
             Job::NotFound => {
                 let mut ctx = self.context();
@@ -366,24 +312,53 @@ impl<'a> Renderer<'a> {
                 calendar::month_page(self, today.year(), today.month(), true)
             }
             Job::Copies => Ok(self.copies()),
-            Job::Search => Ok(search::outputs(s)),
+            Job::Search => Ok(search::outputs(self)),
             Job::SearchPage => search::page(self),
         }
     }
 
+    /// The renderer: its templates and caches.
+    fn r(&self) -> &'r Renderer<'a> {
+        self.renderer()
+    }
+
+    /// The VEVENT of meeting `m`, made once per build (what it read is noted each time).
+    pub fn vevent(&self, m: usize) -> &'r str {
+        let cell = &self.r().vevents[m];
+        if let Some((text, facts)) = cell.get() {
+            self.rec.note_all(facts);
+            return text;
+        }
+        let mark = self.rec.mark();
+        let text = ics::event(self, self.meeting(m));
+        let facts = self.rec.since(mark);
+        let (text, _) = cell.get_or_init(|| (text, facts));
+        text
+    }
+
+    /// Occurrence `o` of meeting `m` as lists show it.
+    pub fn occ(&self, m: usize, o: usize) -> OccView<'r> {
+        let meeting = self.meeting(m);
+        let occurrence = &meeting.occurrences[o];
+        let text = self.r().occ_text[m][o].get_or_init(|| OccText::new(meeting, occurrence));
+        occ(self, meeting, occurrence, text)
+    }
+
     /// A template context holding `site` (made once per build: every page has it).
     pub fn context(&self) -> Context {
+        self.site();
         let mut ctx = Context::new();
-        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert_value("site", self.r().site_value.clone());
         ctx
     }
 
     /// Renders a template to bytes (the output's; no UTF-8 check of a copy, and a page
     /// usually fits the first buffer).
     pub fn template(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let r = self.r();
         let mut out = Vec::with_capacity(12 << 10);
-        self.tera.render_to(name, ctx, &mut out).map_err(|e| {
-            let own = |shown: &str| self.overrides.iter().find(|(n, _)| n == shown).map(|(_, file)| file.clone());
+        r.tera.render_to(name, ctx, &mut out).map_err(|e| {
+            let own = |shown: &str| r.overrides.iter().find(|(n, _)| n == shown).map(|(_, file)| file.clone());
             theme::diagnose(&e, name, own)
                 .hint("a site template in themes/NAME/templates/ overrides the built-in one of the same name")
         })?;
@@ -391,20 +366,19 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn page(&self, url: &str, template: &str, ctx: &Context) -> Result<Vec<Output>, Diagnostic> {
-        let path = url.strip_prefix(self.site.config.base_path.as_str()).unwrap_or(url);
+        let path = url.strip_prefix(self.site().config.base_path.as_str()).unwrap_or(url);
         Ok(vec![Output::html(path, self.template(template, ctx)?)])
     }
 
-    fn item(&self, idx: usize) -> Result<Vec<Output>, Diagnostic> {
-        let s = self.site;
-        let item = &s.items[idx];
+    fn item_page(&self, idx: usize) -> Result<Vec<Output>, Diagnostic> {
+        let item = self.item(idx);
         let mut ctx = self.context();
-        ctx.insert("page", &page(s, idx));
+        ctx.insert("page", &page(self, idx));
         let template = match item.kind {
             Kind::Group => {
-                let g = &s.groups[s.position[idx]];
-                let gi = s.position[idx];
-                let (up, past) = &self.group_occ[gi];
+                let gi = self.position(idx);
+                let g = self.group(gi);
+                let (up, past) = &self.list(List::GroupMeetings(gi)).group_occ[gi];
                 ctx.insert(
                     "group",
                     &GroupView {
@@ -421,48 +395,39 @@ impl<'a> Renderer<'a> {
                         upcoming_count: up.len(),
                         past_count: past.len(),
                         all_meetings_url: format!("{}meetings/", item.url),
-                        stories: g
-                            .stories
-                            .iter()
-                            .take(SHORT_LIST * 2)
-                            .map(|&st| story_card(s, &s.stories[st]))
-                            .collect(),
+                        stories: g.stories.iter().take(SHORT_LIST * 2).map(|&st| story_card(self, st)).collect(),
                         stories_count: g.stories.len(),
-                        articles: g
-                            .articles
-                            .iter()
-                            .take(SHORT_LIST * 2)
-                            .map(|&a| article_card(s, &s.articles[a]))
-                            .collect(),
+                        articles: g.articles.iter().take(SHORT_LIST * 2).map(|&a| article_card(self, a)).collect(),
                         articles_count: g.articles.len(),
                         feed_url: format!("{}atom.xml", item.url),
-                        calendar: calendar::Feed::of_group(s, g),
+                        calendar: calendar::Feed::of_group(self, g),
                     },
                 );
                 "group.html"
             }
             Kind::Meeting => {
-                ctx.insert("meeting", &self.meeting_view(s.position[idx]));
+                let mi = self.position(idx);
+                ctx.insert("meeting", &self.meeting_view(mi));
                 let mut out = self.page(&item.url, "meeting.html", &ctx)?;
-                out.push(calendar::meeting_feed(self, s.position[idx]));
+                out.push(calendar::meeting_feed(self, mi));
                 return Ok(out);
             }
             Kind::Story => {
-                let st = &s.stories[s.position[idx]];
+                let st = self.story(self.position(idx));
                 ctx.insert(
                     "story",
                     &StoryView {
                         date: long_date(st.date),
                         date_iso: st.date.to_string(),
                         author: st.author.as_deref(),
-                        groups: st.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
-                        meeting: st.meeting.map(|m| link(&s.items[s.meetings[m].item])),
+                        groups: st.groups.iter().map(|&g| link(self.head(self.group(g).item))).collect(),
+                        meeting: st.meeting.map(|m| link(self.head(self.meeting(m).item))),
                     },
                 );
                 "story.html"
             }
             Kind::Article => {
-                let a = &s.articles[s.position[idx]];
+                let a = self.article(self.position(idx));
                 ctx.insert(
                     "article",
                     &ArticleView {
@@ -471,7 +436,7 @@ impl<'a> Renderer<'a> {
                         author: a.author.as_deref(),
                         url: a.url.as_deref(),
                         format: a.format.as_deref(),
-                        groups: a.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
+                        groups: a.groups.iter().map(|&g| link(self.head(self.group(g).item))).collect(),
                     },
                 );
                 "article.html"
@@ -486,7 +451,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn breadcrumbs(&self, item: &crate::model::Item) -> Vec<(String, String)> {
-        let base = &self.site.config.base_path;
+        let base = &self.site().config.base_path;
         let mut crumbs = vec![("Wiki".to_string(), format!("{base}/wiki/"))];
         let parts: Vec<&str> = item.path.split('/').collect();
         for depth in 2..parts.len() {
@@ -496,9 +461,9 @@ impl<'a> Renderer<'a> {
         crumbs
     }
 
-    fn meeting_view(&self, mi: usize) -> MeetingView<'_> {
-        let s = self.site;
-        let m = &s.meetings[mi];
+    fn meeting_view(&self, mi: usize) -> MeetingView<'r> {
+        let s = self.site();
+        let m = self.meeting(mi);
         let first = &m.occurrences[0];
         // The upcoming dates, by their place in the series.
         let upcoming: Vec<usize> = (0..m.occurrences.len()).filter(|&o| s.is_upcoming(&m.occurrences[o])).collect();
@@ -519,58 +484,65 @@ impl<'a> Renderer<'a> {
             status: m.status,
             signup: m.signup.as_deref(),
             capacity: m.capacity,
-            groups: m.groups.iter().map(|&g| link(&s.items[s.groups[g].item])).collect(),
+            groups: m.groups.iter().map(|&g| link(self.head(self.group(g).item))).collect(),
             repeat: m.repeat.as_deref().map(describe_rule),
             series,
             past: !s.is_upcoming(m.occurrences.last().unwrap_or(first)),
             occurrences: if series { upcoming.iter().take(20).map(|&o| self.occ(mi, o)).collect() } else { Vec::new() },
             more_occurrences: upcoming.len().saturating_sub(20),
-            stories: m.stories.iter().map(|&st| story_card(s, &s.stories[st])).collect(),
-            ics_url: calendar::meeting_ics_url(s, m),
-            google_url: calendar::google_url(s, m, if series { first } else { next }),
+            stories: m.stories.iter().map(|&st| story_card(self, st)).collect(),
+            ics_url: calendar::meeting_ics_url(self, m),
+            google_url: calendar::google_url(self, m, if series { first } else { next }),
             feeds: m
                 .groups
                 .iter()
-                .map(|&g| calendar::Feed::of_group(s, &s.groups[g]))
-                .chain([calendar::Feed::of_site(s)])
+                .map(|&g| calendar::Feed::of_group(self, self.group(g)))
+                .chain([calendar::Feed::of_site(s.config)])
                 .collect(),
         }
     }
 
-    fn occ_views(&self, pairs: &[(usize, usize)]) -> Vec<OccView<'_>> {
+    fn occ_views(&self, pairs: &[(usize, usize)]) -> Vec<OccView<'r>> {
         pairs.iter().map(|&(m, o)| self.occ(m, o)).collect()
     }
 
     fn home(&self) -> Result<Vec<Output>, Diagnostic> {
-        let s = self.site;
+        let s = self.site();
         let mut ctx = self.context();
-        let intro = s.home.map(|i| page(s, i));
+        let intro = self.sections().0.map(|i| page(self, i));
         ctx.insert("intro", &intro);
-        ctx.insert("upcoming", &self.occ_views(&self.upcoming[..self.upcoming.len().min(SHORT_LIST)]));
-        ctx.insert("upcoming_count", &self.upcoming.len());
-        let stories: Vec<Card> = s.stories_by_date().into_iter().take(6).map(|st| story_card(s, st)).collect();
+        let (upcoming, _) = self.pairs_page(List::Upcoming, 1);
+        let shown = &upcoming[..upcoming.len().min(SHORT_LIST)];
+        ctx.insert("upcoming", &self.occ_views(shown));
+        ctx.insert("upcoming_count", &upcoming.len());
+        let stories = &self.items_page(List::Stories, 1);
+        let stories: Vec<Card> = stories.iter().take(6).map(|&i| story_card(self, self.position(i))).collect();
         ctx.insert("stories", &stories);
-        let groups: Vec<Card> = s.groups.iter().filter(|g| !g.archived).map(|g| card(s, g.item)).collect();
+        let groups: Vec<Card> = (0..self.group_count())
+            .map(|g| self.group(g))
+            .filter(|g| !g.archived)
+            .map(|g| card(self, g.item))
+            .collect();
         ctx.insert("groups", &groups);
         self.page(&format!("{}/", s.config.base_path), "home.html", &ctx)
     }
 
     fn groups(&self) -> Result<Vec<Output>, Diagnostic> {
-        let s = self.site;
+        let s = self.site();
         let mut ctx = self.context();
-        ctx.insert("intro", &s.intros.get(&Kind::Group).map(|&i| page(s, i)));
+        ctx.insert("intro", &self.sections().1.get(&Kind::Group).map(|&i| page(self, i)));
+        let count = self.group_count();
         let cards = |archived: bool| -> Vec<GroupCard> {
-            s.groups
-                .iter()
-                .enumerate()
+            (0..count)
+                .map(|gi| (gi, self.group(gi)))
                 .filter(|(_, g)| g.archived == archived)
                 .map(|(gi, g)| GroupCard {
-                    card: card(s, g.item),
+                    card: card(self, g.item),
                     leaders: &g.leaders,
-                    next: self.group_occ[gi]
+                    next: self.list(List::GroupMeetings(gi)).group_occ[gi]
                         .0
                         .first()
-                        .map(|&(m, o)| when(&s.meetings[m], &s.meetings[m].occurrences[o])),
+                        .map(|&(m, o)| when(self.meeting(m), &self.meeting(m).occurrences[o])),
                     meetings: g.meetings.len(),
                 })
                 .collect()
@@ -605,11 +577,12 @@ impl<'a> Renderer<'a> {
                 OccSection::new(Some("Past meetings"), 3, false, self.occ_views(past)),
             ]
         };
+        let base_path = &self.site().config.base_path;
         ctx.insert("sections", &sections);
         ctx.insert("pager", &pager(base, p, total));
         ctx.insert("base", base);
-        ctx.insert("past_url", &format!("{}/meetings/past/", self.site.config.base_path));
-        ctx.insert("upcoming_url", &format!("{}/meetings/", self.site.config.base_path));
+        ctx.insert("past_url", &format!("{base_path}/meetings/past/"));
+        ctx.insert("upcoming_url", &format!("{base_path}/meetings/"));
         self.page(&page_url(base, p), "meetings.html", &ctx)
     }
 
@@ -621,28 +594,28 @@ impl<'a> Renderer<'a> {
         items: &[usize],
         p: usize,
     ) -> Result<Vec<Output>, Diagnostic> {
-        let s = self.site;
         let total = pages(items.len());
         let start = (p - 1) * PER_PAGE;
         // Cards only for this page's slice: a list of 1500 stories is 50 pages, not 50 × 1500 cards.
-        let slice: Vec<Card> = items.iter().skip(start).take(PER_PAGE).map(|&i| card(s, i)).collect();
+        let slice: Vec<Card> = items.iter().skip(start).take(PER_PAGE).map(|&i| card(self, i)).collect();
         let mut ctx = self.context();
         ctx.insert("title", title);
-        ctx.insert("intro", &s.intros.get(&kind).map(|&i| page(s, i)));
+        ctx.insert("intro", &self.sections().1.get(&kind).map(|&i| page(self, i)));
         ctx.insert("cards", &slice);
         ctx.insert("pager", &pager(base, p, total));
         self.page(&page_url(base, p), "list.html", &ctx)
     }
 
-    fn wiki(&self) -> Result<Vec<Output>, Diagnostic> {
-        let s = self.site;
+    fn wiki_page(&self) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site();
         let mut folders: BTreeMap<String, Vec<Card>> = BTreeMap::new();
-        for &i in &s.wiki {
-            let item = &s.items[i];
-            let folder = item.path.strip_prefix("wiki").unwrap_or("").trim_start_matches('/');
+        for &i in self.wiki() {
+            let path = self.head(i).path;
+            let folder = path.strip_prefix("wiki").unwrap_or("").trim_start_matches('/');
             let folder = folder.rsplit_once('/').map_or("", |(f, _)| f).to_string();
-            folders.entry(folder).or_default().push(card(s, i));
+            folders.entry(folder).or_default().push(card(self, i));
         }
+        let count: usize = folders.values().map(Vec::len).sum();
         let tree: Vec<WikiFolder> = folders
             .into_iter()
             .map(|(path, mut pages)| {
@@ -660,29 +633,34 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let mut ctx = self.context();
-        ctx.insert("intro", &s.intros.get(&Kind::Wiki).map(|&i| page(s, i)));
+        ctx.insert("intro", &self.sections().1.get(&Kind::Wiki).map(|&i| page(self, i)));
         ctx.insert("tree", &tree);
-        ctx.insert("count", &s.wiki.len());
+        ctx.insert("count", &count);
         self.page(&format!("{}/wiki/", s.config.base_path), "wiki.html", &ctx)
     }
 
-    fn tags(&self) -> Result<Vec<Output>, Diagnostic> {
-        let s = self.site;
-        let tags: Vec<(String, String, usize)> =
-            s.tags.iter().map(|(slug, (name, items))| (name.clone(), tag_url(s, slug), items.len())).collect();
+    fn tags_page(&self) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site();
+        let tags: Vec<(String, String, usize)> = self
+            .tags()
+            .iter()
+            .map(|(slug, (name, items))| (name.clone(), tag_url(s.config, slug), items.len()))
+            .collect();
         let mut ctx = self.context();
         ctx.insert("tags", &tags);
         self.page(&format!("{}/tags/", s.config.base_path), "tags.html", &ctx)
     }
 
     fn copies(&self) -> Vec<Output> {
-        let overridden: std::collections::HashSet<&str> = self.copies.iter().map(|c| c.dest.as_str()).collect();
+        self.site();
+        let copies = &self.r().copies;
+        let overridden: std::collections::HashSet<&str> = copies.iter().map(|c| c.dest.as_str()).collect();
         let mut out: Vec<Output> = theme::builtin_statics()
             .into_iter()
             .filter(|(path, _)| !overridden.contains(format!("static/{path}").as_str()))
             .map(|(path, bytes)| Output { path: format!("static/{path}"), body: Body::Static(bytes) })
             .collect();
-        for c in &self.copies {
+        for c in copies {
             out.push(Output { path: c.dest.clone(), body: Body::File(c.from.clone()) });
         }
         out

@@ -22,9 +22,9 @@
 //! characters and a few English [`STOP_WORDS`] are left out. `search.js` normalizes queries
 //! with the same rules (a test checks that it carries the same tables).
 
-use super::{Body, Output, Renderer};
+use super::reads::Cx;
+use super::{Body, Output};
 use crate::diag::Diagnostic;
-use crate::model::Site;
 use crate::parse::Kind;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -158,9 +158,18 @@ impl Word {
     }
 }
 
-/// Reads the words of page `idx` (document `doc`) into the run's map.
-fn add_page<'a>(words_of_run: &mut FxMap<Cow<'a, str>, Word>, site: &'a Site, doc: u32, idx: usize) {
-    let item = &site.items[idx];
+/// What the index reads of one page, gathered on the job's thread (where its reads are
+/// noted) before the pages are read in parallel.
+struct Doc<'a> {
+    item: &'a crate::model::Item,
+    body: &'a crate::markdown::Rendered,
+    excerpt: &'a str,
+    meta: Vec<&'a str>,
+}
+
+/// Reads the words of a page (document `doc`) into the run's map.
+fn add_page<'a>(words_of_run: &mut FxMap<Cow<'a, str>, Word>, page: &Doc<'a>, doc: u32) {
+    let item = page.item;
     let mut add = |text, field: usize| {
         words(text, |w| {
             // One lookup per word: `entry` hashes once whether the word is new or not.
@@ -181,47 +190,36 @@ fn add_page<'a>(words_of_run: &mut FxMap<Cow<'a, str>, Word>, site: &'a Site, do
         })
     };
     add(&item.title, 0);
-    for h in &item.toc {
+    for h in &page.body.toc {
         add(&h.title, 1);
     }
     for (_, name) in &item.tags {
         add(name, 1);
     }
-    for m in meta(site, idx) {
+    for m in &page.meta {
         add(m, 2);
     }
     if let Some(s) = &item.summary {
         add(s, 3);
     }
-    add(&item.text, 3);
+    add(&page.body.text, 3);
 }
 
 /// Names and places of a page: leaders, authors, locations, formats.
-/// What of a page's front matter the index holds (besides its title and tags): a front-matter
-/// edit that leaves this as it was leaves the index as it was.
-pub fn indexed_front(site: &Site, idx: usize) -> Vec<&str> {
-    let item = &site.items[idx];
-    let mut v = meta(site, idx);
-    v.extend(item.summary.as_deref());
-    v.push(&item.excerpt);
-    v.push(item.kind.label());
-    v
-}
-
-fn meta(site: &Site, idx: usize) -> Vec<&str> {
-    let pos = site.position[idx];
-    match site.items[idx].kind {
+fn meta<'a>(cx: &Cx<'_, 'a>, idx: usize) -> Vec<&'a str> {
+    let pos = cx.position(idx);
+    match cx.head(idx).kind {
         Kind::Group => {
-            let g = &site.groups[pos];
+            let g = cx.group(pos);
             g.leaders.iter().map(String::as_str).chain(g.location.as_deref()).collect()
         }
         Kind::Meeting => {
-            let m = &site.meetings[pos];
+            let m = cx.meeting(pos);
             m.leader.iter().chain(&m.co_leaders).chain(&m.location).map(String::as_str).collect()
         }
-        Kind::Story => site.stories[pos].author.as_deref().into_iter().collect(),
+        Kind::Story => cx.story(pos).author.as_deref().into_iter().collect(),
         Kind::Article => {
-            let a = &site.articles[pos];
+            let a = cx.article(pos);
             a.author.iter().chain(&a.format).map(String::as_str).collect()
         }
         Kind::Wiki | Kind::Page => Vec::new(),
@@ -229,17 +227,21 @@ fn meta(site: &Site, idx: usize) -> Vec<&str> {
 }
 
 /// The index: `search/docs-N.json`, the word shards and `search/manifest.json`.
-pub fn outputs(site: &Site) -> Vec<Output> {
-    let ids: Vec<usize> = (0..site.items.len()).filter(|&i| site.has_own_page(i)).collect();
-    let docs: Vec<Output> = ids
+pub fn outputs(cx: &Cx) -> Vec<Output> {
+    let ids: Vec<usize> = (0..cx.counts().items).filter(|&i| cx.has_own_page(i)).collect();
+    let pages: Vec<Doc> = ids
+        .iter()
+        .map(|&i| Doc { item: cx.item(i), body: cx.body(i), excerpt: cx.excerpt(i), meta: meta(cx, i) })
+        .collect();
+    let docs: Vec<Output> = pages
         .par_chunks(DOCS_PER_FILE)
         .enumerate()
         .map(|(n, block)| {
             let docs: Vec<(&str, &str, &str, String)> = block
                 .iter()
-                .map(|&i| {
-                    let item = &site.items[i];
-                    let snippet = crate::markdown::excerpt(&item.excerpt, SNIPPET_CHARS);
+                .map(|page| {
+                    let item = page.item;
+                    let snippet = crate::markdown::excerpt(page.excerpt, SNIPPET_CHARS);
                     (item.title.as_str(), item.url.as_str(), item.kind.label(), snippet)
                 })
                 .collect();
@@ -250,12 +252,12 @@ pub fn outputs(site: &Site) -> Vec<Output> {
 
     // Word -> (doc, weight) pairs: runs of pages are read in parallel, each into its own map,
     // and the maps merged pairwise.
-    let postings: FxMap<Cow<str>, Vec<(u32, u32)>> = ids
+    let postings: FxMap<Cow<str>, Vec<(u32, u32)>> = pages
         .par_iter()
         .enumerate()
         .with_min_len(PAGES_PER_TASK)
-        .fold(FxMap::default, |mut run: FxMap<Cow<str>, Word>, (doc, &i)| {
-            add_page(&mut run, site, doc as u32, i);
+        .fold(FxMap::default, |mut run: FxMap<Cow<str>, Word>, (doc, page)| {
+            add_page(&mut run, page, doc as u32);
             run
         })
         .map(|run| {
@@ -429,10 +431,10 @@ impl Fx {
 type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
 /// The search page, `/search/`.
-pub fn page(r: &Renderer) -> Result<Vec<Output>, Diagnostic> {
-    let mut ctx = r.context();
+pub fn page(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
+    let mut ctx = cx.context();
     ctx.insert("title", "Search");
-    r.page(&format!("{}/search/", r.site.config.base_path), "search.html", &ctx)
+    cx.page(&format!("{}/search/", cx.site().config.base_path), "search.html", &ctx)
 }
 
 #[cfg(test)]

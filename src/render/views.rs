@@ -1,7 +1,8 @@
 //! Views: the model as the templates see it. Small serde structs made per page, borrowing
 //! from the model, so no page clones the whole site into its context.
 
-use crate::model::{Article, Item, Meeting, Occurrence, Site, Status, Story};
+use super::reads::{Cx, Head};
+use crate::model::{Item, Meeting, Occurrence, Site, Status};
 use crate::parse::Kind;
 use jiff::civil::Date;
 use jiff::ZonedDateTime;
@@ -25,6 +26,7 @@ pub struct SiteView<'a> {
 }
 
 impl<'a> SiteView<'a> {
+    /// Made once per build, outside any job: everything here is [`super::reads::Fact::Global`].
     pub fn new(site: &'a Site) -> Self {
         let now = site.now.to_zoned_datetime(site.config.timezone.clone());
         SiteView {
@@ -36,7 +38,7 @@ impl<'a> SiteView<'a> {
             today: now.date().to_string(),
             year: now.year(),
             drafts_shown: site.drafts_shown,
-            calendar: super::calendar::Feed::of_site(site),
+            calendar: super::calendar::Feed::of_site(&site.config),
             history: site.history.is_some(),
         }
     }
@@ -49,8 +51,8 @@ pub struct Link<'a> {
     pub kind: &'static str,
 }
 
-pub fn link(item: &Item) -> Link<'_> {
-    Link { title: &item.title, url: &item.url, kind: item.kind.label() }
+pub fn link(head: Head<'_>) -> Link<'_> {
+    Link { title: head.title, url: head.url, kind: head.kind.label() }
 }
 
 #[derive(Serialize)]
@@ -74,46 +76,50 @@ pub struct Card<'a> {
     pub draft: bool,
 }
 
-pub fn card<'a>(site: &'a Site, idx: usize) -> Card<'a> {
-    let item = &site.items[idx];
-    let (date, meta) = match item.kind {
+pub fn card<'a>(cx: &Cx<'_, 'a>, idx: usize) -> Card<'a> {
+    let head = cx.head(idx);
+    let (date, meta) = match head.kind {
         Kind::Story => {
-            let s = &site.stories[site.position[idx]];
+            let s = cx.story(cx.position(idx));
             (Some(s.date), s.author.clone())
         }
         Kind::Article => {
-            let a = &site.articles[site.position[idx]];
+            let a = cx.article(cx.position(idx));
             (a.date, a.format.clone())
         }
         Kind::Meeting => {
-            let m = &site.meetings[site.position[idx]];
+            let m = cx.meeting(cx.position(idx));
             (None, m.occurrences.first().map(|o| when(m, o)))
         }
         _ => (None, None),
     };
-    card_with(item, date, meta)
+    card_with(head, cx.excerpt(idx), date, meta)
 }
 
-pub fn card_with(item: &Item, date: Option<Date>, meta: Option<String>) -> Card<'_> {
+pub fn card_with<'a>(head: Head<'a>, excerpt: &'a str, date: Option<Date>, meta: Option<String>) -> Card<'a> {
     Card {
-        kind: item.kind.label(),
-        class: item.kind.class(),
-        title: &item.title,
-        url: &item.url,
-        summary: &item.excerpt,
+        kind: head.kind.label(),
+        class: head.kind.class(),
+        title: head.title,
+        url: head.url,
+        summary: excerpt,
         date: date.map(long_date),
         date_iso: date.map(|d| d.to_string()),
         meta,
-        draft: item.draft,
+        draft: head.draft,
     }
 }
 
-pub fn story_card<'a>(site: &'a Site, s: &Story) -> Card<'a> {
-    card_with(&site.items[s.item], Some(s.date), s.author.clone())
+/// The card of story number `st`.
+pub fn story_card<'a>(cx: &Cx<'_, 'a>, st: usize) -> Card<'a> {
+    let s = cx.story(st);
+    card_with(cx.head(s.item), cx.excerpt(s.item), Some(s.date), s.author.clone())
 }
 
-pub fn article_card<'a>(site: &'a Site, a: &Article) -> Card<'a> {
-    card_with(&site.items[a.item], a.date, a.format.clone())
+/// The card of article number `a`.
+pub fn article_card<'a>(cx: &Cx<'_, 'a>, a: usize) -> Card<'a> {
+    let a = cx.article(a);
+    card_with(cx.head(a.item), cx.excerpt(a.item), a.date, a.format.clone())
 }
 
 pub fn long_date(d: Date) -> String {
@@ -236,11 +242,11 @@ impl OccText {
 }
 
 /// An occurrence as lists show it; `text` is its [`OccText`].
-pub fn occ<'a>(site: &'a Site, m: &'a Meeting, o: &Occurrence, text: &'a OccText) -> OccView<'a> {
-    let item = &site.items[m.item];
+pub fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a OccText) -> OccView<'a> {
+    let head = cx.head(m.item);
     OccView {
-        title: &item.title,
-        url: &item.url,
+        title: head.title,
+        url: head.url,
         when: &text.when,
         weekday: &text.weekday,
         day: o.start.day(),
@@ -256,7 +262,7 @@ pub fn occ<'a>(site: &'a Site, m: &'a Meeting, o: &Occurrence, text: &'a OccText
         all_day: m.all_day,
         location: m.location.as_deref(),
         online: m.online.is_some(),
-        groups: m.groups.iter().map(|&g| link(&site.items[site.groups[g].item])).collect(),
+        groups: m.groups.iter().map(|&g| link(cx.head(cx.group(g).item))).collect(),
     }
 }
 
@@ -279,10 +285,11 @@ pub struct PageView<'a> {
     pub history: Option<super::history::PageHistory>,
 }
 
-pub fn page<'a>(site: &'a Site, idx: usize) -> PageView<'a> {
-    let item = &site.items[idx];
-    let mut backlinks: Vec<Link> =
-        site.backlinks.get(&idx).map(|v| v.iter().map(|&i| link(&site.items[i])).collect()).unwrap_or_default();
+pub fn page<'a>(cx: &Cx<'_, 'a>, idx: usize) -> PageView<'a> {
+    let site = cx.site();
+    let item = cx.item(idx);
+    let body = cx.body(idx);
+    let mut backlinks: Vec<Link> = cx.backlinks(idx).iter().map(|&i| link(cx.head(i))).collect();
     backlinks.sort_by(|a, b| a.title.cmp(b.title));
     PageView {
         kind: item.kind.label(),
@@ -294,23 +301,23 @@ pub fn page<'a>(site: &'a Site, idx: usize) -> PageView<'a> {
             item.url.strip_prefix(&site.config.base_path).unwrap_or(&item.url)
         ),
         summary: item.summary.as_deref(),
-        description: &item.excerpt,
-        html: &item.html,
-        toc: if item.toc.len() >= 3 { &item.toc } else { &[] },
-        tags: tag_links(site, item),
+        description: cx.excerpt(idx),
+        html: &body.html,
+        toc: if body.toc.len() >= 3 { &body.toc } else { &[] },
+        tags: tag_links(site.config, item),
         backlinks,
         draft: item.draft,
         source: item.shown.display().to_string(),
-        history: super::history::of_page(site, idx),
+        history: super::history::of_page(cx, idx),
     }
 }
 
-pub fn tag_links<'a>(site: &'a Site, item: &'a Item) -> Vec<TagLink<'a>> {
-    item.tags.iter().map(|(slug, name)| TagLink { name, url: tag_url(site, slug) }).collect()
+pub fn tag_links<'a>(config: &crate::config::Config, item: &'a Item) -> Vec<TagLink<'a>> {
+    item.tags.iter().map(|(slug, name)| TagLink { name, url: tag_url(config, slug) }).collect()
 }
 
-pub fn tag_url(site: &Site, slug: &str) -> String {
-    format!("{}/tags/{slug}/", site.config.base_path)
+pub fn tag_url(config: &crate::config::Config, slug: &str) -> String {
+    format!("{}/tags/{slug}/", config.base_path)
 }
 
 /// A list's pages: which one this is and where the others are.
