@@ -132,9 +132,14 @@ pub fn host_of(url: &str) -> &str {
     url.split("://").nth(1).unwrap_or(url).split(['/', ':']).next().unwrap_or("")
 }
 
-/// 1-based line and column of a byte offset.
+/// 1-based line and column of a byte offset (one inside a character counts as that
+/// character's start, so no offset makes it panic).
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
@@ -174,6 +179,30 @@ mod tests {
             .unwrap_err();
         assert_eq!(e[0].line, 3);
         assert!(e[0].message.contains("timzone"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn line_col_counts_characters_and_takes_any_offset() {
+        assert_eq!(line_col("ab\ncé\nd", 6), (2, 3));
+        assert_eq!(line_col("é", 1), (1, 1));
+        assert_eq!(line_col("a", 99), (1, 2));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn no_config_text_makes_parse_panic(
+            text in proptest::prop_oneof![
+                proptest::prelude::any::<String>(),
+                "(title|base_url|timezone|default_duration|theme) = \"[a-zé日:/. \\n]{0,12}\"\n{0,3}",
+            ],
+            offset in 0usize..64,
+        ) {
+            let _ = parse(Path::new("moot.toml"), &text);
+            let (line, col) = line_col(&text, offset);
+            proptest::prop_assert!(line >= 1 && col >= 1);
+        }
     }
 
     #[test]

@@ -475,11 +475,8 @@ fn parse_file(file: &str) -> Option<(String, String, Change, &str)> {
 fn parse_status(status: &str) -> HashSet<String> {
     status
         .lines()
-        .filter(|l| l.len() > 3)
-        .map(|l| {
-            let path = &l[3..];
-            path.split(" -> ").last().unwrap_or(path).trim_matches('"').to_string()
-        })
+        .filter_map(|l| l.get(3..).filter(|path| !path.is_empty()))
+        .map(|path| path.split(" -> ").last().unwrap_or(path).trim_matches('"').to_string())
         .collect()
 }
 
