@@ -236,9 +236,14 @@ impl Live {
             // Titles or addresses moved: links may resolve differently, so all markdown again.
             None => load_site(&self.opts)?,
         };
+        // Jobs and facts name pages, groups and meetings by number: they keep their meaning
+        // while every page keeps its number and its place among its kind (groups are sorted
+        // by status and title, so a group's new title can move the others).
         let same_pages = {
-            let (old, new) = (&self.loaded.site.items, &loaded.site.items);
-            old.len() == new.len() && old.iter().zip(new).all(|(a, b)| a.shown == b.shown && a.kind == b.kind)
+            let (old, new) = (&self.loaded.site, &loaded.site);
+            old.items.len() == new.items.len()
+                && old.items.iter().zip(&new.items).all(|(a, b)| a.shown == b.shown && a.kind == b.kind)
+                && old.position == new.position
         };
         self.loaded = loaded;
         if !same_pages {

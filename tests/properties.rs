@@ -94,9 +94,15 @@ proptest! {
         match moot::load_site(&opts) {
             Ok(loaded) => {
                 let site = &loaded.site;
+                static TERA: std::sync::OnceLock<tera::Tera> = std::sync::OnceLock::new();
+                let tera = TERA.get_or_init(|| moot::render::theme::load_templates(&[]).unwrap());
+                let cow = std::borrow::Cow::Borrowed(tera);
+                let r = moot::render::Renderer::with_templates(site, &loaded.bodies, &loaded.sources, cow);
+                let feed = r.run(&moot::render::Job::SiteCalendar).unwrap().remove(0);
+                let moot::render::Body::Bytes(bytes) = feed.body else { panic!("a calendar in memory") };
+                let event = String::from_utf8(bytes).unwrap();
                 for m in &site.meetings {
                     prop_assert!(!m.occurrences.is_empty());
-                    let event = moot::render::ics::event(site, m);
                     prop_assert!(event.ends_with("\r\n"));
                     for l in event[..event.len() - 2].split("\r\n") {
                         prop_assert!(!l.contains(['\r', '\n']), "a bare CR or LF in {event:?}");

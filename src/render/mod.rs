@@ -136,7 +136,6 @@ pub struct Renderer<'a> {
     inputs: Inputs<'a>,
     /// Compiled once per build, or kept across rebuilds by `serve`.
     pub tera: std::borrow::Cow<'a, Tera>,
-    copies: Vec<CopyFile>,
     /// Each meeting's VEVENT (with what making it read), made by the first feed that needs
     /// it: a meeting is in its own .ics, its groups' and the site's, and writing it once took a
     /// third of the feeds' time.
@@ -175,9 +174,8 @@ impl<'a> Renderer<'a> {
         let occ_text =
             site.meetings.iter().map(|m| m.occurrences.iter().map(|_| std::sync::OnceLock::new()).collect()).collect();
         Renderer {
-            inputs: Inputs::new(site, bodies, Lists::new(site)),
+            inputs: Inputs::new(site, bodies, Lists::new(site), copies),
             tera,
-            copies,
             vevents,
             occ_text,
             site_value: tera::Value::from_serializable(&SiteView::new(site)),
@@ -311,7 +309,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                 let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();
                 calendar::month_page(self, today.year(), today.month(), true)
             }
-            Job::Copies => Ok(self.copies()),
+            Job::Copies => Ok(self.copy_outputs()),
             Job::Search => Ok(search::outputs(self)),
             Job::SearchPage => search::page(self),
         }
@@ -651,9 +649,9 @@ impl<'r, 'a> Cx<'r, 'a> {
         self.page(&format!("{}/tags/", s.config.base_path), "tags.html", &ctx)
     }
 
-    fn copies(&self) -> Vec<Output> {
+    fn copy_outputs(&self) -> Vec<Output> {
         self.site();
-        let copies = &self.r().copies;
+        let copies = self.copies();
         let overridden: std::collections::HashSet<&str> = copies.iter().map(|c| c.dest.as_str()).collect();
         let mut out: Vec<Output> = theme::builtin_statics()
             .into_iter()

@@ -68,6 +68,8 @@ pub enum List {
     Changes,
     /// Every page of the site (the sitemap, the search index).
     Items,
+    /// The files copied as they are (static files, the theme's, pages' assets).
+    Copies,
 }
 
 /// Everything render reads, in one place (fields private: only [`Cx`] hands them out).
@@ -75,11 +77,17 @@ pub struct Inputs<'a> {
     site: &'a Site,
     bodies: &'a Bodies,
     lists: super::Lists,
+    copies: Vec<crate::load::CopyFile>,
 }
 
 impl<'a> Inputs<'a> {
-    pub(crate) fn new(site: &'a Site, bodies: &'a Bodies, lists: super::Lists) -> Self {
-        Inputs { site, bodies, lists }
+    pub(crate) fn new(
+        site: &'a Site,
+        bodies: &'a Bodies,
+        lists: super::Lists,
+        copies: Vec<crate::load::CopyFile>,
+    ) -> Self {
+        Inputs { site, bodies, lists, copies }
     }
 
     /// The fingerprint of a fact: equal fingerprints, equal data.
@@ -155,6 +163,7 @@ impl<'a> Inputs<'a> {
                 None => 0.hash(h),
             },
             List::Items => (s.items.len(), &s.position).hash(h),
+            List::Copies => self.copies.iter().map(|c| (&c.dest, &c.from)).collect::<Vec<_>>().hash(h),
         }
     }
 
@@ -381,6 +390,12 @@ impl<'r, 'a> Cx<'r, 'a> {
     pub fn group_count(&self) -> usize {
         self.rec.note(Fact::List(List::Groups));
         self.inputs.site.groups.len()
+    }
+
+    /// The files copied as they are.
+    pub fn copies(&self) -> &'r [crate::load::CopyFile] {
+        self.rec.note(Fact::List(List::Copies));
+        &self.inputs.copies
     }
 
     /// Wiki pages, in order.
