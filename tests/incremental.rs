@@ -103,7 +103,7 @@ fn field_for(rng: &mut Rng, kind: &str, step: usize) -> (&'static str, Option<St
             7 => ("duration", pick(rng, &["\"45m\"", "\"2h\"", "\"1h30m\""])),
             8 => (
                 "repeat",
-                if step % 3 == 0 {
+                if step.is_multiple_of(3) {
                     None
                 } else {
                     pick(rng, &["\"FREQ=WEEKLY;COUNT=3\"", "\"FREQ=MONTHLY;BYDAY=1TU;COUNT=4\""])
@@ -240,7 +240,7 @@ fn random_change(rng: &mut Rng, root: &Path, step: usize) -> Vec<PathBuf> {
         // static files and assets
         18 => {
             let css = root.join("static/extra.css");
-            if css.exists() && step % 2 == 0 {
+            if css.exists() && step.is_multiple_of(2) {
                 std::fs::remove_file(&css).unwrap();
                 vec![css]
             } else {
