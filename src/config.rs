@@ -90,7 +90,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         jiff::SignedDuration::from_hours(2)
     });
     if let Some(theme) = &raw.theme {
-        if !crate::load::is_safe_component(theme) {
+        if !crate::routes::is_safe_component(theme) {
             errors.push(Diagnostic::error(path, line_of("theme"), format!("theme {theme:?} is not a folder name")));
         }
     }

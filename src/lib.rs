@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod time;

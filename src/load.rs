@@ -152,11 +152,6 @@ pub fn is_ignored(name: &str) -> bool {
         || name == "4913"
 }
 
-/// A single path component that cannot climb out of a folder.
-pub fn is_safe_component(s: &str) -> bool {
-    !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', ':', '\0']) && !s.chars().any(char::is_control)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,13 +162,5 @@ mod tests {
             assert!(is_ignored(n), "{n}");
         }
         assert!(!is_ignored("a.md"));
-    }
-
-    #[test]
-    fn unsafe_components_are_refused() {
-        for c in ["..", ".", "a/b", "", "a\\b", "c:"] {
-            assert!(!is_safe_component(c), "{c}");
-        }
-        assert!(is_safe_component("alma-circle"));
     }
 }

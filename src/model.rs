@@ -389,7 +389,7 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
                 .hint("rename the file or set another `slug`"),
         );
     }
-    if path_parts.iter().any(|p| !crate::load::is_safe_component(p)) {
+    if path_parts.iter().any(|p| !crate::routes::is_safe_component(p)) {
         errs.push(
             Diagnostic::error(&doc.shown, 1, "this file's path cannot be turned into an address")
                 .hint("rename it with letters, digits and `-`"),

@@ -302,7 +302,7 @@ pub fn request_path(path: &str) -> Option<String> {
     for part in decoded.split('/') {
         match part {
             "" | "." => {}
-            p if crate::load::is_safe_component(p) => parts.push(p),
+            p if crate::routes::is_safe_component(p) => parts.push(p),
             _ => return None,
         }
     }
