@@ -122,3 +122,39 @@ proptest! {
         }
     }
 }
+
+/// Request paths made of pieces that try to climb out (`..`, encoded or not, backslashes,
+/// NULs, odd bytes) among ordinary ones.
+fn request() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("..".to_string()),
+        Just("%2e%2e".to_string()),
+        Just("%2E.".to_string()),
+        Just(".".to_string()),
+        Just("%2f".to_string()),
+        Just("%5c".to_string()),
+        Just("%00".to_string()),
+        Just("%ff".to_string()),
+        Just("a\\b".to_string()),
+        Just("".to_string()),
+        "[a-z0-9._-]{1,8}",
+        any::<String>(),
+    ];
+    (prop::collection::vec(piece, 0..8), any::<bool>())
+        .prop_map(|(parts, slash)| format!("/{}{}", parts.join("/"), if slash { "/" } else { "" }))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// A request path resolves to an output path inside the output folder, or to nothing.
+    #[test]
+    fn request_paths_never_leave_the_output_folder(path in request()) {
+        if let Some(out) = moot::serve::request_path(&path) {
+            let joined = moot::routes::safe_join(std::path::Path::new("/out"), &out);
+            prop_assert!(joined.is_some() || out.is_empty(), "{path:?} -> {out:?}");
+            prop_assert!(!out.split('/').any(|p| p == ".." || p == "."), "{path:?} -> {out:?}");
+            prop_assert!(!out.contains(['\\', '\0']), "{path:?} -> {out:?}");
+        }
+    }
+}
