@@ -27,6 +27,7 @@ use crate::{load_site, Loaded, Options};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -203,7 +204,12 @@ impl Live {
         let dirty = self.dirty_jobs(candidates);
         let own: HashSet<Job> = edits.iter().flat_map(|(i, _)| [Job::Item(*i), Job::History(*i)]).collect();
         let (first, rest): (Vec<Job>, Vec<Job>) = dirty.into_iter().partition(|j| own.contains(j));
-        self.pending = rest;
+        // Left for phase two, with what an earlier phase two did not get to; the search
+        // index last, since it takes longest and a new save may come first.
+        self.pending.extend(rest);
+        let mut seen = HashSet::new();
+        self.pending.retain(|j| seen.insert(j.clone()));
+        self.pending.sort_by_key(|j| *j == Job::Search);
         let (rendered, changed) = self.run_and_merge(&first)?;
         Ok(Some(Outcome { changed, rendered, elapsed: started.elapsed(), warnings, ..Outcome::default() }))
     }
@@ -211,10 +217,22 @@ impl Live {
     /// Phase two of a body edit: the other jobs that read what changed (lists, feeds, the
     /// index, pages that show the edited pages' excerpts or links).
     pub fn lists_phase(&mut self) -> Result<Outcome, Diagnostics> {
+        self.lists_phase_until(&AtomicBool::new(false))
+    }
+
+    /// [`Live::lists_phase`], stopping early once `stop` is set (by a new save): the jobs
+    /// not yet started stay for the next phase two, or for the next rebuild.
+    pub fn lists_phase_until(&mut self, stop: &AtomicBool) -> Result<Outcome, Diagnostics> {
         let started = Instant::now();
         let jobs = std::mem::take(&mut self.pending);
-        let (rendered, changed) = self.run_and_merge(&jobs)?;
+        let (rendered, changed, left) = self.run_and_merge_until(&jobs, stop)?;
+        self.pending = left;
         Ok(Outcome { changed, rendered, elapsed: started.elapsed(), ..Outcome::default() })
+    }
+
+    /// Whether a phase two is waiting.
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     /// Any other change: the site is loaded again and the facts compared, or, when the theme
@@ -276,6 +294,9 @@ impl Live {
         for job in gone {
             removed.extend(self.forget(&job));
         }
+        // What a phase two left undone is due too.
+        let mut dirty = dirty;
+        dirty.extend(std::mem::take(&mut self.pending).into_iter().filter(|j| self.records.contains_key(j)));
         let jobs: Vec<Job> = dirty.into_iter().collect();
         let (rendered, mut changed) = self.run_and_merge(&jobs)?;
         for path in removed {
@@ -333,21 +354,32 @@ impl Live {
 
     /// Runs these jobs and takes in what they made and read.
     fn run_and_merge(&mut self, jobs: &[Job]) -> Result<(usize, Vec<String>), Diagnostics> {
+        let (rendered, changed, _) = self.run_and_merge_until(jobs, &AtomicBool::new(false))?;
+        Ok((rendered, changed))
+    }
+
+    /// [`Live::run_and_merge`], starting no job once `stop` is set; the jobs not run.
+    fn run_and_merge_until(
+        &mut self,
+        jobs: &[Job],
+        stop: &AtomicBool,
+    ) -> Result<(usize, Vec<String>, Vec<Job>), Diagnostics> {
         if jobs.is_empty() {
-            return Ok((0, Vec::new()));
+            return Ok((0, Vec::new(), Vec::new()));
         }
-        let (done, new_prints) = {
+        let (done, new_prints, left) = {
             let r = self.renderer();
-            let done = run_jobs(&r, jobs)?;
+            let (done, left) = run_jobs_until(&r, jobs, stop)?;
             let unseen: HashSet<Fact> = done
                 .iter()
                 .flat_map(|(_, _, reads)| reads.iter().copied())
                 .filter(|f| !self.prints.contains_key(f))
                 .collect();
-            (done, fingerprints(&r, unseen))
+            (done, fingerprints(&r, unseen), left)
         };
         self.prints.extend(new_prints);
-        Ok(self.merge(done))
+        let (rendered, changed) = self.merge(done);
+        Ok((rendered, changed, left))
     }
 
     /// Takes in the outputs and reads of jobs run: changed bytes replace the old, and outputs
@@ -358,14 +390,22 @@ impl Live {
         for (job, outs, reads) in done {
             rendered += outs.len();
             let now: HashSet<&str> = outs.iter().map(|(p, _)| p.as_str()).collect();
-            for gone in self.forget(&job) {
-                if !now.contains(gone.as_str()) {
+            let old = self.records.remove(&job);
+            // Most jobs read what they read before: then the readers stay as they are.
+            let same_reads = old.as_ref().is_some_and(|r| r.reads == reads);
+            if let Some(old) = old {
+                if !same_reads {
+                    self.unregister(&job, &old.reads);
+                }
+                for gone in old.outputs.into_iter().filter(|p| !now.contains(p.as_str())) {
                     self.files.remove(&gone);
                     changed.push(gone);
                 }
             }
-            for fact in &reads {
-                self.readers.entry(*fact).or_default().insert(job.clone());
+            if !same_reads {
+                for fact in &reads {
+                    self.readers.entry(*fact).or_default().insert(job.clone());
+                }
             }
             let outputs = outs.iter().map(|(p, _)| p.clone()).collect();
             for (path, body) in outs {
@@ -384,7 +424,12 @@ impl Live {
     /// Drops a job's record (and it from the readers of what it read); its outputs' paths.
     fn forget(&mut self, job: &Job) -> Vec<String> {
         let Some(record) = self.records.remove(job) else { return Vec::new() };
-        for fact in &record.reads {
+        self.unregister(job, &record.reads);
+        record.outputs
+    }
+
+    fn unregister(&mut self, job: &Job, reads: &[Fact]) {
+        for fact in reads {
             if let Some(jobs) = self.readers.get_mut(fact) {
                 jobs.remove(job);
                 if jobs.is_empty() {
@@ -392,7 +437,6 @@ impl Live {
                 }
             }
         }
-        record.outputs
     }
 
     /// The warnings of the current site.
@@ -426,12 +470,21 @@ impl Live {
 
 /// Runs jobs in parallel; each with its outputs and what it read.
 fn run_jobs(r: &Renderer, jobs: &[Job]) -> Result<Done, Diagnostics> {
-    let done =
-        crate::diag::collect(jobs.par_iter().map(|j| r.run_recorded(j).map(|o| (j.clone(), o))).collect::<Vec<_>>())?;
-    Ok(done
+    Ok(run_jobs_until(r, jobs, &AtomicBool::new(false))?.0)
+}
+
+/// [`run_jobs`], starting none once `stop` is set: the jobs done, and those not started.
+fn run_jobs_until(r: &Renderer, jobs: &[Job], stop: &AtomicBool) -> Result<(Done, Vec<Job>), Diagnostics> {
+    let ran: Vec<Option<Result<_, Diagnostic>>> = jobs
+        .par_iter()
+        .map(|j| (!stop.load(Ordering::Relaxed)).then(|| r.run_recorded(j).map(|o| (j.clone(), o))))
+        .collect();
+    let left = jobs.iter().zip(&ran).filter(|(_, r)| r.is_none()).map(|(j, _)| j.clone()).collect();
+    let done = crate::diag::collect(ran.into_iter().flatten())?
         .into_iter()
         .map(|(job, (outs, reads))| (job, outs.into_iter().map(|o| (o.path, o.body)).collect(), reads))
-        .collect())
+        .collect();
+    Ok((done, left))
 }
 
 /// The fingerprints of these facts, as the inputs are now.

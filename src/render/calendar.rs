@@ -6,7 +6,7 @@ use super::views::OccView;
 use super::{ics, Body, Output, Pairs};
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::model::{Group, Meeting, Occurrence, Site};
+use crate::model::{Meeting, Occurrence, Site};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::Serialize;
@@ -35,8 +35,8 @@ impl Feed {
         Feed::new(config, format!("All meetings of {}", config.title), &format!("{}/calendar.ics", config.base_path))
     }
 
-    pub fn of_group(cx: &Cx, g: &Group) -> Feed {
-        let head = cx.head(g.item);
+    pub fn of_group(cx: &Cx, g: usize) -> Feed {
+        let head = cx.head(cx.group_item(g));
         Feed::new(cx.site().config, head.title.to_string(), &format!("{}calendar.ics", head.url))
     }
 }
@@ -68,7 +68,7 @@ pub fn group_feed(cx: &Cx, g: usize) -> Output {
 
 /// One meeting's .ics.
 pub fn meeting_feed(cx: &Cx, m: usize) -> Output {
-    let head = cx.head(cx.meeting(m).item);
+    let head = cx.head(cx.meeting_item(m));
     Output { path: format!("{}.ics", head.path), body: Body::Bytes(ics::calendar(cx, head.title, &[m]).into_bytes()) }
 }
 
@@ -139,7 +139,7 @@ pub fn month_set(days: &BTreeMap<Date, Pairs>) -> BTreeSet<(i16, i8)> {
 /// The months that have occurrences, and this month.
 pub fn months(cx: &Cx) -> Vec<(i16, i8)> {
     let s = cx.site();
-    let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();
+    let today = s.today;
     let mut months = month_set(&cx.list(List::Days).days);
     months.insert((today.year(), today.month()));
     months.into_iter().collect()
@@ -175,7 +175,7 @@ fn month_url(config: &Config, y: i16, m: i8) -> String {
 pub fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Output>, Diagnostic> {
     let s = cx.site();
     let first = Date::new(y, m, 1).map_err(|e| Diagnostic::error("calendar", 0, e.to_string()))?;
-    let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();
+    let today = s.today;
     let grid_start = first.checked_sub((first.weekday().to_sunday_zero_offset() as i64).days()).unwrap_or(first);
     let last = first.last_of_month();
     // The month's occurrences, made once: the grid's days show runs of the same list.

@@ -306,7 +306,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             Job::RecentChanges => history::recent(self),
             Job::Month(y, m) => calendar::month_page(self, *y, *m, false),
             Job::CalendarNow => {
-                let today = s.now.to_zoned_datetime(s.config.timezone.clone()).date();
+                let today = s.today;
                 calendar::month_page(self, today.year(), today.month(), true)
             }
             Job::Copies => Ok(self.copy_outputs()),
@@ -398,7 +398,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                         articles: g.articles.iter().take(SHORT_LIST * 2).map(|&a| article_card(self, a)).collect(),
                         articles_count: g.articles.len(),
                         feed_url: format!("{}atom.xml", item.url),
-                        calendar: calendar::Feed::of_group(self, g),
+                        calendar: calendar::Feed::of_group(self, gi),
                     },
                 );
                 "group.html"
@@ -418,8 +418,8 @@ impl<'r, 'a> Cx<'r, 'a> {
                         date: long_date(st.date),
                         date_iso: st.date.to_string(),
                         author: st.author.as_deref(),
-                        groups: st.groups.iter().map(|&g| link(self.head(self.group(g).item))).collect(),
-                        meeting: st.meeting.map(|m| link(self.head(self.meeting(m).item))),
+                        groups: st.groups.iter().map(|&g| link(self.head(self.group_item(g)))).collect(),
+                        meeting: st.meeting.map(|m| link(self.head(self.meeting_item(m)))),
                     },
                 );
                 "story.html"
@@ -434,7 +434,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                         author: a.author.as_deref(),
                         url: a.url.as_deref(),
                         format: a.format.as_deref(),
-                        groups: a.groups.iter().map(|&g| link(self.head(self.group(g).item))).collect(),
+                        groups: a.groups.iter().map(|&g| link(self.head(self.group_item(g)))).collect(),
                     },
                 );
                 "article.html"
@@ -482,7 +482,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             status: m.status,
             signup: m.signup.as_deref(),
             capacity: m.capacity,
-            groups: m.groups.iter().map(|&g| link(self.head(self.group(g).item))).collect(),
+            groups: m.groups.iter().map(|&g| link(self.head(self.group_item(g)))).collect(),
             repeat: m.repeat.as_deref().map(describe_rule),
             series,
             past: !s.is_upcoming(m.occurrences.last().unwrap_or(first)),
@@ -494,7 +494,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             feeds: m
                 .groups
                 .iter()
-                .map(|&g| calendar::Feed::of_group(self, self.group(g)))
+                .map(|&g| calendar::Feed::of_group(self, g))
                 .chain([calendar::Feed::of_site(s.config)])
                 .collect(),
         }

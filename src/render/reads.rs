@@ -96,18 +96,26 @@ impl<'a> Inputs<'a> {
         let s = self.site;
         match fact {
             Fact::Global => {
+                // "Now" only as the day it is: which dates are upcoming is in each meeting's
+                // front and in the lists, so a rebuild later the same day changes nothing.
                 format_into(&mut h, &s.config);
-                (s.now, s.dtstamp, s.drafts_shown, s.history.is_some()).hash(&mut h);
+                (today(s), s.dtstamp, s.drafts_shown, s.history.is_some()).hash(&mut h);
                 format_into(&mut h, &s.assets);
             }
             Fact::Head(i) => head_of(&s.items[i]).hash(&mut h),
             Fact::Front(i) => {
                 front_into(&mut h, &s.items[i]);
                 match s.items[i].kind {
-                    Kind::Group => format_into(&mut h, &s.groups[s.position[i]]),
-                    Kind::Meeting => format_into(&mut h, &s.meetings[s.position[i]]),
-                    Kind::Story => format_into(&mut h, &s.stories[s.position[i]]),
-                    Kind::Article => format_into(&mut h, &s.articles[s.position[i]]),
+                    Kind::Group => group_into(&mut h, &s.groups[s.position[i]]),
+                    Kind::Meeting => meeting_into(&mut h, &s.meetings[s.position[i]], s),
+                    Kind::Story => {
+                        let Story { item, date, author, groups, meeting } = &s.stories[s.position[i]];
+                        (item, date, author, groups, meeting).hash(&mut h);
+                    }
+                    Kind::Article => {
+                        let Article { item, date, author, url, format, groups } = &s.articles[s.position[i]];
+                        (item, date, author, url, format, groups).hash(&mut h);
+                    }
                     Kind::Wiki | Kind::Page => {}
                 }
             }
@@ -220,6 +228,62 @@ fn front_into(h: &mut Fingerprint, item: &Item) {
     (summary, tags, draft, aliases, front, dir).hash(h);
 }
 
+/// Today's date in the site's zone.
+fn today(s: &Site) -> jiff::civil::Date {
+    s.now.to_zoned_datetime(s.config.timezone.clone()).date()
+}
+
+/// Every field of a group (destructured, so a new one does not compile until it is here).
+fn group_into(h: &mut Fingerprint, g: &Group) {
+    let Group {
+        item,
+        leaders,
+        contact,
+        forum,
+        mailing_list,
+        join,
+        timezone,
+        location,
+        archived,
+        meetings,
+        stories,
+        articles,
+    } = g;
+    (item, leaders, contact, forum, mailing_list, join, timezone.as_ref().map(|t| &t.0)).hash(h);
+    (location, archived, meetings, stories, articles).hash(h);
+}
+
+/// Every field of a meeting, and which of its dates are still to come (what "now" means to it).
+fn meeting_into(h: &mut Fingerprint, m: &Meeting, s: &Site) {
+    let Meeting {
+        item,
+        groups,
+        all_day,
+        tz_name,
+        tz: _,
+        start,
+        end,
+        location,
+        online,
+        leader,
+        co_leaders,
+        status,
+        repeat,
+        except,
+        signup,
+        capacity,
+        occurrences,
+        stories,
+    } = m;
+    (item, groups, all_day, tz_name, start, end, location, online, leader, co_leaders, status).hash(h);
+    (repeat, except, signup, capacity, stories).hash(h);
+    for o in occurrences {
+        let crate::model::Occurrence { start, end, skipped } = o;
+        (start.timestamp(), start.offset().seconds(), end.timestamp(), end.offset().seconds(), skipped).hash(h);
+        s.is_upcoming(o).hash(h);
+    }
+}
+
 /// A hasher (xxh3) that `Debug` output can be written into without making a string.
 #[derive(Default)]
 struct Fingerprint(xxhash_rust::xxh3::Xxh3);
@@ -290,7 +354,9 @@ impl Recorder {
 #[derive(Clone, Copy)]
 pub struct Globals<'a> {
     pub config: &'a crate::config::Config,
-    pub now: jiff::Timestamp,
+    /// Today's date in the site's zone.
+    pub today: jiff::civil::Date,
+    now: jiff::Timestamp,
     pub dtstamp: jiff::Timestamp,
     pub drafts_shown: bool,
     pub has_history: bool,
@@ -353,6 +419,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         let s = self.inputs.site;
         Globals {
             config: &s.config,
+            today: today(s),
             now: s.now,
             dtstamp: s.dtstamp,
             drafts_shown: s.drafts_shown,
@@ -455,6 +522,18 @@ impl<'r, 'a> Cx<'r, 'a> {
         let meeting = &self.inputs.site.meetings[m];
         self.rec.note(Fact::Front(meeting.item));
         meeting
+    }
+
+    /// The page of group number `g` (its place in the groups' order), without its data.
+    pub fn group_item(&self, g: usize) -> usize {
+        self.rec.note(Fact::List(List::Groups));
+        self.inputs.site.groups[g].item
+    }
+
+    /// The page of meeting number `m`, without its data.
+    pub fn meeting_item(&self, m: usize) -> usize {
+        self.rec.note(Fact::List(List::Items));
+        self.inputs.site.meetings[m].item
     }
 
     pub fn group(&self, g: usize) -> &'a Group {

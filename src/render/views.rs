@@ -262,7 +262,7 @@ pub fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a OccTex
         all_day: m.all_day,
         location: m.location.as_deref(),
         online: m.online.is_some(),
-        groups: m.groups.iter().map(|&g| link(cx.head(cx.group(g).item))).collect(),
+        groups: m.groups.iter().map(|&g| link(cx.head(cx.group_item(g)))).collect(),
     }
 }
 

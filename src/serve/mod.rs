@@ -19,6 +19,7 @@ use crate::incremental::{Live, Outcome};
 use crate::Options;
 use snapshot::Publisher;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -114,11 +115,14 @@ fn connection_limit() -> usize {
     }
 }
 
-/// Runs one rebuild: the first build, or the change to `paths`. A panic anywhere in it is
-/// caught: the last good site stays served, the error is shown, and the next change starts
-/// from a fresh build.
-fn rebuild(opts: &Options, live: &mut Option<Live>, publisher: &mut Publisher, paths: &[PathBuf]) {
-    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| phases(opts, live, publisher, paths)));
+/// Runs one step of rebuilding, catching a panic anywhere in it: the last good site stays
+/// served, the error is shown, and the next change starts from a fresh build.
+fn guarded(
+    live: &mut Option<Live>,
+    publisher: &mut Publisher,
+    step: impl FnOnce(&mut Option<Live>, &mut Publisher) -> Result<Outcome, String>,
+) {
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(live, publisher)));
     let result = match caught {
         Ok(r) => r,
         Err(panic) => {
@@ -136,12 +140,14 @@ fn rebuild(opts: &Options, live: &mut Option<Live>, publisher: &mut Publisher, p
     match result {
         Ok(outcome) => {
             if let Some(l) = live.as_ref() {
-                for w in l.warnings() {
+                for w in &outcome.warnings {
                     eprintln!("{w}");
                 }
                 publisher.outputs(&outcome, &l.files);
             }
-            println!("{outcome}");
+            if outcome.rendered > 0 || !outcome.changed.is_empty() {
+                println!("{outcome}");
+            }
         }
         Err(e) => {
             eprint!("{e}");
@@ -151,35 +157,36 @@ fn rebuild(opts: &Options, live: &mut Option<Live>, publisher: &mut Publisher, p
     }
 }
 
-/// The body-only path in two phases (the edited page published first), else the
-/// front-matter path, else a full rebuild in memory.
-fn phases(
-    opts: &Options,
-    live: &mut Option<Live>,
-    publisher: &mut Publisher,
-    paths: &[PathBuf],
-) -> Result<Outcome, String> {
-    // For the tests of what a panic does: a change to a file of this name panics.
-    if let Some(name) = std::env::var_os("MOOT_PANIC_ON") {
-        if paths.iter().any(|p| p.file_name() == Some(&name) && p.exists()) {
-            panic!("MOOT_PANIC_ON {}", name.to_string_lossy());
+/// The first build, or the change to `paths`: for bodies only, phase one (the edited pages;
+/// the rest waits for [`rest`]); else the front-matter path or a full rebuild in memory.
+fn rebuild(opts: &Options, live: &mut Option<Live>, publisher: &mut Publisher, paths: &[PathBuf]) {
+    guarded(live, publisher, |live, _| {
+        // For the tests of what a panic does: a change to a file of this name panics.
+        if let Some(name) = std::env::var_os("MOOT_PANIC_ON") {
+            if paths.iter().any(|p| p.file_name() == Some(&name) && p.exists()) {
+                panic!("MOOT_PANIC_ON {}", name.to_string_lossy());
+            }
         }
-    }
-    let Some(l) = live.as_mut() else {
-        let (l, outcome) = Live::new(opts.clone()).map_err(|e| e.to_string())?;
-        *live = Some(l);
-        return Ok(outcome);
-    };
-    let only_markdown = paths.iter().all(|p| p.extension().is_some_and(|x| x == "md"));
-    let first = if only_markdown { l.pages_phase(paths).map_err(|e| e.to_string())? } else { None };
-    match first {
-        Some(first) => {
-            println!("{first}");
-            publisher.outputs(&first, &l.files);
-            l.lists_phase().map_err(|e| e.to_string())
+        let Some(l) = live.as_mut() else {
+            let (l, outcome) = Live::new(opts.clone()).map_err(|e| e.to_string())?;
+            *live = Some(l);
+            return Ok(outcome);
+        };
+        let only_markdown = paths.iter().all(|p| p.extension().is_some_and(|x| x == "md"));
+        let first = if only_markdown { l.pages_phase(paths).map_err(|e| e.to_string())? } else { None };
+        match first {
+            Some(first) => Ok(first),
+            None => l.front_or_full(paths).map_err(|e| e.to_string()),
         }
-        None => l.front_or_full(paths).map_err(|e| e.to_string()),
-    }
+    });
+}
+
+/// Phase two of a body edit (lists, feeds, the search index), until a new save stops it.
+fn rest(live: &mut Option<Live>, publisher: &mut Publisher, stop: &AtomicBool) {
+    guarded(live, publisher, |live, _| match live.as_mut() {
+        Some(l) => l.lists_phase_until(stop).map_err(|e| e.to_string()),
+        None => Ok(Outcome::default()),
+    });
 }
 
 /// What a changed path means for the site.
@@ -215,31 +222,58 @@ const DEBOUNCE: Duration = Duration::from_millis(30);
 
 fn watch_files(opts: &Options, live: &mut Option<Live>, publisher: &mut Publisher) {
     use notify::{RecursiveMode, Watcher};
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = match notify::recommended_watcher(tx) {
+    let root = opts.root.canonicalize().unwrap_or_else(|_| opts.root.clone());
+    // Reads (our own build opening files) are not changes; only creations, writes, renames
+    // and removals of site files are. Each one also stops a phase two in progress, so the
+    // next page is rebuilt first.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    let handler = {
+        let (root, stop) = (root.clone(), Arc::clone(&stop));
+        move |ev: notify::Result<notify::Event>| {
+            let Ok(ev) = ev else { return };
+            if matches!(ev.kind, notify::EventKind::Access(_)) {
+                return;
+            }
+            let paths: Vec<PathBuf> =
+                ev.paths.into_iter().filter(|p| classify(p.strip_prefix(&root).unwrap_or(p)).is_some()).collect();
+            if !paths.is_empty() {
+                stop.store(true, Ordering::Relaxed);
+                let _ = tx.send(paths);
+            }
+        }
+    };
+    let mut watcher = match notify::recommended_watcher(handler) {
         Ok(w) => w,
         Err(e) => return eprintln!("cannot watch for changes: {e}"),
     };
     if let Err(e) = watcher.watch(&opts.root, RecursiveMode::Recursive) {
         return eprintln!("cannot watch {}: {e}", opts.root.display());
     }
-    let root = opts.root.canonicalize().unwrap_or_else(|_| opts.root.clone());
-    // Reads (our own build opening files) are not changes; only creations, writes, renames
-    // and removals of site files are.
-    let paths_of = |ev: notify::Result<notify::Event>, into: &mut Vec<PathBuf>| {
-        if let Ok(ev) = ev {
-            if !matches!(ev.kind, notify::EventKind::Access(_)) {
-                into.extend(ev.paths.into_iter().filter(|p| classify(p.strip_prefix(&root).unwrap_or(p)).is_some()));
+    loop {
+        let pending = live.as_ref().is_some_and(Live::has_pending);
+        let first = if pending {
+            match rx.try_recv() {
+                Ok(paths) => paths,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    rest(live, publisher, &stop);
+                    continue;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => return,
             }
-        }
-    };
-    while let Ok(first) = rx.recv() {
-        let mut changed = Vec::new();
-        paths_of(first, &mut changed);
+        } else {
+            match rx.recv() {
+                Ok(paths) => paths,
+                Err(_) => return,
+            }
+        };
+        let mut changed = first;
+        // Debounce: gather the burst of events of one save (or a git checkout).
         let deadline = Instant::now() + DEBOUNCE;
-        while let Ok(ev) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            paths_of(ev, &mut changed);
+        while let Ok(paths) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            changed.extend(paths);
         }
+        stop.store(false, Ordering::Relaxed);
         changed.sort();
         changed.dedup();
         drop_vanished_temp_files(&mut changed);
