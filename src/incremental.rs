@@ -368,7 +368,7 @@ impl Live {
             return Ok((0, Vec::new(), Vec::new()));
         }
         let (done, new_prints, left) = {
-            let r = self.renderer();
+            let r = self.renderer().cancellable(stop);
             let (done, left) = run_jobs_until(&r, jobs, stop)?;
             let unseen: HashSet<Fact> = done
                 .iter()
@@ -475,9 +475,14 @@ fn run_jobs(r: &Renderer, jobs: &[Job]) -> Result<Done, Diagnostics> {
 
 /// [`run_jobs`], starting none once `stop` is set: the jobs done, and those not started.
 fn run_jobs_until(r: &Renderer, jobs: &[Job], stop: &AtomicBool) -> Result<(Done, Vec<Job>), Diagnostics> {
+    // A job that finished after `stop` may have stopped early (the search index does): it is
+    // left for later too.
     let ran: Vec<Option<Result<_, Diagnostic>>> = jobs
         .par_iter()
-        .map(|j| (!stop.load(Ordering::Relaxed)).then(|| r.run_recorded(j).map(|o| (j.clone(), o))))
+        .map(|j| {
+            let out = (!stop.load(Ordering::Relaxed)).then(|| r.run_recorded(j).map(|o| (j.clone(), o)))?;
+            (!stop.load(Ordering::Relaxed)).then_some(out)
+        })
         .collect();
     let left = jobs.iter().zip(&ran).filter(|(_, r)| r.is_none()).map(|(j, _)| j.clone()).collect();
     let done = crate::diag::collect(ran.into_iter().flatten())?

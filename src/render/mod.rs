@@ -148,6 +148,8 @@ pub struct Renderer<'a> {
     overrides: Vec<(String, std::path::PathBuf)>,
     /// Whether jobs record what they read (for `serve`; a plain build does not need it).
     record: bool,
+    /// Set when the result is no longer wanted (a new save in `serve`): the long jobs stop early.
+    cancel: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 impl<'a> Renderer<'a> {
@@ -181,7 +183,19 @@ impl<'a> Renderer<'a> {
             site_value: tera::Value::from_serializable(&SiteView::new(site)),
             overrides,
             record: false,
+            cancel: None,
         }
+    }
+
+    /// Lets the long jobs stop early once `flag` is set; their outputs are then not to be used.
+    pub fn cancellable(mut self, flag: &'a std::sync::atomic::AtomicBool) -> Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    /// Whether the result is no longer wanted.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Makes jobs record what they read ([`Renderer::run_recorded`]).

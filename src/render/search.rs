@@ -228,6 +228,7 @@ fn meta<'a>(cx: &Cx<'_, 'a>, idx: usize) -> Vec<&'a str> {
 
 /// The index: `search/docs-N.json`, the word shards and `search/manifest.json`.
 pub fn outputs(cx: &Cx) -> Vec<Output> {
+    let renderer = cx.renderer();
     let ids: Vec<usize> = (0..cx.counts().items).filter(|&i| cx.has_own_page(i)).collect();
     let pages: Vec<Doc> = ids
         .iter()
@@ -257,7 +258,10 @@ pub fn outputs(cx: &Cx) -> Vec<Output> {
         .enumerate()
         .with_min_len(PAGES_PER_TASK)
         .fold(FxMap::default, |mut run: FxMap<Cow<str>, Word>, (doc, page)| {
-            add_page(&mut run, page, doc as u32);
+            // A cancelled index is thrown away: stop reading pages.
+            if !renderer.cancelled() {
+                add_page(&mut run, page, doc as u32);
+            }
             run
         })
         .map(|run| {
