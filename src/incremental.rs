@@ -247,16 +247,26 @@ impl Live {
             return self.full();
         }
         let changed_files: HashSet<PathBuf> = paths.iter().map(|p| rel(p)).collect();
+        // `MOOT_TIMINGS=1 moot serve` prints where the time of each such rebuild goes.
+        let timings = std::env::var_os("MOOT_TIMINGS").is_some();
+        let mut clock = Instant::now();
+        let mut lap = |what: &str| {
+            if timings {
+                eprintln!("{:>8.1} ms  {what}", clock.elapsed().as_secs_f64() * 1000.0);
+            }
+            clock = Instant::now();
+        };
         let reuse =
             crate::Reuse { old: &mut self.loaded.site, bodies: &mut self.loaded.bodies, changed: &changed_files };
-        let loaded = match crate::load_site_reusing(&self.opts, Some(reuse))? {
-            Some(loaded) => loaded,
+        let (loaded, bodies_kept) = match crate::load_site_reusing(&self.opts, Some(reuse))? {
+            Some(loaded) => (loaded, true),
             // Titles or addresses moved: links may resolve differently, so all markdown again.
-            None => load_site(&self.opts)?,
+            None => (load_site(&self.opts)?, false),
         };
         // Jobs and facts name pages, groups and meetings by number: they keep their meaning
         // while every page keeps its number and its place among its kind (groups are sorted
         // by status and title, so a group's new title can move the others).
+        lap("load the site again");
         let same_pages = {
             let (old, new) = (&self.loaded.site, &loaded.site);
             old.items.len() == new.items.len()
@@ -271,7 +281,17 @@ impl Live {
         }
         let (dirty, prints) = {
             let r = self.renderer();
-            let prints = fingerprints(&r, self.prints.keys().copied().collect());
+            // A body kept from before (its file unchanged, links resolving as they did) is the
+            // same body: its fingerprints are too.
+            let kept = |f: &Fact| match *f {
+                Fact::Body(i) | Fact::Excerpt(i) => {
+                    bodies_kept && !changed_files.contains(&self.loaded.site.items[i].shown)
+                }
+                _ => false,
+            };
+            let mut prints = fingerprints(&r, self.prints.keys().filter(|f| !kept(f)).copied().collect());
+            prints.extend(self.prints.iter().filter(|(f, _)| kept(f)).map(|(f, p)| (*f, *p)));
+            lap("fingerprints");
             if prints.get(&Fact::Global) != self.prints.get(&Fact::Global) {
                 drop(r);
                 return self.full();
@@ -298,7 +318,9 @@ impl Live {
         let mut dirty = dirty;
         dirty.extend(std::mem::take(&mut self.pending).into_iter().filter(|j| self.records.contains_key(j)));
         let jobs: Vec<Job> = dirty.into_iter().collect();
+        lap("what to run");
         let (rendered, mut changed) = self.run_and_merge(&jobs)?;
+        lap("run and merge");
         for path in removed {
             self.files.remove(&path);
             changed.push(path);

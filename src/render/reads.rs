@@ -122,7 +122,9 @@ impl<'a> Inputs<'a> {
             Fact::Body(i) => {
                 let b = &self.bodies.items[i];
                 (&b.html, &b.text, &b.links).hash(&mut h);
-                format_into(&mut h, &b.toc);
+                for t in &b.toc {
+                    (t.level, &t.id, &t.title).hash(&mut h);
+                }
             }
             Fact::Excerpt(i) => self.bodies.items[i].excerpt.hash(&mut h),
             Fact::Backlinks(i) => self.bodies.backlinks.get(&i).hash(&mut h),

@@ -140,8 +140,11 @@ fn guarded(
     match result {
         Ok(outcome) => {
             if let Some(l) = live.as_ref() {
-                for w in &outcome.warnings {
-                    eprintln!("{w}");
+                // Each warning once, when it first appears, not again with every save.
+                for w in l.warnings() {
+                    if publisher.warned.insert(w.to_string()) {
+                        eprintln!("{w}");
+                    }
                 }
                 publisher.outputs(&outcome, &l.files);
             }

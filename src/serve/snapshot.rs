@@ -34,12 +34,14 @@ pub(crate) type Watch = tokio::sync::watch::Receiver<Arc<Snapshot>>;
 pub(crate) struct Publisher {
     tx: tokio::sync::watch::Sender<Arc<Snapshot>>,
     next: Snapshot,
+    /// The warnings printed so far (each is printed once).
+    pub warned: std::collections::HashSet<String>,
 }
 
 impl Publisher {
     pub(crate) fn new() -> (Publisher, Watch) {
         let (tx, rx) = tokio::sync::watch::channel(Arc::new(Snapshot::default()));
-        (Publisher { tx, next: Snapshot::default() }, rx)
+        (Publisher { tx, next: Snapshot::default(), warned: Default::default() }, rx)
     }
 
     /// Publishes the outputs a rebuild changed (taking their bytes from `files`), and clears
