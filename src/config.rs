@@ -55,12 +55,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         String::new()
     });
     let base_url = match raw.base_url {
-        Some(u) => normalize_base_url(&u).unwrap_or_else(|| {
+        Some(u) => normalize_base_url(&u).unwrap_or_else(|why| {
             errors.push(
                 Diagnostic::error(
                     path,
                     line_of("base_url"),
-                    format!("`base_url` {u:?} is not an absolute http(s) URL"),
+                    format!("`base_url` {:?} is not {BASE_URL_FORMS}: {why}", u.trim()),
                 )
                 .hint("write it like: base_url = \"https://learn.example.org\""),
             );
@@ -111,15 +111,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     })
 }
 
-/// `https://host/path/` -> `https://host/path`; `None` unless absolute http(s) with a host.
-pub fn normalize_base_url(url: &str) -> Option<String> {
-    let url = url.trim();
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || host.contains(char::is_whitespace) || url.contains(['"', '<', '>', '\\']) {
-        return None;
+/// What `base_url` takes, as messages say it.
+pub const BASE_URL_FORMS: &str = "an absolute https:// or http:// URL";
+
+/// `https://host/path/` -> `https://host/path`; else why it is not an absolute http(s) URL
+/// with a host (see [`crate::safe::check_url`]), or holds a query or a fragment (the site's
+/// addresses are made by appending paths to it).
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = crate::safe::check_url(url, crate::safe::Accept::Web)?;
+    if let Some(c) = url.chars().find(|c| matches!(c, '?' | '#')) {
+        return Err(format!(
+            "it holds {c:?}; write only the address the site is published at, without a query or a fragment"
+        ));
     }
-    Some(url.trim_end_matches('/').to_string())
+    Ok(url.trim_end_matches('/').to_string())
 }
 
 /// The path part of a normalized base URL: "" or "/sub".

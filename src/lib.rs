@@ -21,6 +21,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod routes;
+pub mod safe;
 pub mod scaffold;
 pub mod serve;
 pub mod time;
@@ -144,8 +145,13 @@ pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Opt
     })?;
     let mut config = config::parse(Path::new(config::FILE), &config_text).map_err(Diagnostics)?;
     if let Some(url) = &opts.base_url {
-        let normalized = config::normalize_base_url(url).ok_or_else(|| {
-            Diagnostics(vec![Diagnostic::error("--base-url", 0, format!("{url:?} is not an absolute http(s) URL"))])
+        let normalized = config::normalize_base_url(url).map_err(|why| {
+            Diagnostics(vec![Diagnostic::error(
+                "--base-url",
+                0,
+                format!("{:?} is not {}: {why}", url.trim(), config::BASE_URL_FORMS),
+            )
+            .hint("write it like: --base-url https://learn.example.org")])
         })?;
         config.base_path = config::parse_base_path(&normalized);
         config.base_url = normalized;

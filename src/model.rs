@@ -8,6 +8,7 @@
 use crate::config::Config;
 use crate::diag::{closest, Diagnostic};
 use crate::parse::{ArticleFront, Doc, Front, GroupFront, Kind, MeetingFront, PageFront, StoryFront};
+use crate::safe::Accept;
 use crate::time::{self, Moment};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
@@ -437,18 +438,35 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
-fn check_url(doc: &Doc, key: &str, value: &Option<String>, mailto: bool, errs: &mut Vec<Diagnostic>) -> Option<String> {
-    let v = value.as_deref()?.trim();
-    let ok = v.starts_with("https://") || v.starts_with("http://") || (mailto && v.starts_with("mailto:"));
-    if ok && !v.contains(char::is_whitespace) {
-        Some(v.to_string())
-    } else {
-        let forms = if mailto { "an https:// URL or a mailto: address" } else { "an https:// URL" };
-        errs.push(
-            doc.error(key, format!("`{key}` {v:?} is not {forms}"))
-                .hint(format!("write {forms}, e.g. https://example.org/page")),
-        );
-        None
+/// A URL field: the value to link to, or an error that says what was given, why it is
+/// refused and what to write (see [`crate::safe::check_url`]).
+fn check_url(
+    doc: &Doc,
+    key: &str,
+    value: &Option<String>,
+    accept: Accept,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let v = value.as_deref()?;
+    match crate::safe::check_url(v, accept) {
+        Ok(url) => Some(url),
+        Err(why) => {
+            let v = v.trim();
+            let example = match key {
+                "online" => "online: \"https://meet.example.org/alma-circle\"",
+                "forum" => "forum: \"https://forum.example.org/c/alma\"",
+                "url" => "url: \"https://example.org/handbook.pdf\"",
+                "contact" => "contact: \"circle@example.org\"",
+                "mailing_list" => "mailing_list: \"circle@lists.example.org\"",
+                "join" => "join: \"https://forms.example.org/join/alma\" or join: \"mailto:circle@example.org\"",
+                _ => "signup: \"https://forms.example.org/alma\" or signup: \"mailto:circle@example.org\"",
+            };
+            errs.push(
+                doc.error(key, format!("`{key}` {v:?} is not {}: {why}", accept.forms()))
+                    .hint(format!("write it like: {example}")),
+            );
+            None
+        }
     }
 }
 
@@ -491,22 +509,13 @@ fn check_group(doc: &Doc, f: &GroupFront, errs: &mut Vec<Diagnostic>) -> Group {
             false
         }
     };
-    let contact = contact.as_ref().map(|c| c.trim().trim_start_matches("mailto:").to_string());
-    if let Some(c) = &contact {
-        if !c.contains('@') || c.contains(char::is_whitespace) {
-            errs.push(
-                doc.error("contact", format!("`contact` {c:?} is not an email address"))
-                    .hint("write it like: contact: \"circle@example.org\""),
-            );
-        }
-    }
     Group {
         item: 0,
         leaders: leaders.clone().unwrap_or_default(),
-        contact,
-        forum: check_url(doc, "forum", forum, false, errs),
-        mailing_list: mailing_list.clone(),
-        join: check_url(doc, "join", join, true, errs),
+        contact: check_url(doc, "contact", contact, Accept::Email, errs),
+        forum: check_url(doc, "forum", forum, Accept::Web, errs),
+        mailing_list: check_url(doc, "mailing_list", mailing_list, Accept::EmailOrWeb, errs),
+        join: check_url(doc, "join", join, Accept::WebOrMailto, errs),
         timezone,
         location: location.clone(),
         archived,
@@ -608,13 +617,13 @@ fn check_meeting(
         start: DateTime::default(),
         end: DateTime::default(),
         location: location.clone(),
-        online: check_url(doc, "online", online, false, errs),
+        online: check_url(doc, "online", online, Accept::Web, errs),
         leader: leader.clone(),
         co_leaders: co_leaders.clone().unwrap_or_default(),
         status,
         repeat: repeat.clone(),
         except: except_dates,
-        signup: check_url(doc, "signup", signup, true, errs),
+        signup: check_url(doc, "signup", signup, Accept::WebOrMailto, errs),
         capacity: *capacity,
         occurrences: Vec::new(),
         stories: Vec::new(),
@@ -799,7 +808,7 @@ fn check_article(doc: &Doc, f: &ArticleFront, errs: &mut Vec<Diagnostic>) -> (Ar
     let ArticleFront { title: _, summary: _, tags: _, draft: _, slug: _, date, author, url, format, groups } = f;
     let date = date.as_ref().and_then(|d| parse_date(doc, "date", d, errs));
     let refs = Refs { groups: group_refs(doc, &None, groups, errs), meeting: None };
-    let url = check_url(doc, "url", url, false, errs);
+    let url = check_url(doc, "url", url, Accept::Web, errs);
     (Article { item: 0, date, author: author.clone(), url, format: format.clone(), groups: Vec::new() }, refs)
 }
 
