@@ -120,6 +120,10 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     let mut skip_text_of_wikilink = false;
+    // Whether the link open now was left out (its text is kept), and the same for each image
+    // open now (an image's description may hold another image).
+    let mut link_left_out = false;
+    let mut images_left_out: Vec<bool> = Vec::new();
     let line_of = |offset: usize| item.body_line + src[..offset].matches('\n').count();
     for (event, range) in parsed {
         match &event {
@@ -155,6 +159,22 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
                 skip_text_of_wikilink = !has_pothole;
                 Event::Html(wikilink_open(&dest_url, has_pothole, r, &mut out, item, line_of(range.start)).into())
             }
+            Event::Start(Tag::Link { dest_url, .. }) if crate::safe::code_scheme(&dest_url).is_some() => {
+                let scheme = crate::safe::code_scheme(&dest_url).unwrap_or_default();
+                out.problems.push(
+                    Diagnostic::warning(
+                        &item.shown,
+                        line_of(range.start),
+                        format!(
+                            "link to {} left out, its text kept: a `{scheme}:` link could run code in the page",
+                            shown_dest(&dest_url)
+                        ),
+                    )
+                    .hint("link to an https:// address, a page or a file beside this one"),
+                );
+                link_left_out = true;
+                continue;
+            }
             Event::Start(Tag::Link { dest_url, title, .. }) => {
                 if let Some(problem) = broken_internal(&dest_url, item, r) {
                     out.problems.push(Diagnostic::warning(&item.shown, line_of(range.start), problem).hint(
@@ -165,10 +185,40 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
             }
             Event::End(TagEnd::Link) => {
                 skip_text_of_wikilink = false;
+                if std::mem::take(&mut link_left_out) {
+                    continue;
+                }
                 Event::Html("</a>".into())
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let refused = match crate::safe::code_scheme(&dest_url) {
+                    Some("data") if crate::safe::is_raster_data_image(&dest_url) => None,
+                    other => other,
+                };
+                images_left_out.push(refused.is_some());
+                if let Some(scheme) = refused {
+                    let why = if scheme == "data" {
+                        "a `data:` image other than PNG, GIF, JPEG, WebP or AVIF can hold script".to_string()
+                    } else {
+                        format!("a `{scheme}:` address could run code in the page")
+                    };
+                    out.problems.push(
+                        Diagnostic::warning(
+                            &item.shown,
+                            line_of(range.start),
+                            format!("image {} left out, its description kept: {why}", shown_dest(&dest_url)),
+                        )
+                        .hint("put the image in a file beside this page and write ![description](file.png)"),
+                    );
+                    continue;
+                }
                 Event::Start(Tag::Image { link_type, dest_url: resolve_relative(&dest_url, item, r).into(), title, id })
+            }
+            Event::End(TagEnd::Image) => {
+                if images_left_out.pop() == Some(true) {
+                    continue;
+                }
+                Event::End(TagEnd::Image)
             }
             Event::Text(_) if skip_text_of_wikilink => continue,
             other => other,
@@ -246,10 +296,21 @@ fn attr(s: &str) -> String {
     out
 }
 
+/// A URL for a double-quoted `href`: `escape_href` percent-encodes what a URL may not hold
+/// and writes `&` and `'` as entities, so nothing more is escaped (it once was, which wrote
+/// `&amp;amp;`).
 fn href(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let _ = escape_href(&mut out, s);
-    attr(&out)
+    out
+}
+
+/// A link's destination for a message, cut short if long (a `data:` one may be a whole file).
+fn shown_dest(dest: &str) -> String {
+    if dest.chars().count() <= 60 {
+        return format!("{dest:?}");
+    }
+    format!("{:?}", format!("{}…", dest.chars().take(57).collect::<String>()))
 }
 
 fn wikilink_open(

@@ -332,3 +332,97 @@ fn web_and_mail_addresses_are_still_accepted() {
     let m = std::fs::read_to_string(run.out.join("meetings/m/index.html")).unwrap();
     assert!(m.contains("href=\"http://meet.example.org:8080/room?id=1&amp;pw=2\""), "escaped once: {m}");
 }
+
+const LINK_HINT: &str = "  hint: link to an https:// address, a page or a file beside this one";
+const IMAGE_HINT: &str = "  hint: put the image in a file beside this page and write ![description](file.png)";
+
+/// A markdown body whose links and images could run code: each is left out with a warning
+/// (an error in `moot check`), its text kept.
+const CODE_LINKS: &str = "---\ntitle: \"X\"\n---\n\
+[one](javascript:alert(1)) [two](<java\tscript:alert(2)>) [three](jav&#x61;script:alert(3))\n\
+\n\
+[four]( JaVaScRiPt:alert(4)) <javascript:alert(5)> [six][r] [seven](javascript://%0aalert(7))\n\
+\n\
+[r]: vbscript:msgbox(6)\n\
+\n\
+![svg](data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciPjxzY3JpcHQ+PC9zY3JpcHQ+PC9zdmc+)\n\
+![png](data:image/png;base64,iVBORw0KGgo=) [![in](data:image/gif;base64,R0lGOD)](javascript:alert(8))\n\
+![js](javascript:alert(9)) [html](data:text/html,hi)\n";
+
+fn code_link_warnings() -> Vec<String> {
+    let link = |line: usize, dest: &str, scheme: &str| {
+        format!(
+            "content/wiki/x.md:{line}:1: warning: link to {dest:?} left out, its text kept: a `{scheme}:` link could \
+             run code in the page\n{LINK_HINT}"
+        )
+    };
+    vec![
+        link(4, "java\tscript:alert(2)", "javascript"),
+        link(4, "javascript:alert(1)", "javascript"),
+        link(4, "javascript:alert(3)", "javascript"),
+        link(6, "JaVaScRiPt:alert(4)", "javascript"),
+        link(6, "javascript://%0aalert(7)", "javascript"),
+        link(6, "javascript:alert(5)", "javascript"),
+        link(6, "vbscript:msgbox(6)", "vbscript"),
+        format!(
+            "content/wiki/x.md:10:1: warning: image \"data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy5…\" \
+             left out, its description kept: a `data:` image other than PNG, GIF, JPEG, WebP or AVIF can hold \
+             script\n{IMAGE_HINT}"
+        ),
+        link(11, "javascript:alert(8)", "javascript"),
+        format!(
+            "content/wiki/x.md:12:1: warning: image \"javascript:alert(9)\" left out, its description kept: a \
+             `javascript:` address could run code in the page\n{IMAGE_HINT}"
+        ),
+        link(12, "data:text/html,hi", "data"),
+    ]
+}
+
+#[test]
+fn markdown_links_that_could_run_code_are_left_out_with_a_warning() {
+    let dir = site(&[("content/wiki/x.md", CODE_LINKS)]);
+    let run = moot(dir.path(), "build", &[]);
+    let warnings = code_link_warnings();
+    assert_eq!((run.code, run.stderr.as_str()), (Some(0), format!("{}\n", warnings.join("\n")).as_str()));
+    let page = std::fs::read_to_string(run.out.join("wiki/x/index.html")).unwrap();
+    let body = &page[page.find("<div class=\"prose\">").unwrap()..];
+    let body = &body[..body.find("</div>").unwrap()];
+    assert_eq!(
+        body,
+        "<div class=\"prose\">\n      <p>one two three</p>\n<p>four javascript:alert(5) six seven</p>\n\
+         <p>svg\n<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"png\" /> \
+         <img src=\"data:image/gif;base64,R0lGOD\" alt=\"in\" />\njs html</p>\n\n    "
+    );
+    let feed = std::fs::read_to_string(run.out.join("atom.xml")).unwrap();
+    assert!(!feed.to_lowercase().contains("script:"), "{feed}");
+
+    let check = moot(dir.path(), "check", &[]);
+    let errors: Vec<String> = warnings.iter().map(|w| w.replacen(": warning: ", ": error: ", 1)).collect();
+    let want = format!("{}\n{} errors — nothing was written\n", errors.join("\n"), errors.len());
+    assert_eq!((check.code, check.stderr.as_str()), (Some(1), want.as_str()));
+}
+
+/// `&` in a link's URL is written `&amp;` once, not `&amp;amp;`, whether the URL is in the
+/// markdown or in the front matter.
+#[test]
+fn link_urls_are_escaped_once() {
+    let dir = site(&[
+        (
+            "content/articles/a.md",
+            "---\ntitle: \"A\"\ndate: \"2026-11-01\"\nurl: \"https://example.org/a?b=1&c=2\"\n---\n[m](https://example.org/a?b=1&c=2) \
+             <https://example.org/a?b=1&c=2> [q](/wiki/x/?b=1&c=2)\n",
+        ),
+        ("content/wiki/x.md", "---\ntitle: \"X\"\n---\n[[A]]\n"),
+    ]);
+    let run = moot(dir.path(), "build", &[]);
+    assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""));
+    let page = std::fs::read_to_string(run.out.join("articles/a/index.html")).unwrap();
+    assert_eq!(page.matches("href=\"https://example.org/a?b=1&amp;c=2\"").count(), 3, "{page}");
+    assert!(page.contains("href=\"/wiki/x/?b=1&amp;c=2\""), "{page}");
+    assert!(!page.contains("&amp;amp;"), "{page}");
+    let feed = std::fs::read_to_string(run.out.join("atom.xml")).unwrap();
+    assert!(
+        feed.contains("href=&quot;https://example.org/a?b=1&amp;amp;c=2&quot;"),
+        "once in the HTML, once more as XML: {feed}"
+    );
+}
