@@ -74,6 +74,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
             String::new()
         }
     };
+    for (key, value) in [("title", &title), ("language", raw.language.as_ref().unwrap_or(&String::new()))] {
+        if let Some((_, c)) = crate::safe::first_forbidden(value) {
+            errors.push(
+                Diagnostic::error(
+                    path,
+                    line_of(key),
+                    format!("`{key}` {value:?} holds {}, which no page or feed may hold", crate::safe::describe(c)),
+                )
+                .hint("remove the escape that writes it (such as \\u0000 or \\r)"),
+            );
+        }
+    }
     let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".to_string());
     let timezone = zone_by_name(&timezone_name).unwrap_or_else(|hint| {
         errors.push(

@@ -126,6 +126,13 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
     let mut images_left_out: Vec<bool> = Vec::new();
     let line_of = |offset: usize| item.body_line + src[..offset].matches('\n').count();
     for (event, range) in parsed {
+        // The file holds no forbidden character (parse refuses them), but an entity such as
+        // `&#1;` or `&#xFFFF;` writes one: it is dropped, from the page and the plain text.
+        let event = match event {
+            Event::Text(t) if crate::safe::has_forbidden(&t) => Event::Text(crate::safe::strip_forbidden(&t).into()),
+            Event::Code(t) if crate::safe::has_forbidden(&t) => Event::Code(crate::safe::strip_forbidden(&t).into()),
+            e => e,
+        };
         match &event {
             Event::Text(t) | Event::Code(t) => {
                 out.text.push_str(t);
@@ -290,9 +297,14 @@ fn heading_html(
     ));
 }
 
+/// Escaped for an attribute or text, without the characters no page may hold.
 fn attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let _ = escape_html(&mut out, s);
+    if crate::safe::has_forbidden(s) {
+        let _ = escape_html(&mut out, &crate::safe::strip_forbidden(s));
+    } else {
+        let _ = escape_html(&mut out, s);
+    }
     out
 }
 

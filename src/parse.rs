@@ -190,16 +190,23 @@ pub struct Doc {
 impl Doc {
     /// The file line of a top-level front-matter key (the line of `---` + n), or 1.
     pub fn line_of(&self, key: &str) -> usize {
-        self.front_text
-            .lines()
-            .position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))
-            .map_or(1, |i| i + 2)
+        key_line(&self.front_text, key)
     }
 
     pub fn error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.shown, self.line_of(key), message)
     }
 }
+
+/// The file line of a top-level key of `front` (the line of `---` + n), or 1.
+fn key_line(front: &str, key: &str) -> usize {
+    front
+        .lines()
+        .position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))
+        .map_or(1, |i| i + 2)
+}
+
+const FORBIDDEN: &str = "which no page or feed may hold";
 
 const FRONT_EXAMPLE: &str =
     "start the file with front matter between two `---` lines, e.g.\n  ---\n  title: \"Cataloging circle\"\n  ---";
@@ -221,6 +228,16 @@ pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
     } else {
         text
     };
+    if let Some((offset, c)) = crate::safe::first_forbidden(text) {
+        let (line, col) = line_col(text, offset);
+        return Err(Diagnostic::error(
+            shown,
+            line,
+            format!("the file holds {}, {FORBIDDEN}", crate::safe::describe(c)),
+        )
+        .at_column(col)
+        .hint("remove it; an editor may show it as a box, as a code like <0x01> or ^A, or not at all"));
+    }
     if text.trim().is_empty() {
         return Err(Diagnostic::error(shown, 1, "the file is empty").hint(FRONT_EXAMPLE));
     }
@@ -241,6 +258,7 @@ pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
         Kind::Article => yaml(front_text, shown).map(Front::Article),
         Kind::Wiki | Kind::Page => yaml(front_text, shown).map(Front::Page),
     }?;
+    forbidden_in_values(front_text, shown)?;
     Ok(Doc {
         kind,
         rel: file.rel.clone(),
@@ -251,6 +269,59 @@ pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
         body_line,
     })
 }
+
+/// A forbidden character ([`crate::safe::is_forbidden`]) that a YAML escape (`"\0"`,
+/// `"\x01"`, `"\uFFFF"`, `"\r"`) wrote into a value: the text of the file holds none (see
+/// [`parse`]), so only front matter with a backslash needs this second reading.
+fn forbidden_in_values(front: &str, shown: &PathBuf) -> Result<(), Diagnostic> {
+    if !front.contains('\\') {
+        return Ok(());
+    }
+    let Ok(serde_json::Value::Object(values)) = serde_saphyr::from_str::<serde_json::Value>(front) else {
+        return Ok(());
+    };
+    fn first(v: &serde_json::Value) -> Option<(&str, char)> {
+        match v {
+            serde_json::Value::String(s) => crate::safe::first_forbidden(s).map(|(_, c)| (s.as_str(), c)),
+            serde_json::Value::Array(items) => items.iter().find_map(first),
+            serde_json::Value::Object(map) => map.values().find_map(first),
+            _ => None,
+        }
+    }
+    let found = values
+        .iter()
+        .filter(|(key, _)| !CHECKED_ON_THEIR_OWN.contains(&key.as_str()))
+        .filter_map(|(key, v)| Some((key_line(front, key), key, first(v)?)))
+        .min();
+    match found {
+        None => Ok(()),
+        Some((line, key, (text, c))) => Err(Diagnostic::error(
+            shown,
+            line,
+            format!("`{key}` {text:?} holds {}, {FORBIDDEN}", crate::safe::describe(c)),
+        )
+        .hint("remove the escape that writes it (such as \\0, \\x01, \\r or \\uFFFF) from the quoted text")),
+    }
+}
+
+/// Fields whose own checks refuse every forbidden character, with a message of their own
+/// (times, rules, zones, slugs and URLs).
+const CHECKED_ON_THEIR_OWN: [&str; 14] = [
+    "start",
+    "end",
+    "duration",
+    "repeat",
+    "except",
+    "timezone",
+    "slug",
+    "online",
+    "signup",
+    "forum",
+    "join",
+    "url",
+    "contact",
+    "mailing_list",
+];
 
 /// Splits at the closing `---` line: (front matter, body).
 fn split_closing(s: &str) -> Option<(&str, &str)> {

@@ -211,6 +211,13 @@ fn url_fields_take_only_web_and_mail_addresses() {
             ONLINE_HINT,
         ),
         m(
+            "NUL in online",
+            "online: \"https://meet.example.org/\\0\"",
+            4,
+            &format!("`online` \"https://meet.example.org/\\0\" {WEB}: it holds the control character U+0000 ('\\0')"),
+            ONLINE_HINT,
+        ),
+        m(
             "a quote in signup",
             "signup: 'https://forms.example.org/a\"onmouseover=\"alert(1)'",
             4,
@@ -424,5 +431,143 @@ fn link_urls_are_escaped_once() {
     assert!(
         feed.contains("href=&quot;https://example.org/a?b=1&amp;amp;c=2&quot;"),
         "once in the HTML, once more as XML: {feed}"
+    );
+}
+
+const FORBIDDEN_HINT: &str =
+    "  hint: remove it; an editor may show it as a box, as a code like <0x01> or ^A, or not at all";
+const ESCAPE_HINT: &str =
+    "  hint: remove the escape that writes it (such as \\0, \\x01, \\r or \\uFFFF) from the quoted text";
+
+#[test]
+fn control_characters_and_noncharacters_are_refused_where_they_are_written() {
+    let story = |front: &str, body: &str| format!("---\n{front}\ndate: \"2026-11-01\"\n---\n{body}");
+    let s = |name, front: &str, body: &str, error: &str| {
+        let mut c = case(name, &[], &[error]);
+        c.files.push(("content/stories/s.md", story(front, body)));
+        c
+    };
+    let config = |name, title: &str, error: &str| {
+        let mut c = case(name, &[], &[error]);
+        c.files.push(("moot.toml", format!("title = {title}\nbase_url = \"https://x.example.org\"\n")));
+        c
+    };
+    let cases = vec![
+        s(
+            "NUL in a title, as a YAML escape",
+            "title: \"A\\0B\"",
+            "Text.\n",
+            &format!("content/stories/s.md:2:1: error: `title` \"A\\0B\" holds the control character U+0000 (NUL), which no page or feed may hold\n{ESCAPE_HINT}"),
+        ),
+        s(
+            "U+FFFF in a title, as a YAML escape (it made atom.xml ill-formed)",
+            "title: \"Circle \\uFFFF\"",
+            "Text.\n",
+            &format!("content/stories/s.md:2:1: error: `title` \"Circle \\u{{ffff}}\" holds the noncharacter U+FFFF, which no page or feed may hold\n{ESCAPE_HINT}"),
+        ),
+        s(
+            "U+FFFF in a title, as it is",
+            "title: \"Circle \u{ffff}\"",
+            "Text.\n",
+            &format!("content/stories/s.md:2:16: error: the file holds the noncharacter U+FFFF, which no page or feed may hold\n{FORBIDDEN_HINT}"),
+        ),
+        s(
+            "NUL in the body",
+            "title: \"S\"",
+            "Line one.\nLine\0two.\n",
+            &format!("content/stories/s.md:6:5: error: the file holds the control character U+0000 (NUL), which no page or feed may hold\n{FORBIDDEN_HINT}"),
+        ),
+        s(
+            "an escape character in the body",
+            "title: \"S\"",
+            "Text \u{1b}[31mred\n",
+            &format!("content/stories/s.md:5:6: error: the file holds the control character U+001B (escape), which no page or feed may hold\n{FORBIDDEN_HINT}"),
+        ),
+        s(
+            "a C1 control in the body",
+            "title: \"S\"",
+            "Text\u{85}\n",
+            &format!("content/stories/s.md:5:5: error: the file holds the control character U+0085, which no page or feed may hold\n{FORBIDDEN_HINT}"),
+        ),
+        s(
+            "a control character in a tag",
+            "title: \"S\"\ntags: [\"ok\", \"a\\x01b\"]",
+            "Text.\n",
+            &format!("content/stories/s.md:3:1: error: `tags` \"a\\u{{1}}b\" holds the control character U+0001, which no page or feed may hold\n{ESCAPE_HINT}"),
+        ),
+        s(
+            "a carriage return in an author",
+            "title: \"S\"\nauthor: \"Ann\\r\\nX-INJECTED: 1\"",
+            "Text.\n",
+            &format!("content/stories/s.md:3:1: error: `author` \"Ann\\r\\nX-INJECTED: 1\" holds the control character U+000D (carriage return), which no page or feed may hold\n{ESCAPE_HINT}"),
+        ),
+        config(
+            "NUL in the site's title",
+            "\"T\\u0000\"",
+            "moot.toml:1:1: error: `title` \"T\\0\" holds the control character U+0000 (NUL), which no page or feed may hold\n  hint: remove the escape that writes it (such as \\u0000 or \\r)",
+        ),
+        config(
+            "U+FFFE in the site's title",
+            "\"T\\uFFFE\"",
+            "moot.toml:1:1: error: `title` \"T\\u{fffe}\" holds the noncharacter U+FFFE, which no page or feed may hold\n  hint: remove the escape that writes it (such as \\u0000 or \\r)",
+        ),
+    ];
+    check_all(cases);
+}
+
+/// What an entity in the markdown writes (`&#1;`, `&#xFFFF;`) is dropped: no output holds a
+/// forbidden character, and every feed reads as XML, JSON or iCalendar.
+#[test]
+fn no_output_holds_a_forbidden_character() {
+    const ENTITIES: &str = "a&#1;b&#xFFFF;c&#xFFFE;d&#x85;e&#xFDD0;f&#x1B;g&#x7F;h&#0;i";
+    let dir = site(&[
+        (
+            "content/groups/g.md",
+            &format!(
+                "---\ntitle: \"G\\tH\\nI\"\n---\n# Head {ENTITIES}\n\n[[S|Link {ENTITIES}]] [x](/a \"{ENTITIES}\")\n"
+            ),
+        ),
+        (
+            "content/stories/s.md",
+            &format!("---\ntitle: \"S\"\ndate: \"2026-11-01\"\ngroups: [g]\n---\n{ENTITIES}\n\n    code {ENTITIES}\n"),
+        ),
+        ("content/meetings/m.md", &meeting(&format!("group: g\n---\n{ENTITIES}\n---"))),
+    ]);
+    let run = moot(dir.path(), "build", &[]);
+    assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""));
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&run.out) {
+        let path = entry.unwrap().into_path();
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let name = path.to_string_lossy().to_string();
+        // Calendar lines end in CRLF, as RFC 5545 asks; no other CR is anywhere.
+        let lines = if name.ends_with(".ics") { text.replace("\r\n", "\n") } else { text.clone() };
+        if let Some(c) = lines.chars().find(|&c| {
+            (c.is_control() && c != '\t' && c != '\n')
+                || (c as u32) & 0xFFFE == 0xFFFE
+                || ('\u{fdd0}'..='\u{fdef}').contains(&c)
+        }) {
+            panic!("{name} holds {c:?}");
+        }
+        if name.ends_with(".xml") {
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        } else if name.ends_with(".json") {
+            serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        } else if name.ends_with(".ics") {
+            for cal in ical::IcalParser::new(text.as_bytes()) {
+                cal.unwrap_or_else(|e| panic!("{name}: {e}"));
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked} files");
+    let page = std::fs::read_to_string(run.out.join("stories/s/index.html")).unwrap();
+    assert!(
+        page.contains("<p>abcdefgh\u{fffd}i</p>"),
+        "the text is kept, and &#0; is U+FFFD as CommonMark says: {page}"
+    );
+    // The checker itself: these would not read as XML.
+    assert!(
+        roxmltree::Document::parse("<a>\u{ffff}</a>").is_err() && roxmltree::Document::parse("<a>\u{1}</a>").is_err()
     );
 }

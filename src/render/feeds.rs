@@ -95,7 +95,9 @@ pub fn push_xml(out: &mut String, s: &str) {
     super::theme::escape_runs(s, xml_replacement, |piece| out.push_str(piece));
 }
 
-/// The XML entities, and the control characters XML 1.0 does not allow (dropped).
+/// The XML entities; the controls XML 1.0 does not allow, a stray CR and DEL are dropped
+/// (and by [`super::theme::escape_runs`] the C1 controls and noncharacters, U+FFFE and
+/// U+FFFF among them, which XML does not allow either).
 fn xml_replacement(b: u8) -> Option<&'static str> {
     match b {
         b'&' => Some("&amp;"),
@@ -103,8 +105,8 @@ fn xml_replacement(b: u8) -> Option<&'static str> {
         b'>' => Some("&gt;"),
         b'"' => Some("&quot;"),
         b'\'' => Some("&apos;"),
-        b'\n' | b'\t' | b'\r' => None,
-        0..=0x1f => Some(""),
+        b'\n' | b'\t' => None,
+        0..=0x1f | 0x7f => Some(""),
         _ => None,
     }
 }
@@ -185,7 +187,8 @@ mod tests {
     #[test]
     fn escapes_xml_and_drops_control_characters() {
         assert_eq!(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-        assert_eq!(xml_escape("é\u{1}x\ty\nz\r"), "éx\ty\nz\r");
+        assert_eq!(xml_escape("é\u{1}x\ty\nz\r"), "éx\ty\nz");
+        assert_eq!(xml_escape("a\u{0}b\u{ffff}c\u{fffe}d\u{85}e"), "abcde");
         assert_eq!(xml_escape("“quoted” – ✓"), "“quoted” – ✓");
     }
 }

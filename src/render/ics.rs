@@ -13,14 +13,19 @@ use jiff::{Timestamp, ToSpan};
 use std::collections::BTreeMap;
 
 /// Appends one content line, folded at 75 octets, ending in CRLF. Its values (dates, URLs,
-/// rules) hold no control characters; should one ever get here it is dropped, so that no
-/// line break in a value can start a line of its own in the feed.
+/// rules) hold no control characters; should one ever get here it is dropped (and so is a
+/// noncharacter), so that no line break in a value can start a line of its own in the feed.
 pub fn line(out: &mut String, name: &str, value: &str) {
-    if value.chars().any(char::is_control) {
-        let clean: String = value.chars().filter(|c| !c.is_control()).collect();
+    if value.chars().any(dropped_from_line) {
+        let clean: String = value.chars().filter(|&c| !dropped_from_line(c)).collect();
         return content_line(out, name, clean.len(), |out| out.push_str(&clean));
     }
     content_line(out, name, value.len(), |out| out.push_str(value));
+}
+
+/// What [`line`] drops: every control character, tabs and line breaks too, and noncharacters.
+fn dropped_from_line(c: char) -> bool {
+    c.is_control() || crate::safe::is_noncharacter(c)
 }
 
 /// Appends one content line whose value is TEXT: escaped, then folded.
@@ -60,7 +65,8 @@ fn fold(out: &mut String, start: usize) {
     out.push_str("\r\n");
 }
 
-/// Escapes a TEXT value: backslash, semicolon, comma and newlines; drops other control characters.
+/// Escapes a TEXT value: backslash, semicolon, comma and newlines; drops other control
+/// characters and noncharacters.
 pub fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
     push_text(&mut out, value);
@@ -68,7 +74,8 @@ pub fn text(value: &str) -> String {
 }
 
 /// [`text`] appended to `out`. Works on bytes: every character it changes is ASCII, except
-/// the C1 controls (U+0080 to U+009F, two bytes from 0xC2), which it drops.
+/// the C1 controls (U+0080 to U+009F, two bytes from 0xC2) and the noncharacters (three or
+/// four bytes from 0xEF or 0xF0 to 0xF4), which it drops.
 pub fn push_text(out: &mut String, value: &str) {
     let bytes = value.as_bytes();
     let mut run = 0;
@@ -89,7 +96,13 @@ pub fn push_text(out: &mut String, value: &str) {
                 continue;
             }
             0..=0x1f | 0x7f => ("", 1),
-            0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => ("", 2),
+            0xc2 | 0xef | 0xf0..=0xf4 => match crate::safe::forbidden_len(&bytes[i..]) {
+                0 => {
+                    i += 1;
+                    continue;
+                }
+                n => ("", n),
+            },
             _ => {
                 i += 1;
                 continue;
@@ -103,8 +116,8 @@ pub fn push_text(out: &mut String, value: &str) {
     out.push_str(&value[run..]);
 }
 
-/// The bytes [`push_text`] looks at: controls, backslash, `;` and `,`, DEL and 0xC2 (which
-/// may start a C1 control).
+/// The bytes [`push_text`] looks at: controls, backslash, `;` and `,`, DEL, 0xC2 (which
+/// may start a C1 control) and 0xEF and 0xF0 to 0xF4 (which may start a noncharacter).
 const SPECIAL: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
@@ -117,6 +130,12 @@ const SPECIAL: [bool; 256] = {
     table[b',' as usize] = true;
     table[0x7f] = true;
     table[0xc2] = true;
+    table[0xef] = true;
+    let mut lead = 0xf0;
+    while lead <= 0xf4 {
+        table[lead] = true;
+        lead += 1;
+    }
     table
 };
 
@@ -404,8 +423,30 @@ mod properties {
             any::<String>(),
             prop::collection::vec(
                 prop::sample::select(vec![
-                    "a", "é", "日", "😀", "\u{85}", "\u{9f}", "\r", "\n", "\r\n", "\t", "\u{0}", "\\", ";", ",", " ",
-                    ":", "\u{7f}",
+                    "a",
+                    "é",
+                    "日",
+                    "😀",
+                    "\u{85}",
+                    "\u{9f}",
+                    "\r",
+                    "\n",
+                    "\r\n",
+                    "\t",
+                    "\u{0}",
+                    "\\",
+                    ";",
+                    ",",
+                    " ",
+                    ":",
+                    "\u{7f}",
+                    "\u{ffff}",
+                    "\u{fffe}",
+                    "\u{fdd0}",
+                    "\u{1fffe}",
+                    "\u{10ffff}",
+                    "\u{ff21}",
+                    "\u{1f600}",
                 ]),
                 0..120,
             )
@@ -454,7 +495,7 @@ mod properties {
             line(&mut out, "X-VALUE", &value);
             let lines = physical_lines(&out)?;
             let unfolded: String = lines.iter().enumerate().map(|(i, l)| if i == 0 { *l } else { &l[1..] }).collect();
-            let clean: String = value.chars().filter(|c| !c.is_control()).collect();
+            let clean: String = value.chars().filter(|&c| !dropped_from_line(c)).collect();
             prop_assert_eq!(unfolded, format!("X-VALUE:{clean}"));
         }
 
@@ -467,7 +508,7 @@ mod properties {
             let escaped = unfolded.strip_prefix("DESCRIPTION:").unwrap();
             prop_assert_eq!(escaped, text(&value));
             // Kept: everything but the controls other than tabs (TEXT allows them), line feeds as `\n`.
-            let kept: String = value.chars().filter(|c| matches!(c, '\n' | '\t') || !c.is_control()).collect();
+            let kept: String = value.chars().filter(|&c| !crate::safe::is_forbidden(c)).collect();
             prop_assert_eq!(unescape(escaped), kept);
         }
 
