@@ -249,10 +249,14 @@ fn added_texts(root: &Path, added: &[&RawChange], edited: &HashSet<String>) -> O
     let mut texts = HashMap::new();
     let mut from_git: Vec<&str> = Vec::new();
     for &&RawChange { blob, path, .. } in added {
-        let on_disk = (staged.get(path) == Some(&blob) && !edited.contains(path))
-            .then(|| std::fs::read(root.join("content").join(path)).ok())
-            .flatten()
-            .and_then(|b| String::from_utf8(b).ok());
+        // Not through a symbolic link: git's blob of a link is the link's target, not a file's text.
+        let file = root.join("content").join(path);
+        let on_disk = (staged.get(path) == Some(&blob)
+            && !edited.contains(path)
+            && std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()))
+        .then(|| std::fs::read(&file).ok())
+        .flatten()
+        .and_then(|b| String::from_utf8(b).ok());
         match on_disk {
             Some(text) => {
                 texts.insert(blob.to_string(), text);

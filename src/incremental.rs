@@ -477,6 +477,11 @@ impl Live {
             let rel = abs.strip_prefix(self.opts.root.join("content")).ok()?.to_str()?.replace('\\', "/");
             let shown = Path::new("content").join(&rel);
             let &idx = by_file.get(shown.as_path())?;
+            // A page's file replaced by a link (or anything but a file) is for a full reload,
+            // which skips it as the first load would have.
+            if !std::fs::symlink_metadata(&abs).ok()?.is_file() {
+                return None;
+            }
             let bytes = std::fs::read(&abs).ok()?;
             let doc = crate::parse::parse(&crate::load::SourceFile { rel, shown, bytes }).ok()?;
             if doc.front_text != self.loaded.site.items[idx].front {

@@ -136,13 +136,7 @@ pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Opt
     let mut clock = Instant::now();
     let mut stages = Vec::new();
     let mut lap = |name| stages.push((name, std::mem::replace(&mut clock, Instant::now()).elapsed()));
-    let config_path = opts.root.join(config::FILE);
-    let config_text = std::fs::read_to_string(&config_path).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(config::FILE, 0, format!("cannot read {}: {e}", config_path.display()))
-            .hint(
-                "run moot in a site folder (one with moot.toml), pass --root DIR, or create a site with `moot init`",
-            )])
-    })?;
+    let config_text = load::read_config(&opts.root).map_err(|d| Diagnostics(vec![d]))?;
     let mut config = config::parse(Path::new(config::FILE), &config_text).map_err(Diagnostics)?;
     if let Some(url) = &opts.base_url {
         let normalized = config::normalize_base_url(url).map_err(|why| {

@@ -83,6 +83,26 @@ pub fn load(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>) -> So
     sources
 }
 
+/// Reads `root/moot.toml`, once it is known to be a file: a named pipe there would make the
+/// read wait for a writer for ever.
+pub fn read_config(root: &Path) -> Result<String, Diagnostic> {
+    let path = root.join(crate::config::FILE);
+    let cannot = |e: std::io::Error| {
+        Diagnostic::error(crate::config::FILE, 0, format!("cannot read {}: {e}", path.display()))
+            .hint("run moot in a site folder (one with moot.toml), pass --root DIR, or create a site with `moot init`")
+    };
+    let meta = std::fs::metadata(&path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(
+            crate::config::FILE,
+            0,
+            format!("this is {}, not a file", what_is(&meta.file_type())),
+        )
+        .hint("moot.toml holds the site's settings: make it a file, e.g. with `moot init`"));
+    }
+    std::fs::read_to_string(&path).map_err(cannot)
+}
+
 /// Every file under `root/sub`, markdown or not, sorted by path.
 fn walk_all(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> Vec<CopyFile> {
     let (md, mut files) = walk(root, sub, diags);
@@ -97,11 +117,32 @@ fn walk(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> (Vec<(String, Pa
     let dir = root.join(sub);
     let mut md = Vec::new();
     let mut other = Vec::new();
-    if !dir.is_dir() {
-        return (md, other);
+    // The folder itself may be a link (to content kept elsewhere), as in Hugo; nothing in it is.
+    match std::fs::metadata(&dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(m) => {
+            diags.push(
+                Diagnostic::error(sub, 0, format!("this is {}, not a folder", what_is(&m.file_type())))
+                    .hint(format!("{sub}/ is a folder of the site: move this file away and make a folder {sub}/")),
+            );
+            return (md, other);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::fs::symlink_metadata(&dir).is_err() => {
+            return (md, other);
+        }
+        Err(e) => {
+            let message = match std::fs::read_link(&dir) {
+                Ok(to) => {
+                    format!("this is a symbolic link to {:?}, which cannot be read: {e}", to.display().to_string())
+                }
+                Err(_) => format!("cannot read the folder: {e}"),
+            };
+            diags.push(Diagnostic::error(sub, 0, message));
+            return (md, other);
+        }
     }
     let walker = WalkDir::new(&dir)
-        .follow_links(true)
+        .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
@@ -117,7 +158,11 @@ fn walk(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> (Vec<(String, Pa
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if !kind.is_file() {
+            if !kind.is_dir() {
+                diags.push(skipped(root, entry.path(), &kind));
+            }
             continue;
         }
         let rel_path = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
@@ -139,6 +184,47 @@ fn walk(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> (Vec<(String, Pa
         }
     }
     (md, other)
+}
+
+/// The warning for a symbolic link (not followed: it could publish a file from outside the
+/// site, such as `/proc/self/environ`) or for what is neither a file nor a folder.
+fn skipped(root: &Path, path: &Path, kind: &std::fs::FileType) -> Diagnostic {
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    if kind.is_symlink() {
+        let to = std::fs::read_link(path).map(|t| format!(" (to {:?})", t.display().to_string())).unwrap_or_default();
+        return Diagnostic::warning(shown, 0, format!("skipped: this is a symbolic link{to}")).hint(
+            "moot does not follow links inside content/, static/ or a theme, which could publish files from \
+             outside the site; put the file itself here",
+        );
+    }
+    Diagnostic::warning(shown, 0, format!("skipped: this is {}, not a file or a folder", what_is(kind)))
+        .hint("moot reads only files and folders; remove it")
+}
+
+/// What a file type is, for messages: "a file", "a named pipe (FIFO)".
+fn what_is(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    if kind.is_file() {
+        "a file"
+    } else if kind.is_dir() {
+        "a folder"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else {
+        "neither a file nor a folder"
+    }
 }
 
 /// Hidden files, editor swap and backup files.

@@ -158,7 +158,7 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
 
 /// Today's date in the site's zone (or UTC when the site has none yet).
 pub fn today(root: &Path) -> Date {
-    let tz = std::fs::read_to_string(root.join(crate::config::FILE))
+    let tz = crate::load::read_config(root)
         .ok()
         .and_then(|t| crate::config::parse(Path::new(crate::config::FILE), &t).ok())
         .map_or(jiff::tz::TimeZone::UTC, |c| c.timezone);

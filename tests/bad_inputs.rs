@@ -37,8 +37,24 @@ fn moot(root: &Path, command: &str, extra: &[&str]) -> Run {
     if command == "build" {
         cmd.arg("--output").arg(&out);
     }
-    let result =
-        cmd.args(extra).env("SOURCE_DATE_EPOCH", "1795608000").stdin(std::process::Stdio::null()).output().unwrap();
+    let mut child = cmd
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", "1795608000")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A run that hangs (on a named pipe, say) fails the test instead of hanging it.
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("moot {command} on {} did not finish in 60 s", root.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let result = child.wait_with_output().unwrap();
     Run {
         code: result.status.code(),
         stderr: String::from_utf8_lossy(&result.stderr).to_string(),
@@ -53,6 +69,8 @@ struct Case {
     files: Vec<(&'static str, String)>,
     args: Vec<&'static str>,
     errors: Vec<String>,
+    /// Run on the site folder once its files are written.
+    setup: fn(&Path),
 }
 
 fn case(name: &'static str, files: &[(&'static str, &str)], errors: &[&str]) -> Case {
@@ -61,6 +79,7 @@ fn case(name: &'static str, files: &[(&'static str, &str)], errors: &[&str]) -> 
         files: files.iter().map(|(p, t)| (*p, t.to_string())).collect(),
         args: Vec::new(),
         errors: errors.iter().map(|e| e.to_string()).collect(),
+        setup: |_| {},
     }
 }
 
@@ -70,6 +89,7 @@ fn check_all(cases: Vec<Case>) {
     for c in &cases {
         let files: Vec<(&str, &str)> = c.files.iter().map(|(p, t)| (*p, t.as_str())).collect();
         let dir = site(&files);
+        (c.setup)(dir.path());
         let run = moot(dir.path(), "build", &c.args);
         let n = c.errors.len();
         let want =
@@ -302,6 +322,7 @@ fn url_fields_take_only_web_and_mail_addresses() {
         Case {
             name: "a line break in --base-url",
             files: Vec::new(),
+            setup: |_| {},
             args: vec!["--base-url", "https://x.example.org/\nDisallow: /"],
             errors: vec!["--base-url: error: \"https://x.example.org/\\nDisallow: /\" is not an absolute https:// or \
                           http:// URL: it holds a line break ('\\n')\n  hint: write it like: --base-url \
@@ -570,4 +591,106 @@ fn no_output_holds_a_forbidden_character() {
     assert!(
         roxmltree::Document::parse("<a>\u{ffff}</a>").is_err() && roxmltree::Document::parse("<a>\u{1}</a>").is_err()
     );
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_and_moot_toml_must_be_what_they_say() {
+    let with = |name, errors: &[&str], setup: fn(&Path)| Case { setup, ..case(name, &[], errors) };
+    check_all(vec![
+        with(
+            "content is a file (it built an empty site)",
+            &["content: error: this is a file, not a folder\n  hint: content/ is a folder of the site: move this file \
+               away and make a folder content/"],
+            |root| std::fs::write(root.join("content"), "---\ntitle: \"A\"\n---\n").unwrap(),
+        ),
+        with(
+            "static is a file",
+            &["static: error: this is a file, not a folder\n  hint: static/ is a folder of the site: move this file \
+               away and make a folder static/"],
+            |root| std::fs::write(root.join("static"), "x").unwrap(),
+        ),
+        with(
+            "content is a link to nothing",
+            &["content: error: this is a symbolic link to \"missing\", which cannot be read: No such file or directory \
+               (os error 2)"],
+            |root| std::os::unix::fs::symlink("missing", root.join("content")).unwrap(),
+        ),
+        with(
+            "moot.toml is a named pipe (reading it waited for ever)",
+            &["moot.toml: error: this is a named pipe (FIFO), not a file\n  hint: moot.toml holds the site's settings: \
+               make it a file, e.g. with `moot init`"],
+            |root| {
+                std::fs::remove_file(root.join("moot.toml")).unwrap();
+                mkfifo(&root.join("moot.toml"));
+            },
+        ),
+        with(
+            "moot.toml is a folder",
+            &["moot.toml: error: this is a folder, not a file\n  hint: moot.toml holds the site's settings: make it a \
+               file, e.g. with `moot init`"],
+            |root| {
+                std::fs::remove_file(root.join("moot.toml")).unwrap();
+                std::fs::create_dir(root.join("moot.toml")).unwrap();
+            },
+        ),
+    ]);
+}
+
+const LINK_SKIPPED_HINT: &str = "  hint: moot does not follow links inside content/, static/ or a theme, which could \
+                                 publish files from outside the site; put the file itself here";
+
+/// Links inside content/ and static/ are not followed (a link to /proc/self/environ was
+/// published), nor are named pipes read: each is skipped with a warning that names it.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_and_pipes_in_the_site_are_skipped_with_a_warning() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "---\ntitle: \"Secret\"\n---\nSECRET-TEXT\n").unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "SECRET-FILE").unwrap();
+    let dir = site(&[
+        ("content/wiki/page.md", "---\ntitle: \"Page\"\n---\nText.\n"),
+        ("content/wiki/photo.txt", "a file of its own"),
+        ("static/style-extra.css", "body {}"),
+    ]);
+    let root = dir.path();
+    let secret_md = outside.path().join("secret.md");
+    symlink(&secret_md, root.join("content/wiki/linked.md")).unwrap();
+    symlink(outside.path(), root.join("content/wiki/folder")).unwrap();
+    symlink("page.md", root.join("content/wiki/same.md")).unwrap();
+    symlink("/proc/self/environ", root.join("content/environ.md")).unwrap();
+    symlink(outside.path().join("secret.txt"), root.join("static/secret.txt")).unwrap();
+    mkfifo(&root.join("content/wiki/pipe.md"));
+    let run = moot(root, "build", &[]);
+    let link = |shown: &str, to: &Path| {
+        format!(
+            "{shown}: warning: skipped: this is a symbolic link (to {:?})\n{LINK_SKIPPED_HINT}",
+            to.display().to_string()
+        )
+    };
+    let want = [
+        link("content/environ.md", Path::new("/proc/self/environ")),
+        link("content/wiki/folder", outside.path()),
+        link("content/wiki/linked.md", &secret_md),
+        "content/wiki/pipe.md: warning: skipped: this is a named pipe (FIFO), not a file or a folder\n  hint: moot \
+         reads only files and folders; remove it"
+            .to_string(),
+        link("content/wiki/same.md", Path::new("page.md")),
+        link("static/secret.txt", &outside.path().join("secret.txt")),
+    ];
+    assert_eq!((run.code, run.stderr.as_str()), (Some(0), format!("{}\n", want.join("\n")).as_str()));
+    assert!(run.out.join("wiki/page/index.html").exists() && run.out.join("wiki/photo.txt").exists());
+    assert!(run.out.join("style-extra.css").exists());
+    for entry in walkdir::WalkDir::new(&run.out) {
+        let path = entry.unwrap().into_path();
+        let text = std::fs::read(&path).map(|b| String::from_utf8_lossy(&b).to_string()).unwrap_or_default();
+        assert!(!text.contains("SECRET") && !text.contains("PATH="), "{} holds what a link led to", path.display());
+    }
+    assert!(!run.out.join("secret.txt").exists() && !run.out.join("wiki/folder").exists());
 }
