@@ -526,11 +526,12 @@ fn check_group(doc: &Doc, f: &GroupFront, errs: &mut Vec<Diagnostic>) -> Group {
 }
 
 fn parse_date(doc: &Doc, key: &str, value: &str, errs: &mut Vec<Diagnostic>) -> Option<Date> {
+    let why = time::year_problem(value).map(|why| format!(": {why}"));
     match value.trim().parse::<Date>() {
-        Ok(d) => Some(d),
-        Err(_) => {
+        Ok(d) if why.is_none() => Some(d),
+        _ => {
             errs.push(
-                doc.error(key, format!("`{key}` {value:?} is not a date"))
+                doc.error(key, format!("`{key}` {value:?} is not a date{}", why.unwrap_or_default()))
                     .hint("write the date as YYYY-MM-DD, e.g. \"2026-12-03\""),
             );
             None
@@ -719,9 +720,13 @@ fn place_meeting(
                         .error(end_line, "`end` is a date but `start` has a time")
                         .hint("give `end` a time too, e.g. \"2026-12-03 16:00\""))
                 }
-                None => zstart
-                    .checked_add(duration.unwrap_or(config.default_duration))
-                    .map_err(|e| t.error(*start_line, e.to_string()))?,
+                None => zstart.checked_add(duration.unwrap_or(config.default_duration)).map_err(|_| {
+                    t.error(
+                        *start_line,
+                        "the meeting ends outside the times moot can place (years 0001 to 9999 in UTC)",
+                    )
+                    .hint("check the year of `start`")
+                })?,
             };
             if zend.timestamp() <= zstart.timestamp() {
                 return Err(t

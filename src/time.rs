@@ -35,6 +35,9 @@ pub fn parse_moment(text: &str) -> Result<Moment, String> {
             format!("{t:?} is not a date or time: {c:?} cannot be part of one")
         });
     }
+    if let Some(why) = year_problem(t) {
+        return Err(format!("{t:?} is not a date or time: {why}"));
+    }
     let bad = || {
         if t.contains(" - ") {
             format!("{t:?} is not a date or time: {RANGE}")
@@ -54,6 +57,18 @@ pub fn parse_moment(text: &str) -> Result<Moment, String> {
     }
     let normalized = t.replacen(' ', "T", 1);
     normalized.parse::<DateTime>().map(Moment::Local).map_err(|_| bad())
+}
+
+/// Why the year of a date as written is not one moot takes, if it is not: four digits,
+/// 0001 to 9999, no sign (what RFC 3339, Atom and iCalendar can write). Only for text that
+/// starts like a date with a year moot does not take (`-100-01-01`, `+10000-01-01`,
+/// `10000-01-01`, `0000-01-01`); other text is for the parser to refuse.
+pub fn year_problem(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let signed = t.starts_with(['+', '-']) && t[1..].starts_with(|c: char| c.is_ascii_digit());
+    let other_length = digits > 0 && digits != 4 && t.as_bytes().get(digits) == Some(&b'-');
+    (signed || other_length || t.starts_with("0000-")).then_some("the year must have four digits, from 0001 to 9999")
 }
 
 /// Parses `"2h"`, `"90m"`, `"1h30m"`, `"1d"` (days, for all-day events), `"45min"`.
@@ -143,12 +158,12 @@ pub fn place(tz: &TimeZone, wall: DateTime) -> Result<(ZonedDateTime, Option<Str
         );
         return Ok((z, Some(note)));
     }
+    let zone = tz.iana_name().unwrap_or("this zone");
+    let gap = matches!(amb.offset(), jiff::tz::AmbiguousOffset::Gap { .. });
     match amb.unambiguous() {
         Ok(z) => Ok((z, None)),
-        Err(_) => Err(format!(
-            "{wall} does not exist in {} (clocks go forward at that hour)",
-            tz.iana_name().unwrap_or("this zone")
-        )),
+        Err(_) if gap => Err(format!("{wall} does not exist in {zone} (clocks go forward at that hour)")),
+        Err(_) => Err(format!("{wall} in {zone} is outside the times moot can place (years 0001 to 9999 in UTC)")),
     }
 }
 

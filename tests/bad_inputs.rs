@@ -694,3 +694,83 @@ fn symbolic_links_and_pipes_in_the_site_are_skipped_with_a_warning() {
     }
     assert!(!run.out.join("secret.txt").exists() && !run.out.join("wiki/folder").exists());
 }
+
+const DATE_HINT: &str = "  hint: write the date as YYYY-MM-DD, e.g. \"2026-12-03\"";
+const TIME_HINT: &str = "  hint: write \"2026-12-03 14:00\" (local time), \"2026-12-03\" (all day) or \
+                         \"2026-12-03T14:00:00-08:00\" (with an offset)";
+const YEAR: &str = "the year must have four digits, from 0001 to 9999";
+
+#[test]
+fn years_outside_0001_to_9999_are_errors() {
+    let story = |name, date: &str| {
+        let mut c = case(
+            name,
+            &[],
+            &[&format!("content/stories/s.md:3:1: error: `date` {date:?} is not a date: {YEAR}\n{DATE_HINT}")],
+        );
+        c.files.push(("content/stories/s.md", format!("---\ntitle: \"S\"\ndate: \"{date}\"\n---\n")));
+        c
+    };
+    let start = |name, start: &str| {
+        let mut c = case(
+            name,
+            &[],
+            &[&format!("content/meetings/m.md:3:1: error: {start:?} is not a date or time: {YEAR}\n{TIME_HINT}")],
+        );
+        c.files.push(("content/meetings/m.md", format!("---\ntitle: \"M\"\nstart: \"{start}\"\n---\n")));
+        c
+    };
+    let mut late = case(
+        "a meeting that ends past what can be placed",
+        &[],
+        &["content/meetings/m.md:3:1: error: the meeting ends outside the times moot can place (years 0001 to 9999 \
+           in UTC)\n  hint: check the year of `start`"],
+    );
+    late.files
+        .push(("content/meetings/m.md", meeting("duration: \"20h\"").replace("2026-12-03 14:00", "9999-12-30 12:00")));
+    let mut last_day = case(
+        "a meeting on the last day there is",
+        &[],
+        &["content/meetings/m.md:3:1: error: 9999-12-31T23:00:00 in America/Los_Angeles is outside the times moot can \
+           place (years 0001 to 9999 in UTC)\n  hint: pick a time that exists, or write it with an offset like \
+           2027-03-14T03:30:00-07:00"],
+    );
+    last_day.files.push(("content/meetings/m.md", meeting("").replace("2026-12-03 14:00", "9999-12-31 23:00")));
+    let mut except = case(
+        "a year of five digits in except",
+        &[],
+        &[&format!("content/meetings/m.md:5:1: error: `except` \"10000-01-01\" is not a date: {YEAR}\n{DATE_HINT}")],
+    );
+    except.files.push(("content/meetings/m.md", meeting("repeat: \"FREQ=WEEKLY;COUNT=3\"\nexcept: [\"10000-01-01\"]")));
+    check_all(vec![
+        story("a negative year", "-100-01-01"),
+        story("a year of five digits, signed", "+10000-01-01"),
+        story("a year of five digits", "10000-01-01"),
+        story("a signed six-digit year, which was taken", "-009999-01-01"),
+        story("the year 0", "0000-06-01"),
+        start("a negative year in start", "-100-01-01 10:00"),
+        start("a signed six-digit year in start", "+010000-01-01"),
+        start("a negative year with an offset", "-0001-01-01T10:00:00Z"),
+        late,
+        last_day,
+        except,
+    ]);
+}
+
+/// December 9999's calendar page never ended: the day after its last day was taken to be itself.
+#[test]
+fn the_first_and_last_years_build() {
+    let dir = site(&[
+        ("content/meetings/last.md", &meeting("").replace("2026-12-03 14:00", "9999-12-30 10:00")),
+        (
+            "content/meetings/first.md",
+            &meeting("repeat: \"FREQ=YEARLY;COUNT=2\"").replace("2026-12-03 14:00", "0001-01-01 10:00"),
+        ),
+        ("content/stories/s.md", "---\ntitle: \"S\"\ndate: \"9999-12-31\"\n---\n"),
+    ]);
+    let run = moot(dir.path(), "build", &[]);
+    assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""));
+    let december = std::fs::read_to_string(run.out.join("calendar/9999/12/index.html")).unwrap();
+    assert!(december.contains("9999-12-31"), "{december}");
+    assert!(run.out.join("calendar/0001/01/index.html").exists());
+}

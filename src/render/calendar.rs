@@ -187,10 +187,13 @@ pub fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Output>, 
         runs.insert(*d, start..occurrences.len());
     }
     let mut weeks = Vec::new();
-    let mut day = grid_start;
-    while day <= last {
+    // The days run out after 9999-12-31: the last week of that December stops there (it ran
+    // on for ever, as the day after it was taken to be itself).
+    let mut next = Some(grid_start);
+    while next.is_some_and(|d| d <= last) {
         let mut week = Vec::with_capacity(7);
         for _ in 0..7 {
+            let Some(day) = next else { break };
             let in_month = day.month() == m;
             let run = runs.get(&day).filter(|_| in_month).cloned().unwrap_or_default();
             week.push(Day {
@@ -200,7 +203,7 @@ pub fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Output>, 
                 is_today: day == today,
                 occurrences: &occurrences[run],
             });
-            day = day.tomorrow().unwrap_or(day);
+            next = day.tomorrow().ok();
         }
         weeks.push(week);
     }
