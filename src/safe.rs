@@ -240,15 +240,31 @@ pub fn forbidden_len(bytes: &[u8]) -> usize {
     }
 }
 
-/// Whether `s` holds a forbidden character, by a scan of its bytes.
+/// The bytes that are, or may start, a forbidden character: the controls but tab and line
+/// feed, DEL, and the lead bytes of [`forbidden_len`].
+pub const SUSPECT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b != b'\t' as usize && b != b'\n' as usize;
+        b += 1;
+    }
+    table[0x7f] = true;
+    table[0xC2] = true;
+    table[0xEF] = true;
+    let mut lead = 0xF0;
+    while lead <= 0xF4 {
+        table[lead] = true;
+        lead += 1;
+    }
+    table
+};
+
+/// Whether `s` holds a forbidden character, by a scan of its bytes (one table lookup for
+/// each, in the common case).
 pub fn has_forbidden(s: &str) -> bool {
     let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &x)| match x {
-        b'\t' | b'\n' => false,
-        0..=0x1f | 0x7f => true,
-        0xC2 | 0xEF | 0xF0..=0xF4 => forbidden_len(&b[i..]) > 0,
-        _ => false,
-    })
+    b.iter().enumerate().any(|(i, &x)| SUSPECT[usize::from(x)] && (x < 0x80 || forbidden_len(&b[i..]) > 0))
 }
 
 /// `s` without its forbidden characters.

@@ -147,6 +147,9 @@ pub fn escape_runs<'i>(input: &'i str, replace: impl Fn(u8) -> Option<&'static s
                     continue;
                 }
             }
+        } else if !crate::safe::SUSPECT[usize::from(b)] {
+            i += 1;
+            continue;
         } else {
             match crate::safe::forbidden_len(&bytes[i..]) {
                 0 => {
