@@ -368,3 +368,63 @@ fn a_build_killed_at_any_moment_leaves_every_file_old_or_new() {
     eprintln!("{killed_mid_write} of 8 kills landed while files were being replaced");
     assert!(killed_mid_write > 0, "no kill landed while files were being replaced: the test tested nothing");
 }
+
+/// A disk that fills up in the middle of a rebuild (a 3 MB tmpfs, so this needs root; without
+/// it the test says so and does nothing): the build stops at the first file it cannot write,
+/// names it, says how many it replaced, every file is old or new, and the next build with room
+/// finishes the update.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_stops_the_build_and_leaves_every_file_whole() {
+    let dir = site();
+    let root = dir.path().join("site");
+    let disk = dir.path().join("disk");
+    std::fs::create_dir_all(&disk).unwrap();
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"]).arg(&disk).status();
+    if !mounted.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(disk.clone());
+    let out = disk.join("public");
+    let out_arg = out.to_str().unwrap();
+    assert!(moot(&root, &["--output", out_arg]).status.success());
+    let old = files(&out);
+    let free = {
+        let o = Command::new("df").args(["--output=avail", "-B1"]).arg(&disk).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).lines().nth(1).unwrap().trim().parse::<usize>().unwrap()
+    };
+    std::fs::write(disk.join("filler"), vec![0u8; free.saturating_sub(30_000)]).unwrap();
+    for p in walkdir::WalkDir::new(root.join("content")).into_iter().map(|e| e.unwrap().into_path()) {
+        if p.extension().is_some_and(|x| x == "md") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let more: String = (0..3000).map(|i| format!("extra{i} ")).collect();
+            std::fs::write(&p, format!("{text}\n{more}\n")).unwrap();
+        }
+    }
+    let r = moot(&root, &["--output", out_arg]);
+    let e = stderr(&r);
+    assert!(!r.status.success());
+    let errors: Vec<&str> = e.lines().filter(|l| l.contains(": error: ")).collect();
+    assert!(
+        !errors.is_empty()
+            && errors
+                .iter()
+                .all(|l| l.starts_with(out_arg) && l.ends_with("cannot write: No space left on device (os error 28)")),
+        "{e}"
+    );
+    assert!(e.contains("replaced before the error") && e.contains("none is half written"), "{e}");
+    assert!(!e.contains("nothing was written"), "{e}");
+    std::fs::remove_file(disk.join("filler")).unwrap();
+    assert!(moot(&root, &["--output", out_arg]).status.success());
+    assert!(moot(&root, &["--output", "fresh"]).status.success());
+    let new = files(&root.join("fresh"));
+    assert!(files(&out) == new, "with room again, the next build finishes the update");
+    assert!(old != new);
+}

@@ -222,7 +222,7 @@ impl Work {
 
     /// Writes the outputs held in memory to the work folder; the others (files copied as
     /// they are) are returned, to be copied in pass two.
-    fn put(&self, outputs: Vec<Output>) -> Result<(Vec<Staged>, Vec<Output>), Diagnostic> {
+    fn put(&self, out_dir: &Path, outputs: Vec<Output>) -> Result<(Vec<Staged>, Vec<Output>), Diagnostic> {
         let mut staged = Vec::new();
         let mut rest = Vec::new();
         for o in outputs {
@@ -231,7 +231,11 @@ impl Work {
                 continue;
             }
             let file = self.file()?;
-            let stamp = write_body(&file, &o.body).map_err(|e| io_error(&file, e))?;
+            // The error names the file the site would have, not moot's temporary one.
+            let stamp = write_body(&file, &o.body).map_err(|e| {
+                let _ = std::fs::remove_file(&file);
+                io_error(&target(out_dir, &o).unwrap_or_else(|d| d.path), e)
+            })?;
             staged.push(Staged { file, path: o.path, stamp });
         }
         Ok((staged, rest))
@@ -285,7 +289,7 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path, before: Option<Li
             }
             let size: usize = changed.iter().map(|o| in_memory(&o.body).map_or(0, <[u8]>::len)).sum();
             if size >= STAGE_BYTES {
-                let (staged, changed) = work.put(changed)?;
+                let (staged, changed) = work.put(out_dir, changed)?;
                 return Ok(Compared { outputs: n, changed, staged, again: false });
             }
             let keep = kept.fetch_add(size, Ordering::Relaxed) + size <= KEEP_BYTES;
@@ -313,9 +317,23 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path, before: Option<Li
     let to_move: Vec<&Staged> = results.iter().flat_map(|r| r.staged.iter()).collect();
     let again: Vec<&Job> = jobs.iter().zip(&results).filter(|(_, r)| r.again).map(|(j, _)| j).collect();
     let replaced = AtomicUsize::new(0);
+    // The first write that fails stops the others (the disk is full, most likely): the files
+    // not yet replaced stay as they were.
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let guard = |r: Result<(), Diagnostic>| {
+        if r.is_err() {
+            stopped.store(true, Ordering::Relaxed);
+        }
+        r
+    };
+    let go_on = || !stopped.load(Ordering::Relaxed);
     let write = |path: &Path, rel: &str, body: &Body| -> Result<(), Diagnostic> {
-        dirs.check(out_dir, path, true)?;
-        manifest.record(rel, work.replace(path, body)?);
+        if !go_on() {
+            return Ok(());
+        }
+        guard(dirs.check(out_dir, path, true).map(|_| ()))?;
+        let stamp = work.replace(path, body).inspect_err(|_| stopped.store(true, Ordering::Relaxed))?;
+        manifest.record(rel, stamp);
         replaced.fetch_add(1, Ordering::Relaxed);
         Ok(())
     };
@@ -325,9 +343,12 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path, before: Option<Li
         to_move
             .par_iter()
             .map(|s| {
+                if !go_on() {
+                    return Ok(());
+                }
                 let path = target_of(out_dir, &s.path)?;
-                dirs.check(out_dir, &path, true)?;
-                work.rename(&s.file, &path)?;
+                guard(dirs.check(out_dir, &path, true).map(|_| ()))?;
+                guard(work.rename(&s.file, &path))?;
                 manifest.record(&s.path, s.stamp);
                 replaced.fetch_add(1, Ordering::Relaxed);
                 Ok(())
