@@ -36,6 +36,13 @@ pub struct Config {
     pub history: bool,
 }
 
+impl Config {
+    /// An absolute URL for a root-relative one (`/sub/a/` -> `https://x.io/sub/a/`).
+    pub fn absolute(&self, url: &str) -> String {
+        format!("{}{}", self.base_url, url.strip_prefix(self.base_path.as_str()).unwrap_or(url))
+    }
+}
+
 pub const FILE: &str = "moot.toml";
 
 /// Parses and validates moot.toml's text. `path` is only used to name the file in errors.

@@ -1053,7 +1053,7 @@ impl Site {
 
     /// An absolute URL for a root-relative one.
     pub fn absolute(&self, url: &str) -> String {
-        format!("{}{}", self.config.base_url, url.strip_prefix(self.config.base_path.as_str()).unwrap_or(url))
+        self.config.absolute(url)
     }
 }
 

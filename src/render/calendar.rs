@@ -22,11 +22,7 @@ pub struct Feed {
 
 impl Feed {
     fn new(config: &Config, title: String, root_relative: &str) -> Feed {
-        let https = format!(
-            "{}{}",
-            config.base_url,
-            root_relative.strip_prefix(config.base_path.as_str()).unwrap_or(root_relative)
-        );
+        let https = config.absolute(root_relative);
         let webcal = format!("webcal://{}", https.split_once("://").map_or(https.as_str(), |(_, rest)| rest));
         Feed { title, https, webcal }
     }

@@ -116,26 +116,16 @@ pub fn push_text(out: &mut String, value: &str) {
     out.push_str(&value[run..]);
 }
 
-/// The bytes [`push_text`] looks at: controls, backslash, `;` and `,`, DEL, 0xC2 (which
-/// may start a C1 control) and 0xEF and 0xF0 to 0xF4 (which may start a noncharacter).
+/// The bytes [`push_text`] looks at: those the escapers check for forbidden characters
+/// ([`crate::safe::SUSPECT`]: controls, DEL, the leads of C1 controls and noncharacters), and
+/// tab, line feed, backslash, `;` and `,`, which iCalendar text escapes.
 const SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
+    let mut table = crate::safe::SUSPECT;
+    table[b'\t' as usize] = true;
+    table[b'\n' as usize] = true;
     table[b'\\' as usize] = true;
     table[b';' as usize] = true;
     table[b',' as usize] = true;
-    table[0x7f] = true;
-    table[0xc2] = true;
-    table[0xef] = true;
-    let mut lead = 0xf0;
-    while lead <= 0xf4 {
-        table[lead] = true;
-        lead += 1;
-    }
     table
 };
 

@@ -209,14 +209,10 @@ impl<'a> Renderer<'a> {
         self.inputs.print(fact)
     }
 
-    /// A window on the inputs that records nothing: for planning, which is not a job.
-    fn planner(&self) -> (Recorder, bool) {
-        (Recorder::new(false), false)
-    }
-
     /// Every job of the site.
     pub fn plan(&self) -> Vec<Job> {
-        let (rec, _) = self.planner();
+        // Planning is not a job: it records nothing.
+        let rec = Recorder::new(false);
         let cx = Cx::new(self, &rec);
         let n = cx.counts();
         let own: Vec<usize> = (0..n.items).filter(|&i| cx.has_own_page(i)).collect();

@@ -371,8 +371,7 @@ impl Globals<'_> {
 
     /// An absolute URL for a root-relative one.
     pub fn absolute(&self, url: &str) -> String {
-        let c = self.config;
-        format!("{}{}", c.base_url, url.strip_prefix(c.base_path.as_str()).unwrap_or(url))
+        self.config.absolute(url)
     }
 }
 

@@ -51,17 +51,15 @@ pub(crate) async fn answer(req: Request<hyper::body::Incoming>, watch: Watch) ->
     };
     let folder =
         if asked.ends_with("index.html") || asked.is_empty() { None } else { Some(format!("{asked}/index.html")) };
-    if !asked.is_empty() && !files.contains_key(&asked) {
-        if let Some(index) = folder.filter(|f| files.contains_key(f)) {
-            // `/wiki` -> `/wiki/`: the location is made from the cleaned path, so `//wiki`
-            // cannot become a link to another host.
-            let _ = index;
-            let mut r = plain(StatusCode::MOVED_PERMANENTLY, "");
-            let location = format!("/{}/", asked.trim_end_matches('/'));
-            r.headers_mut()
-                .insert(header::LOCATION, HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/")));
-            return Ok(r);
-        }
+    // A folder asked without its `/` (no `folder` for "" or an index.html).
+    if !files.contains_key(&asked) && folder.is_some_and(|f| files.contains_key(&f)) {
+        // `/wiki` -> `/wiki/`: the location is made from the cleaned path, so `//wiki`
+        // cannot become a link to another host.
+        let mut r = plain(StatusCode::MOVED_PERMANENTLY, "");
+        let location = format!("/{}/", asked.trim_end_matches('/'));
+        r.headers_mut()
+            .insert(header::LOCATION, HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/")));
+        return Ok(r);
     }
     let (status, served) = match files.get(&asked) {
         Some(_) => (StatusCode::OK, asked.clone()),

@@ -296,11 +296,6 @@ fn drop_vanished_temp_files(changed: &mut Vec<PathBuf>) {
     changed.retain(|p| p.exists() || p.extension().is_some());
 }
 
-/// The site root given on the command line, made absolute.
-pub fn absolute(root: &Path) -> PathBuf {
-    root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

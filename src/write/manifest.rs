@@ -75,7 +75,7 @@ impl Listed {
 
     /// The manifest of the last build into `out_dir`.
     pub(crate) fn load(out_dir: &Path) -> Found {
-        let path = out_dir.join(FILE);
+        let path = path(out_dir);
         match std::fs::symlink_metadata(&path) {
             Err(_) => return Found::None,
             Ok(m) if !m.is_file() => return Found::Untrusted(untrusted(&path, "it is not a plain file")),
@@ -110,7 +110,7 @@ impl Listed {
         std::fs::create_dir_all(work)?;
         let tmp = work.join("manifest");
         std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, out_dir.join(FILE))
+        std::fs::rename(&tmp, path(out_dir))
     }
 }
 
