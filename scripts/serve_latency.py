@@ -78,7 +78,7 @@ def main():
     server = subprocess.Popen(
         [binary, "serve", "--port", str(port), "--root", site],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=None if os.environ.get("MOOT_TIMINGS") else subprocess.DEVNULL,
         env=env,
     )
     try:

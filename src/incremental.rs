@@ -11,10 +11,13 @@
 //! - **bodies only** (existing pages whose front matter is as it was): those pages' markdown
 //!   is rendered again and the link graph mended; the model is not touched. Phase one re-runs
 //!   the edited pages' own jobs, so the page is servable at once; phase two the rest.
-//! - **other content** (front matter, new or deleted pages): the site is loaded again,
-//!   keeping the markdown of the pages whose file did not change (unless titles or addresses
-//!   moved, when links may resolve differently). If the set of pages is the same, the facts
-//!   are compared; else (page numbers moved) every job runs and the bytes are compared.
+//! - **other content** (front matter, new or deleted pages): the site is modelled again from
+//!   every file as last parsed, with only the changed files read and parsed again (a folder,
+//!   a link or a copied file added or removed makes it walk the site), keeping the markdown
+//!   of the pages whose file did not change (unless titles or addresses moved, when links may
+//!   resolve differently). If the set of pages is the same, the facts are compared, and the
+//!   edited pages' own jobs run in phase one, the rest in phase two; else (page numbers
+//!   moved) every job runs and the bytes are compared.
 //! - **templates, the theme, `moot.toml`**: everything runs again ([`Fact::Global`]).
 //!
 //! Either way the result is byte-identical to a fresh build; `tests/incremental.rs` checks
@@ -23,7 +26,7 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::reads::Fact;
 use crate::render::{Body, Job, Renderer};
-use crate::{load_site, Loaded, Options};
+use crate::{Loaded, Options};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -49,8 +52,13 @@ pub struct Live {
     readers: HashMap<Fact, HashSet<Job>>,
     /// Each fact some job read, with its fingerprint as of the last rebuild.
     prints: HashMap<Fact, u64>,
-    /// The jobs phase one of a body edit left for phase two.
+    /// The jobs phase one of a change left for phase two.
     pending: Vec<Job>,
+    /// Every file as last parsed, to parse again only what changed.
+    parsed: crate::Parsed,
+    /// The last reload failed (a file is broken): until one succeeds, every change takes
+    /// the reload path, to report what a fresh build would.
+    failed: bool,
 }
 
 /// What one rebuild did.
@@ -93,9 +101,12 @@ impl Live {
     /// Builds the whole site into memory.
     pub fn new(opts: Options) -> Result<(Live, Outcome), Diagnostics> {
         let started = Instant::now();
-        let loaded = load_site(&opts)?;
+        let mut parsed = crate::Parsed::default();
+        let loaded = load_fresh(&opts, &mut parsed)?;
         let tera = crate::render::theme::load(&loaded.sources).map_err(Diagnostics)?;
         let mut live = Live {
+            parsed,
+            failed: false,
             opts,
             loaded,
             tera,
@@ -147,16 +158,14 @@ impl Live {
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
         let started = Instant::now();
         let mut outcome = match self.pages_phase(paths)? {
-            Some(mut first) => {
-                let rest = self.lists_phase()?;
-                first.changed.extend(rest.changed);
-                first.changed.sort();
-                first.changed.dedup();
-                first.rendered += rest.rendered;
-                first
-            }
+            Some(first) => first,
             None => self.front_or_full(paths)?,
         };
+        let rest = self.lists_phase()?;
+        outcome.changed.extend(rest.changed);
+        outcome.changed.sort();
+        outcome.changed.dedup();
+        outcome.rendered += rest.rendered;
         outcome.elapsed = started.elapsed();
         Ok(outcome)
     }
@@ -166,7 +175,9 @@ impl Live {
     /// of bodies only; then nothing was modified, and [`Live::front_or_full`] is due.
     pub fn pages_phase(&mut self, paths: &[PathBuf]) -> Result<Option<Outcome>, Diagnostics> {
         let started = Instant::now();
-        let Some(edits) = self.body_edits(paths) else { return Ok(None) };
+        let rel: HashSet<PathBuf> = paths.iter().map(|p| self.relative(p)).collect();
+        self.parsed.refresh(&self.opts.root, &rel);
+        let Some(edits) = self.body_edits(paths).filter(|_| !self.failed) else { return Ok(None) };
         let mut candidates: Vec<Fact> = vec![Fact::List(crate::render::reads::List::Changes)];
         let mut warnings = Vec::new();
         {
@@ -204,17 +215,21 @@ impl Live {
         let dirty = self.dirty_jobs(candidates);
         let own: HashSet<Job> = edits.iter().flat_map(|(i, _)| [Job::Item(*i), Job::History(*i)]).collect();
         let (first, rest): (Vec<Job>, Vec<Job>) = dirty.into_iter().partition(|j| own.contains(j));
-        // Left for phase two, with what an earlier phase two did not get to; the search
-        // index last, since it takes longest and a new save may come first.
-        self.pending.extend(rest);
-        let mut seen = HashSet::new();
-        self.pending.retain(|j| seen.insert(j.clone()));
-        self.pending.sort_by_key(|j| *j == Job::Search);
+        self.postpone(rest);
         let (rendered, changed) = self.run_and_merge(&first)?;
         Ok(Some(Outcome { changed, rendered, elapsed: started.elapsed(), warnings, ..Outcome::default() }))
     }
 
-    /// Phase two of a body edit: the other jobs that read what changed (lists, feeds, the
+    /// Leaves these jobs for phase two, with what an earlier phase two did not get to; the
+    /// search index last, since it takes longest and a new save may come first.
+    fn postpone(&mut self, jobs: Vec<Job>) {
+        self.pending.extend(jobs);
+        let mut seen = HashSet::new();
+        self.pending.retain(|j| seen.insert(j.clone()));
+        self.pending.sort_by_key(|j| *j == Job::Search);
+    }
+
+    /// Phase two of a change: the other jobs that read what changed (lists, feeds, the
     /// index, pages that show the edited pages' excerpts or links).
     pub fn lists_phase(&mut self) -> Result<Outcome, Diagnostics> {
         self.lists_phase_until(&AtomicBool::new(false))
@@ -238,15 +253,20 @@ impl Live {
     /// Any other change: the site is loaded again and the facts compared, or, when the theme
     /// or the configuration changed or the pages were renumbered, every job runs.
     pub fn front_or_full(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
+        self.failed = true;
+        let outcome = self.reload(paths)?;
+        self.failed = false;
+        Ok(outcome)
+    }
+
+    fn reload(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
         let started = Instant::now();
-        let root = &self.opts.root;
-        let rel = |p: &Path| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf());
+        let changed_files: HashSet<PathBuf> = paths.iter().map(|p| self.relative(p)).collect();
         let theme_or_config =
-            paths.iter().any(|p| rel(p).starts_with("themes") || rel(p) == Path::new(crate::config::FILE));
+            changed_files.iter().any(|p| p.starts_with("themes") || p == Path::new(crate::config::FILE));
         if theme_or_config {
             return self.full();
         }
-        let changed_files: HashSet<PathBuf> = paths.iter().map(|p| rel(p)).collect();
         // `MOOT_TIMINGS=1 moot serve` prints where the time of each such rebuild goes.
         let timings = std::env::var_os("MOOT_TIMINGS").is_some();
         let mut clock = Instant::now();
@@ -256,16 +276,22 @@ impl Live {
             }
             clock = Instant::now();
         };
+        self.parsed.refresh(&self.opts.root, &changed_files);
         let reuse =
             crate::Reuse { old: &mut self.loaded.site, bodies: &mut self.loaded.bodies, changed: &changed_files };
-        let (loaded, bodies_kept) = match crate::load_site_reusing(&self.opts, Some(reuse))? {
+        let (loaded, bodies_kept) = match crate::load_site_reusing(&self.opts, Some(reuse), Some(&mut self.parsed))? {
             Some(loaded) => (loaded, true),
             // Titles or addresses moved: links may resolve differently, so all markdown again.
-            None => (load_site(&self.opts)?, false),
+            None => (self.load_again()?, false),
         };
         // Jobs and facts name pages, groups and meetings by number: they keep their meaning
         // while every page keeps its number and its place among its kind (groups are sorted
         // by status and title, so a group's new title can move the others).
+        if timings {
+            for (stage, took) in &loaded.stages {
+                eprintln!("{:>8.1} ms    {stage}", took.as_secs_f64() * 1000.0);
+            }
+        }
         lap("load the site again");
         let same_pages = {
             let (old, new) = (&self.loaded.site, &loaded.site);
@@ -317,9 +343,16 @@ impl Live {
         // What a phase two left undone is due too.
         let mut dirty = dirty;
         dirty.extend(std::mem::take(&mut self.pending).into_iter().filter(|j| self.records.contains_key(j)));
-        let jobs: Vec<Job> = dirty.into_iter().collect();
+        // The edited pages' own jobs now, so that they can be served at once; the rest
+        // (lists, feeds, the calendar, the index) in phase two, as after a body edit.
+        let own: HashSet<Job> = (self.loaded.site.items.iter().enumerate())
+            .filter(|(_, item)| changed_files.contains(&item.shown))
+            .flat_map(|(i, _)| [Job::Item(i), Job::History(i)])
+            .collect();
+        let (first, rest): (Vec<Job>, Vec<Job>) = dirty.into_iter().partition(|j| own.contains(j));
+        self.postpone(rest);
         lap("what to run");
-        let (rendered, mut changed) = self.run_and_merge(&jobs)?;
+        let (rendered, mut changed) = self.run_and_merge(&first)?;
         lap("run and merge");
         for path in removed {
             self.files.remove(&path);
@@ -334,11 +367,14 @@ impl Live {
 
     /// Rebuilds everything: the theme and configuration too.
     pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
+        self.failed = true;
         let started = Instant::now();
-        self.loaded = load_site(&self.opts)?;
+        self.parsed = crate::Parsed::default();
+        self.loaded = load_fresh(&self.opts, &mut self.parsed)?;
         self.tera = crate::render::theme::load(&self.loaded.sources).map_err(Diagnostics)?;
         let mut outcome = self.render_all()?;
         outcome.elapsed = started.elapsed();
+        self.failed = false;
         Ok(outcome)
     }
 
@@ -461,6 +497,16 @@ impl Live {
         }
     }
 
+    /// A changed path relative to the site root.
+    fn relative(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.opts.root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    }
+
+    /// The site loaded again from the files as last parsed, all markdown rendered again.
+    fn load_again(&mut self) -> Result<Loaded, Diagnostics> {
+        Ok(crate::load_site_reusing(&self.opts, None, Some(&mut self.parsed))?.expect("nothing to reuse, so never None"))
+    }
+
     /// The warnings of the current site.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.loaded.warnings
@@ -493,6 +539,12 @@ impl Live {
         }
         (!edits.is_empty()).then_some(edits)
     }
+}
+
+/// The site loaded from a walk of its folders, filling `parsed`.
+fn load_fresh(opts: &Options, parsed: &mut crate::Parsed) -> Result<Loaded, Diagnostics> {
+    *parsed = crate::Parsed::default();
+    Ok(crate::load_site_reusing(opts, None, Some(parsed))?.expect("nothing to reuse, so never None"))
 }
 
 /// Runs jobs in parallel; each with its outputs and what it read.

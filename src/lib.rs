@@ -117,7 +117,49 @@ pub struct Loaded {
 
 /// load -> parse -> model -> markdown. Errors are every problem found, sorted by file.
 pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
-    Ok(load_site_reusing(opts, None)?.expect("nothing to reuse, so never None"))
+    Ok(load_site_reusing(opts, None, None)?.expect("nothing to reuse, so never None"))
+}
+
+/// For `serve`: every markdown file as last parsed (and the rest of the sources), so that a
+/// change reads and parses again only the files that changed instead of walking the site.
+#[derive(Default)]
+pub struct Parsed {
+    /// Each markdown file of `content/`, in the walk's order; `None` until a walk filled it.
+    files: Option<Vec<(String, Result<parse::Doc, Diagnostic>)>>,
+    /// The problems the walk found that belong to no one parsed file.
+    walk: Vec<Diagnostic>,
+    sources: load::Sources,
+}
+
+impl Parsed {
+    /// Reads and parses again these changed paths (relative to the site root). Where only a
+    /// walk can tell what changed (see [`load::reread`]), empties itself for the next load
+    /// to walk the site again.
+    pub fn refresh(&mut self, root: &Path, changed: &std::collections::HashSet<PathBuf>) {
+        let Some(files) = self.files.as_mut() else { return };
+        let copied: Vec<load::CopyFile> = self.sources.assets.iter().chain(&self.sources.statics).cloned().collect();
+        for rel in changed {
+            let Some(now) = load::reread(root, rel, &copied) else {
+                self.files = None;
+                return;
+            };
+            let (name, doc) = match now {
+                load::Reread::Same => continue,
+                load::Reread::Gone(name) => (name, None),
+                load::Reread::Markdown(name, read) => (name, Some(read.and_then(|f| parse::parse(&f)))),
+            };
+            let shown = Path::new("content").join(&name);
+            self.walk.retain(|d| d.path != shown);
+            // The walk's order: by file name within a folder, a folder's files where its name sorts.
+            let place = files.binary_search_by(|(f, _)| Path::new(f).cmp(Path::new(&name)));
+            match (place, doc) {
+                (Ok(i), Some(doc)) => files[i].1 = doc,
+                (Ok(i), None) => drop(files.remove(i)),
+                (Err(i), Some(doc)) => files.insert(i, (name, doc)),
+                (Err(_), None) => {}
+            }
+        }
+    }
 }
 
 /// For `serve`: an earlier site, its bodies, and the content files changed since it was loaded.
@@ -130,8 +172,16 @@ pub struct Reuse<'a> {
 /// [`load_site`], taking from `reuse` what the changed files cannot have changed: the
 /// rendered markdown of the other pages and the git history (only `git status` is run).
 /// `Ok(None)` (with `reuse` untouched) when the pages' files, titles, aliases or drafts
-/// differ from the earlier site's, since links may then resolve differently.
-pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Option<Loaded>, Diagnostics> {
+/// differ from the earlier site's, since links may then resolve differently, or when a file
+/// has an error.
+///
+/// With `parsed`, the files it holds are taken as they are (see [`Parsed::refresh`]); an
+/// empty one is filled by walking the site.
+pub fn load_site_reusing(
+    opts: &Options,
+    mut reuse: Option<Reuse>,
+    parsed: Option<&mut Parsed>,
+) -> Result<Option<Loaded>, Diagnostics> {
     let mut diags = Vec::new();
     let mut clock = Instant::now();
     let mut stages = Vec::new();
@@ -164,18 +214,35 @@ pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Opt
         let root = opts.root.clone();
         std::thread::spawn(move || history::read(&root))
     });
-    let sources = {
-        let mut d = Vec::new();
-        (load::load(&opts.root, config.theme.as_deref(), &mut d), d)
+    let (sources, docs) = match parsed {
+        Some(Parsed { files: Some(files), walk, sources }) => {
+            diags.extend(walk.iter().cloned());
+            let docs = files.iter().filter_map(|(_, doc)| doc.as_ref().map_err(|d| diags.push(d.clone())).ok().cloned());
+            let docs: Vec<parse::Doc> = docs.collect();
+            lap("load (changed files only)");
+            (sources.clone(), docs)
+        }
+        cache => {
+            let mut walk = Vec::new();
+            let mut sources = load::load(&opts.root, config.theme.as_deref(), &mut walk);
+            lap("load");
+            // The raw bytes are not needed once parsed; dropping them keeps a big site's memory down.
+            let markdown = std::mem::take(&mut sources.markdown);
+            let files: Vec<(String, Result<parse::Doc, Diagnostic>)> =
+                markdown.into_par_iter().map(|f| (f.rel.clone(), parse::parse(&f))).collect();
+            diags.extend(walk.iter().cloned());
+            let docs: Vec<parse::Doc> = match cache {
+                Some(cache) => {
+                    let docs = files.iter().filter_map(|(_, d)| d.as_ref().map_err(|d| diags.push(d.clone())).ok().cloned());
+                    let docs = docs.collect();
+                    *cache = Parsed { files: Some(files), walk, sources: sources.clone() };
+                    docs
+                }
+                None => files.into_iter().filter_map(|(_, d)| d.map_err(|d| diags.push(d)).ok()).collect(),
+            };
+            (sources, docs)
+        }
     };
-    let (sources, load_diags) = sources;
-    diags.extend(load_diags);
-    lap("load");
-    let mut sources = sources;
-    // The raw bytes are not needed once parsed; dropping them keeps a big site's memory down.
-    let markdown = std::mem::take(&mut sources.markdown);
-    let parsed: Vec<Result<parse::Doc, Diagnostic>> = markdown.into_par_iter().map(|f| parse::parse(&f)).collect();
-    let docs: Vec<parse::Doc> = parsed.into_iter().filter_map(|r| r.map_err(|d| diags.push(d)).ok()).collect();
     lap("parse");
     let (mut site, model_diags) = model::build(config, docs, sources.assets.clone(), now, opts.drafts);
     diags.extend(model_diags);
@@ -187,12 +254,9 @@ pub fn load_site_reusing(opts: &Options, mut reuse: Option<Reuse>) -> Result<Opt
     let (bodies, link_problems) = match reuse.as_mut() {
         None => markdown::render_all(&mut site),
         Some(r) => {
-            if diags.iter().any(|d| d.severity == diag::Severity::Error) {
-                let mut all = Diagnostics(diags);
-                all.sort();
-                return Err(all);
-            }
-            if !same_link_targets(r.old, &site) {
+            // With errors, the markdown runs anyway (the link warnings are reported with
+            // them, as in a fresh build), and links into a broken site may resolve differently.
+            if diags.iter().any(|d| d.severity == diag::Severity::Error) || !same_link_targets(r.old, &site) {
                 return Ok(None);
             }
             let mut history = r.old.history.take();

@@ -26,7 +26,7 @@ pub struct CopyFile {
 }
 
 /// Everything read from a site folder.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sources {
     pub config_text: String,
     pub markdown: Vec<SourceFile>,
@@ -81,6 +81,61 @@ pub fn load(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>) -> So
         }
     }
     sources
+}
+
+/// What one changed file under `content/` or `static/` (`rel` to the site root) now is, for
+/// `serve`, which reads again only the files that changed rather than walking the site.
+#[derive(Debug)]
+pub enum Reread {
+    /// A markdown file of `content/` as a walk would find it: read (or why it could not be).
+    Markdown(String, Result<SourceFile, Diagnostic>),
+    /// A markdown file of `content/` that is no longer there.
+    Gone(String),
+    /// A file the walk skips (hidden, an editor's), or a copied file still where it was.
+    Same,
+}
+
+/// [`Reread`] for one changed path; `None` when only a walk can tell what the change did:
+/// a folder, a link, a copied file added or removed, a name that is not UTF-8.
+pub fn reread(root: &Path, rel: &Path, copied: &[CopyFile]) -> Option<Reread> {
+    let mut parts = rel.components();
+    let top = parts.next()?.as_os_str().to_str()?;
+    let inner = parts.as_path();
+    let names: Vec<&str> = inner.components().map(|c| c.as_os_str().to_str()).collect::<Option<_>>()?;
+    if names.is_empty() || !matches!(top, "content" | "static") {
+        return None;
+    }
+    if names.iter().any(|n| is_ignored(n)) {
+        return Some(Reread::Same);
+    }
+    // Every folder on the way must be a folder (the walk follows no links).
+    let mut dir = root.join(top);
+    for name in &names[..names.len() - 1] {
+        dir.push(name);
+        if !std::fs::symlink_metadata(&dir).ok()?.is_dir() {
+            return None;
+        }
+    }
+    let abs = root.join(rel);
+    let is_file = match std::fs::symlink_metadata(&abs) {
+        Ok(m) if m.is_file() => true,
+        Ok(_) => return None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(_) => return None,
+    };
+    let inner = names.join("/");
+    if top == "content" && inner.ends_with(".md") {
+        if !is_file {
+            return Some(Reread::Gone(inner));
+        }
+        let shown = Path::new("content").join(&inner);
+        let read = std::fs::read(&abs)
+            .map(|bytes| SourceFile { rel: inner.clone(), shown: shown.clone(), bytes })
+            .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read the file: {e}")));
+        return Some(Reread::Markdown(inner, read));
+    }
+    // A copied file is read when served: while it stays a file where it was, nothing changed.
+    (is_file && copied.iter().any(|c| c.from == abs)).then_some(Reread::Same)
 }
 
 /// Reads `root/moot.toml`, once it is known to be a file: a named pipe there would make the

@@ -66,7 +66,7 @@ impl Kind {
 macro_rules! front_matter {
     ($(#[$doc:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Default, Deserialize)]
+        #[derive(Debug, Default, Clone, Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             pub title: Option<String>,
@@ -146,7 +146,7 @@ front_matter!(
 pub type Common<'a> =
     (&'a Option<String>, &'a Option<String>, &'a Option<Vec<String>>, Option<bool>, &'a Option<String>);
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Front {
     Group(GroupFront),
     Meeting(MeetingFront),
@@ -174,7 +174,7 @@ impl Front {
 }
 
 /// A parsed markdown file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Doc {
     pub kind: Kind,
     pub rel: String,

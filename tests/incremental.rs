@@ -420,6 +420,32 @@ fn a_broken_front_matter_save_keeps_the_last_good_site_and_the_next_save_recover
     assert!(bytes(&live.files) == bytes(&fresh.files), "after the fix, the same as a fresh build");
 }
 
+#[test]
+fn a_file_still_broken_fails_every_later_save_until_it_is_fixed() {
+    // Only the saved files are read again: the broken one must stay broken in memory too.
+    let (_dir, root, mut live, _) = live_fixture();
+    let rel = "content/meetings/2027/learning-day.md";
+    let broken = edit(&root, rel, "start: \"2027-01-22\"", "start: [unclosed");
+    assert!(live.apply(&broken).is_err());
+    for other in [
+        edit(&root, "content/stories/first.md", "We learned a lot.", "We learned a great deal."),
+        edit(&root, "content/articles/handbook.md", "title: \"", "title: \"The "),
+    ] {
+        let err = live.apply(&other).unwrap_err().to_string();
+        let fresh = Live::new(options(&root)).err().map(|e| e.to_string());
+        assert_eq!(Some(&err), fresh.as_ref(), "the same errors as a fresh build");
+        assert!(err.contains("learning-day.md"), "{err}");
+    }
+    let gone = root.join("content/stories/new.md");
+    std::fs::write(&gone, "---\ntitle: \"New\"\ndate: \"2026-11-02\"\n---\nHello.\n").unwrap();
+    assert!(live.apply(std::slice::from_ref(&gone)).is_err());
+    let fixed = edit(&root, rel, "start: [unclosed", "start: \"2027-02-05\"");
+    live.apply(&fixed).unwrap();
+    let (fresh, _) = Live::new(options(&root)).unwrap();
+    assert!(bytes(&live.files) == bytes(&fresh.files), "after the fix, the same as a fresh build");
+    assert!(live.files.contains_key("stories/new/index.html"));
+}
+
 /// More seeds, for a longer search than CI's: `MOOT_SEEDS=20 cargo test --test incremental
 /// -- --ignored many_seeds`.
 #[test]
