@@ -304,4 +304,32 @@ mod tests {
         }
         assert!(!is_ignored("a.md"));
     }
+
+    #[test]
+    fn a_changed_path_is_read_again_alone_only_when_a_walk_would_find_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/wiki")).unwrap();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("content/wiki/a.md"), "# A\n").unwrap();
+        std::fs::write(root.join("static/s.css"), "p {}").unwrap();
+        let copied = [CopyFile { dest: "s.css".into(), from: root.join("static/s.css") }];
+        let what = |rel: &str| format!("{:?}", reread(root, Path::new(rel), &copied));
+        assert!(what("content/wiki/a.md").starts_with("Some(Markdown(\"wiki/a.md\", Ok("), "{}", what("content/wiki/a.md"));
+        assert_eq!(what("content/wiki/gone.md"), "Some(Gone(\"wiki/gone.md\"))");
+        assert_eq!(what("content/wiki/.a.md.swp"), "Some(Same)");
+        assert_eq!(what("static/s.css"), "Some(Same)");
+        // Only a walk can tell: a folder, a new copied file, a link, a file in a linked folder.
+        assert_eq!(what("content/wiki"), "None");
+        std::fs::write(root.join("static/new.css"), "").unwrap();
+        assert_eq!(what("static/new.css"), "None");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("content/wiki/a.md"), root.join("content/wiki/l.md")).unwrap();
+            assert_eq!(what("content/wiki/l.md"), "None");
+            std::os::unix::fs::symlink(root.join("content/wiki"), root.join("content/linked")).unwrap();
+            assert_eq!(what("content/linked/a.md"), "None");
+        }
+        assert_eq!(what("themes/t/x.html"), "None");
+    }
 }
