@@ -39,7 +39,12 @@ pub struct Config {
 impl Config {
     /// An absolute URL for a root-relative one (`/sub/a/` -> `https://x.io/sub/a/`).
     pub fn absolute(&self, url: &str) -> String {
-        format!("{}{}", self.base_url, url.strip_prefix(self.base_path.as_str()).unwrap_or(url))
+        format!("{}{}", self.base_url, self.routes().within(url))
+    }
+
+    /// The site's addresses.
+    pub fn routes(&self) -> crate::routes::Routes<'_> {
+        crate::routes::Routes::new(&self.base_path)
     }
 }
 

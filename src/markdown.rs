@@ -37,6 +37,7 @@ pub struct Resolver<'a> {
     by_path: HashMap<&'a str, usize>,
     by_name: HashMap<String, usize>,
     base_path: &'a str,
+    routes: crate::routes::Routes<'a>,
     host: &'a str,
     drafts: &'a std::collections::HashSet<String>,
     by_url: std::collections::HashSet<&'a str>,
@@ -63,6 +64,7 @@ impl<'a> Resolver<'a> {
             by_path,
             by_name,
             base_path: &site.config.base_path,
+            routes: site.config.routes(),
             host: crate::config::host_of(&site.config.base_url),
             drafts: &site.draft_names,
             by_url: items.iter().map(|i| i.url.as_str()).collect(),
@@ -413,9 +415,9 @@ fn broken_internal(dest: &str, item: &Item, r: &Resolver) -> Option<String> {
     if !in_section || !is_page || rel.contains("/page/") || rel.starts_with("meetings/past") {
         return None;
     }
-    let url = format!("{}/{}/", r.base_path, rel.trim_end_matches('/'));
+    let url = r.routes.page(rel.trim_end_matches('/'));
     // The page itself, or a page it belongs to (its history, a group's meeting list).
-    let known = url == format!("{}/{section}/", r.base_path)
+    let known = url == r.routes.page(section)
         || url
             .match_indices('/')
             .any(|(i, _)| i > r.base_path.len() + section.len() + 1 && r.by_url.contains(&url[..=i]));
@@ -433,7 +435,7 @@ pub fn resolve_relative(dest: &str, item: &Item, r: &Resolver) -> String {
         && !dest.starts_with("data:");
     if !is_relative {
         return if dest.starts_with('/') && !dest.starts_with("//") {
-            format!("{}{dest}", r.base_path)
+            r.routes.file(&dest[1..])
         } else {
             dest.to_string()
         };
@@ -461,7 +463,7 @@ pub fn resolve_relative(dest: &str, item: &Item, r: &Resolver) -> String {
             return format!("{}{fragment}", r.items[i].url);
         }
     }
-    format!("{}/{joined}{fragment}", r.base_path)
+    format!("{}{fragment}", r.routes.file(&joined))
 }
 
 /// The first words of a text, for summaries.

@@ -398,7 +398,7 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
     }
     let folder = doc.kind.folder();
     let key = path.strip_prefix(folder).map(|k| k.trim_start_matches('/')).unwrap_or(&path).to_string();
-    let url = if path.is_empty() { format!("{}/", config.base_path) } else { format!("{}/{path}/", config.base_path) };
+    let url = config.routes().page(&path);
     let tags =
         tags.iter().flatten().map(|t| (slugify(t), t.trim().to_string())).filter(|(s, _)| !s.is_empty()).collect();
     Item {

@@ -28,25 +28,28 @@ impl Feed {
     }
 
     pub fn of_site(config: &Config) -> Feed {
-        Feed::new(config, format!("All meetings of {}", config.title), &format!("{}/calendar.ics", config.base_path))
+        Feed::new(config, format!("All meetings of {}", config.title), &config.routes().file("calendar.ics"))
     }
 
     pub fn of_group(cx: &Cx, g: usize) -> Feed {
         let head = cx.head(cx.group_item(g));
-        Feed::new(cx.site().config, head.title.to_string(), &format!("{}calendar.ics", head.url))
+        Feed::new(cx.site().config, head.title.to_string(), &crate::routes::calendar_of(head.url))
     }
 }
 
 /// Root-relative URL of a meeting's own .ics: `/meetings/2027/lab.ics` beside `/meetings/2027/lab/`.
 pub fn meeting_ics_url(cx: &Cx, m: &Meeting) -> String {
-    format!("{}/{}.ics", cx.site().config.base_path, cx.head(m.item).path)
+    cx.site().config.routes().meeting_calendar(cx.head(m.item).path)
 }
 
 /// The site's feed: every meeting.
 pub fn site_feed(cx: &Cx) -> Output {
     let s = cx.site();
     let all: Vec<usize> = (0..cx.counts().meetings).collect();
-    Output { path: "calendar.ics".into(), body: Body::Bytes(ics::calendar(cx, &s.config.title, &all).into_bytes()) }
+    Output {
+        path: s.config.routes().file_output(&s.config.routes().file("calendar.ics")),
+        body: Body::Bytes(ics::calendar(cx, &s.config.title, &all).into_bytes()),
+    }
 }
 
 /// A group's feed: its meetings, shared ones included.
@@ -54,10 +57,9 @@ pub fn group_feed(cx: &Cx, g: usize) -> Output {
     let s = cx.site();
     let group = cx.group(g);
     let head = cx.head(group.item);
-    let rel = head.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(head.url).trim_start_matches('/');
     let name = format!("{} — {}", head.title, s.config.title);
     Output {
-        path: format!("{rel}calendar.ics"),
+        path: s.config.routes().file_output(&crate::routes::calendar_of(head.url)),
         body: Body::Bytes(ics::calendar(cx, &name, &group.meetings).into_bytes()),
     }
 }
@@ -65,7 +67,11 @@ pub fn group_feed(cx: &Cx, g: usize) -> Output {
 /// One meeting's .ics.
 pub fn meeting_feed(cx: &Cx, m: usize) -> Output {
     let head = cx.head(cx.meeting_item(m));
-    Output { path: format!("{}.ics", head.path), body: Body::Bytes(ics::calendar(cx, head.title, &[m]).into_bytes()) }
+    let routes = cx.site().config.routes();
+    Output {
+        path: routes.file_output(&routes.meeting_calendar(head.path)),
+        body: Body::Bytes(ics::calendar(cx, head.title, &[m]).into_bytes()),
+    }
 }
 
 /// A Google Calendar "add event" link: the meeting, or for a series its first occurrence
@@ -164,7 +170,7 @@ struct MonthView<'v, 'a> {
 }
 
 fn month_url(config: &Config, y: i16, m: i8) -> String {
-    format!("{}/calendar/{y:04}/{m:02}/", config.base_path)
+    config.routes().month(y, m)
 }
 
 /// A month as a grid of weeks (Sunday first) and as a list.
@@ -224,7 +230,7 @@ pub fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Output>, 
     let mut ctx = cx.context();
     ctx.insert("month", &view);
     ctx.insert("is_current", &current);
-    let url = if current { format!("{}/calendar/", s.config.base_path) } else { view.url.clone() };
+    let url = if current { s.config.routes().page("calendar") } else { view.url.clone() };
     cx.page(&url, "calendar.html", &ctx)
 }
 

@@ -33,10 +33,10 @@ pub fn all(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     ];
     for gi in 0..cx.group_count() {
         let item = cx.head(cx.group(gi).item);
-        let rel = item.url.strip_prefix(s.config.base_path.as_str()).unwrap_or(item.url);
+        let rel = s.config.routes().within(item.url);
         let title = format!("{} — {}", item.title, s.config.title);
         out.push(Output {
-            path: format!("{}atom.xml", rel.trim_start_matches('/')),
+            path: s.config.routes().file_output(&crate::routes::feed_of(item.url)),
             body: Body::Bytes(atom(cx, &title, &format!("{rel}atom.xml"), rel, entries(cx, Some(gi))).into_bytes()),
         });
     }
@@ -159,9 +159,9 @@ fn sitemap(cx: &Cx) -> String {
     let s = cx.site();
     let n = cx.counts().items;
     let mut urls: Vec<String> = Vec::with_capacity(n + 16);
-    urls.push(format!("{}/", s.config.base_path));
+    urls.push(s.config.routes().home());
     for section in ["groups", "meetings", "stories", "articles", "wiki", "tags"] {
-        urls.push(format!("{}/{section}/", s.config.base_path));
+        urls.push(s.config.routes().page(section));
     }
     for i in 0..n {
         if cx.has_own_page(i) {

@@ -73,7 +73,7 @@ pub fn of_page(cx: &Cx, idx: usize) -> Option<PageHistory> {
     Some(PageHistory {
         updated: revs.first().map(|r| stamp(&h.commits[r.commit])),
         published: revs.last().map(|r| stamp(&h.commits[r.commit])),
-        url: (!revs.is_empty()).then(|| format!("{}history/", cx.head(idx).url)),
+        url: (!revs.is_empty()).then(|| crate::routes::history_of(cx.head(idx).url)),
         revisions: revs.len(),
         uncommitted,
     })
@@ -96,7 +96,6 @@ pub fn pages(cx: &Cx, idx: usize) -> Result<Vec<Output>, Diagnostic> {
         return Ok(Vec::new());
     }
     let item = cx.head(idx);
-    let base = format!("{}history/", item.url);
     let views: Vec<RevisionView> = revs
         .iter()
         .map(|rev| {
@@ -105,7 +104,7 @@ pub fn pages(cx: &Cx, idx: usize) -> Result<Vec<Output>, Diagnostic> {
             RevisionView {
                 commit: commit_view(c),
                 change: &rev.change,
-                url: format!("{base}{}/", short(&c.sha)),
+                url: crate::routes::revision_of(item.url, short(&c.sha)),
                 added,
                 removed,
             }
@@ -115,6 +114,7 @@ pub fn pages(cx: &Cx, idx: usize) -> Result<Vec<Output>, Diagnostic> {
     ctx.insert("page", &super::views::link(item));
     ctx.insert("revisions", &views);
     ctx.insert("uncommitted", &uncommitted);
+    let base = crate::routes::history_of(item.url);
     let mut out = cx.page(&base, "history.html", &ctx)?;
     for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
         let lines: Vec<DiffLine> = diff_lines(h.diff(rev));
@@ -210,7 +210,7 @@ pub fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
                         title: head.title.to_string(),
                         url: Some(head.url.to_string()),
                         kind: head.kind.label(),
-                        compare_url: Some(format!("{}history/{}/", head.url, short(&c.sha))),
+                        compare_url: Some(crate::routes::revision_of(head.url, short(&c.sha))),
                     },
                     None => ChangedPage { title: f.clone(), url: None, kind: "removed or draft", compare_url: None },
                 })
@@ -219,7 +219,7 @@ pub fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
         .collect();
     let mut ctx = cx.context();
     ctx.insert("changes", &changes);
-    let url = format!("{}/recent-changes/", s.config.base_path);
+    let url = s.config.routes().page("recent-changes");
     let mut out = cx.page(&url, "recent.html", &ctx)?;
     out.push(Output { path: "recent-changes/atom.xml".into(), body: Body::Bytes(atom(&s, &changes).into_bytes()) });
     Ok(out)

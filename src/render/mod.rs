@@ -40,14 +40,6 @@ pub struct Output {
     pub body: Body,
 }
 
-impl Output {
-    fn html(url_path: &str, html: Vec<u8>) -> Output {
-        let dir = url_path.trim_matches('/');
-        let path = if dir.is_empty() { "index.html".to_string() } else { format!("{dir}/index.html") };
-        Output { path, body: Body::Bytes(html) }
-    }
-}
-
 /// (meeting, occurrence) positions.
 pub type Pairs = Vec<(usize, usize)>;
 
@@ -270,7 +262,7 @@ impl<'r, 'a> Cx<'r, 'a> {
     /// Renders one job. Errors name the template and what went wrong.
     pub fn run(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
         let s = self.site();
-        let base = &s.config.base_path;
+        let routes = s.config.routes();
         match job {
             Job::Item(i) => self.item_page(*i),
             Job::Home => self.home(),
@@ -279,24 +271,24 @@ impl<'r, 'a> Cx<'r, 'a> {
                 let head = self.head(self.group(*g).item);
                 let (all, upcoming) = self.pairs_page(List::GroupMeetings(*g), *p);
                 let title = format!("All meetings of {}", head.title);
-                self.occurrence_list(&format!("{}meetings/", head.url), &title, all, *p, upcoming, None)
+                self.occurrence_list(&crate::routes::meetings_of(head.url), &title, all, *p, upcoming, None)
             }
             Job::MeetingsUpcoming(p) => {
                 let intro = self.sections().1.get(&Kind::Meeting).map(|&i| self.body(i).html.as_str());
                 let (all, upcoming) = self.pairs_page(List::Upcoming, *p);
-                self.occurrence_list(&format!("{base}/meetings/"), "Upcoming meetings", all, *p, upcoming, intro)
+                self.occurrence_list(&routes.page("meetings"), "Upcoming meetings", all, *p, upcoming, intro)
             }
             Job::MeetingsPast(p) => {
                 let (all, _) = self.pairs_page(List::Past, *p);
-                self.occurrence_list(&format!("{base}/meetings/past/"), "Past meetings", all, *p, 0, None)
+                self.occurrence_list(&routes.page("meetings/past"), "Past meetings", all, *p, 0, None)
             }
             Job::Stories(p) => {
                 let items = self.items_page(List::Stories, *p);
-                self.card_list(&format!("{base}/stories/"), "Stories", Kind::Story, items, *p)
+                self.card_list(&routes.page("stories"), "Stories", Kind::Story, items, *p)
             }
             Job::Articles(p) => {
                 let items = self.items_page(List::Articles, *p);
-                self.card_list(&format!("{base}/articles/"), "Articles and resources", Kind::Article, items, *p)
+                self.card_list(&routes.page("articles"), "Articles and resources", Kind::Article, items, *p)
             }
             Job::Wiki => self.wiki_page(),
             Job::Tags => self.tags_page(),
@@ -374,8 +366,8 @@ impl<'r, 'a> Cx<'r, 'a> {
     }
 
     pub fn page(&self, url: &str, template: &str, ctx: &Context) -> Result<Vec<Output>, Diagnostic> {
-        let path = url.strip_prefix(self.site().config.base_path.as_str()).unwrap_or(url);
-        Ok(vec![Output::html(path, self.template(template, ctx)?)])
+        let path = self.site().config.routes().output(url);
+        Ok(vec![Output { path, body: Body::Bytes(self.template(template, ctx)?) }])
     }
 
     fn item_page(&self, idx: usize) -> Result<Vec<Output>, Diagnostic> {
@@ -402,12 +394,12 @@ impl<'r, 'a> Cx<'r, 'a> {
                         past: self.occ_views(&past[..past.len().min(SHORT_LIST)]),
                         upcoming_count: up.len(),
                         past_count: past.len(),
-                        all_meetings_url: format!("{}meetings/", item.url),
+                        all_meetings_url: crate::routes::meetings_of(&item.url),
                         stories: g.stories.iter().take(SHORT_LIST * 2).map(|&st| story_card(self, st)).collect(),
                         stories_count: g.stories.len(),
                         articles: g.articles.iter().take(SHORT_LIST * 2).map(|&a| article_card(self, a)).collect(),
                         articles_count: g.articles.len(),
-                        feed_url: format!("{}atom.xml", item.url),
+                        feed_url: crate::routes::feed_of(&item.url),
                         calendar: calendar::Feed::of_group(self, gi),
                     },
                 );
@@ -459,12 +451,12 @@ impl<'r, 'a> Cx<'r, 'a> {
     }
 
     fn breadcrumbs(&self, item: &crate::model::Item) -> Vec<(String, String)> {
-        let base = &self.site().config.base_path;
-        let mut crumbs = vec![("Wiki".to_string(), format!("{base}/wiki/"))];
+        let wiki = self.site().config.routes().page("wiki");
+        let mut crumbs = vec![("Wiki".to_string(), wiki.clone())];
         let parts: Vec<&str> = item.path.split('/').collect();
         for depth in 2..parts.len() {
             let path = parts[..depth].join("/");
-            crumbs.push((title_case(parts[depth - 1]), format!("{base}/wiki/#{}", path.replace('/', "-"))));
+            crumbs.push((title_case(parts[depth - 1]), format!("{wiki}#{}", path.replace('/', "-"))));
         }
         crumbs
     }
@@ -532,7 +524,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             .map(|g| card(self, g.item))
             .collect();
         ctx.insert("groups", &groups);
-        self.page(&format!("{}/", s.config.base_path), "home.html", &ctx)
+        self.page(&s.config.routes().home(), "home.html", &ctx)
     }
 
     fn groups(&self) -> Result<Vec<Output>, Diagnostic> {
@@ -557,7 +549,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         };
         ctx.insert("active", &cards(false));
         ctx.insert("archived", &cards(true));
-        self.page(&format!("{}/groups/", s.config.base_path), "groups.html", &ctx)
+        self.page(&s.config.routes().page("groups"), "groups.html", &ctx)
     }
 
     fn occurrence_list(
@@ -585,12 +577,12 @@ impl<'r, 'a> Cx<'r, 'a> {
                 OccSection::new(Some("Past meetings"), 3, false, self.occ_views(past)),
             ]
         };
-        let base_path = &self.site().config.base_path;
+        let routes = self.site().config.routes();
         ctx.insert("sections", &sections);
         ctx.insert("pager", &pager(base, p, total));
         ctx.insert("base", base);
-        ctx.insert("past_url", &format!("{base_path}/meetings/past/"));
-        ctx.insert("upcoming_url", &format!("{base_path}/meetings/"));
+        ctx.insert("past_url", &routes.page("meetings/past"));
+        ctx.insert("upcoming_url", &routes.page("meetings"));
         self.page(&page_url(base, p), "meetings.html", &ctx)
     }
 
@@ -644,7 +636,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         ctx.insert("intro", &self.sections().1.get(&Kind::Wiki).map(|&i| page(self, i)));
         ctx.insert("tree", &tree);
         ctx.insert("count", &count);
-        self.page(&format!("{}/wiki/", s.config.base_path), "wiki.html", &ctx)
+        self.page(&s.config.routes().page("wiki"), "wiki.html", &ctx)
     }
 
     fn tags_page(&self) -> Result<Vec<Output>, Diagnostic> {
@@ -656,7 +648,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             .collect();
         let mut ctx = self.context();
         ctx.insert("tags", &tags);
-        self.page(&format!("{}/tags/", s.config.base_path), "tags.html", &ctx)
+        self.page(&s.config.routes().page("tags"), "tags.html", &ctx)
     }
 
     fn copy_outputs(&self) -> Vec<Output> {

@@ -295,11 +295,7 @@ pub fn page<'a>(cx: &Cx<'_, 'a>, idx: usize) -> PageView<'a> {
         kind: item.kind.label(),
         title: &item.title,
         url: &item.url,
-        permalink: format!(
-            "{}{}",
-            site.config.base_url,
-            item.url.strip_prefix(&site.config.base_path).unwrap_or(&item.url)
-        ),
+        permalink: site.config.absolute(&item.url),
         summary: item.summary.as_deref(),
         description: cx.excerpt(idx),
         html: &body.html,
@@ -317,7 +313,7 @@ pub fn tag_links<'a>(config: &crate::config::Config, item: &'a Item) -> Vec<TagL
 }
 
 pub fn tag_url(config: &crate::config::Config, slug: &str) -> String {
-    format!("{}/tags/{slug}/", config.base_path)
+    config.routes().tag(slug)
 }
 
 /// A list's pages: which one this is and where the others are.
@@ -333,14 +329,7 @@ pub struct Pager {
     pub pages: Vec<(usize, String)>,
 }
 
-/// URL of page `n` (1-based) of a list whose first page is at `base` (ending with `/`).
-pub fn page_url(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
+pub use crate::routes::list_page as page_url;
 
 pub fn pager(base: &str, current: usize, total: usize) -> Pager {
     Pager {
