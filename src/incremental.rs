@@ -24,6 +24,7 @@
 //! that after each of a random sequence of edits, creations, deletions and renames.
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::ItemId;
 use crate::render::reads::Fact;
 use crate::render::{Body, Job, Renderer};
 use crate::{Loaded, Options};
@@ -182,7 +183,7 @@ impl Live {
         let mut warnings = Vec::new();
         {
             let Loaded { site, bodies, .. } = &mut self.loaded;
-            let rendered: Vec<(usize, crate::markdown::Rendered)> = {
+            let rendered: Vec<(ItemId, crate::markdown::Rendered)> = {
                 let r = crate::markdown::Resolver::new(site);
                 edits
                     .iter()
@@ -201,7 +202,7 @@ impl Live {
                 for (i, item) in site.items.iter().enumerate() {
                     let rel = item.shown.strip_prefix("content").ok().and_then(|p| p.to_str());
                     if rel.is_some_and(|r| moved.contains(&r.replace('\\', "/"))) {
-                        candidates.push(Fact::History(i));
+                        candidates.push(Fact::History(ItemId(i)));
                     }
                 }
                 h.uncommitted = now;
@@ -347,7 +348,7 @@ impl Live {
         // (lists, feeds, the calendar, the index) in phase two, as after a body edit.
         let own: HashSet<Job> = (self.loaded.site.items.iter().enumerate())
             .filter(|(_, item)| changed_files.contains(&item.shown))
-            .flat_map(|(i, _)| [Job::Item(i), Job::History(i)])
+            .flat_map(|(i, _)| [Job::Item(ItemId(i)), Job::History(ItemId(i))])
             .collect();
         let (first, rest): (Vec<Job>, Vec<Job>) = dirty.into_iter().partition(|j| own.contains(j));
         self.postpone(rest);
@@ -515,10 +516,10 @@ impl Live {
 
     /// The edited pages, if every path is the markdown file of an existing page whose front
     /// matter is unchanged; else `None`.
-    fn body_edits(&self, paths: &[PathBuf]) -> Option<Vec<(usize, crate::parse::Doc)>> {
-        let by_file: HashMap<&Path, usize> =
-            self.loaded.site.items.iter().enumerate().map(|(i, item)| (item.shown.as_path(), i)).collect();
-        let mut edits: Vec<(usize, crate::parse::Doc)> = Vec::new();
+    fn body_edits(&self, paths: &[PathBuf]) -> Option<Vec<(ItemId, crate::parse::Doc)>> {
+        let by_file: HashMap<&Path, ItemId> =
+            self.loaded.site.items.iter().enumerate().map(|(i, item)| (item.shown.as_path(), ItemId(i))).collect();
+        let mut edits: Vec<(ItemId, crate::parse::Doc)> = Vec::new();
         for p in paths {
             let abs = if p.is_absolute() { p.to_path_buf() } else { self.opts.root.join(p) };
             let rel = abs.strip_prefix(self.opts.root.join("content")).ok()?.to_str()?.replace('\\', "/");

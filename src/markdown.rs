@@ -4,7 +4,7 @@
 //! path, title or alias to any kind of page.
 
 use crate::diag::{closest, Diagnostic};
-use crate::model::{slugify, Item};
+use crate::model::{slugify, Item, ItemId};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use std::collections::HashMap;
@@ -27,15 +27,15 @@ pub struct Rendered {
     /// The page's `summary`, else the start of `text`: made here, on the rendering thread.
     pub excerpt: String,
     /// Items this page links to (for backlinks).
-    pub links: Vec<usize>,
+    pub links: Vec<ItemId>,
     pub problems: Vec<Diagnostic>,
 }
 
 /// Finds pages by path, title or alias.
 pub struct Resolver<'a> {
     items: &'a [Item],
-    by_path: HashMap<&'a str, usize>,
-    by_name: HashMap<String, usize>,
+    by_path: HashMap<&'a str, ItemId>,
+    by_name: HashMap<String, ItemId>,
     base_path: &'a str,
     routes: crate::routes::Routes<'a>,
     host: &'a str,
@@ -49,7 +49,7 @@ impl<'a> Resolver<'a> {
         let mut by_path = HashMap::with_capacity(items.len());
         let mut by_name = HashMap::with_capacity(items.len() * 2);
         // Titles can repeat across kinds; wiki pages and pages win, then the rest in order.
-        let mut order: Vec<usize> = (0..items.len()).collect();
+        let mut order: Vec<ItemId> = ItemId::all(items).collect();
         order.sort_by_key(|&i| !matches!(items[i].kind, crate::parse::Kind::Wiki | crate::parse::Kind::Page));
         for i in order {
             let item = &items[i];
@@ -72,7 +72,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// A wikilink target (`Title`, `wiki/path/slug`, with an optional `#Heading`).
-    pub fn wikilink(&self, target: &str) -> Option<(usize, Option<String>)> {
+    pub fn wikilink(&self, target: &str) -> Option<(ItemId, Option<String>)> {
         let (name, heading) = match target.split_once('#') {
             Some((n, h)) => (n.trim(), Some(slugify(h))),
             None => (target.trim(), None),
@@ -496,14 +496,28 @@ pub fn render_all(site: &mut crate::model::Site) -> (Bodies, Vec<Diagnostic>) {
 pub struct Bodies {
     pub items: Vec<Rendered>,
     /// Item -> the items that link to it (wikilinks and internal links), in item order.
-    pub backlinks: HashMap<usize, Vec<usize>>,
+    pub backlinks: HashMap<ItemId, Vec<ItemId>>,
+}
+
+impl std::ops::Index<ItemId> for Vec<Rendered> {
+    type Output = Rendered;
+    fn index(&self, id: ItemId) -> &Rendered {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<ItemId> for Vec<Rendered> {
+    fn index_mut(&mut self, id: ItemId) -> &mut Rendered {
+        &mut self[id.0]
+    }
 }
 
 impl Bodies {
     /// The link graph of `items`' links.
     fn link(items: Vec<Rendered>) -> Bodies {
-        let mut backlinks: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut backlinks: HashMap<ItemId, Vec<ItemId>> = HashMap::new();
         for (idx, out) in items.iter().enumerate() {
+            let idx = ItemId(idx);
             for &to in &out.links {
                 if to != idx {
                     backlinks.entry(to).or_default().push(idx);
@@ -514,7 +528,7 @@ impl Bodies {
     }
 
     /// Puts in page `idx`'s new body, keeping the link graph right.
-    pub fn replace(&mut self, idx: usize, out: Rendered) {
+    pub fn replace(&mut self, idx: ItemId, out: Rendered) {
         for &to in self.items[idx].links.iter().filter(|&&to| to != idx) {
             if let Some(v) = self.backlinks.get_mut(&to) {
                 v.retain(|&from| from != idx);

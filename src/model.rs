@@ -17,6 +17,57 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+/// Defines the id of one kind of thing: its place in the site's list of them, typed, so that
+/// a page's number cannot be taken for a group's.
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident of $what:ty;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub usize);
+
+        impl std::ops::Index<$name> for Vec<$what> {
+            type Output = $what;
+            fn index(&self, id: $name) -> &$what {
+                &self[id.0]
+            }
+        }
+
+        impl std::ops::IndexMut<$name> for Vec<$what> {
+            fn index_mut(&mut self, id: $name) -> &mut $what {
+                &mut self[id.0]
+            }
+        }
+
+        impl std::ops::Index<$name> for [$what] {
+            type Output = $what;
+            fn index(&self, id: $name) -> &$what {
+                &self[id.0]
+            }
+        }
+
+        impl $name {
+            /// Every id of a list of them, in order.
+            pub fn all(list: &[$what]) -> impl Iterator<Item = $name> + use<> {
+                (0..list.len()).map($name)
+            }
+        }
+    )*};
+}
+
+ids! {
+    /// A page of any kind: its place in [`Site::items`] (and in the markdown's bodies).
+    ItemId of Item;
+    /// A group: its place in [`Site::groups`].
+    GroupId of Group;
+    /// A meeting (one file, one or many occurrences): its place in [`Site::meetings`].
+    MeetingId of Meeting;
+    /// A story: its place in [`Site::stories`].
+    StoryId of Story;
+    /// An article: its place in [`Site::articles`].
+    ArticleId of Article;
+}
+
 /// What every document has.
 #[derive(Debug, Clone)]
 pub struct Item {
@@ -45,7 +96,7 @@ pub struct Item {
 
 #[derive(Debug, Clone)]
 pub struct Group {
-    pub item: usize,
+    pub item: ItemId,
     pub leaders: Vec<String>,
     pub contact: Option<String>,
     pub forum: Option<String>,
@@ -54,9 +105,9 @@ pub struct Group {
     pub timezone: Option<(String, TimeZone)>,
     pub location: Option<String>,
     pub archived: bool,
-    pub meetings: Vec<usize>,
-    pub stories: Vec<usize>,
-    pub articles: Vec<usize>,
+    pub meetings: Vec<MeetingId>,
+    pub stories: Vec<StoryId>,
+    pub articles: Vec<ArticleId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -78,8 +129,8 @@ pub struct Occurrence {
 
 #[derive(Debug, Clone)]
 pub struct Meeting {
-    pub item: usize,
-    pub groups: Vec<usize>,
+    pub item: ItemId,
+    pub groups: Vec<GroupId>,
     pub all_day: bool,
     pub tz_name: String,
     pub tz: TimeZone,
@@ -96,26 +147,26 @@ pub struct Meeting {
     pub signup: Option<String>,
     pub capacity: Option<u32>,
     pub occurrences: Vec<Occurrence>,
-    pub stories: Vec<usize>,
+    pub stories: Vec<StoryId>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Story {
-    pub item: usize,
+    pub item: ItemId,
     pub date: Date,
     pub author: Option<String>,
-    pub groups: Vec<usize>,
-    pub meeting: Option<usize>,
+    pub groups: Vec<GroupId>,
+    pub meeting: Option<MeetingId>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Article {
-    pub item: usize,
+    pub item: ItemId,
     pub date: Option<Date>,
     pub author: Option<String>,
     pub url: Option<String>,
     pub format: Option<String>,
-    pub groups: Vec<usize>,
+    pub groups: Vec<GroupId>,
 }
 
 /// The whole site, validated and linked.
@@ -132,15 +183,16 @@ pub struct Site {
     pub meetings: Vec<Meeting>,
     pub stories: Vec<Story>,
     pub articles: Vec<Article>,
-    /// Item indexes of wiki pages and of other pages.
-    pub wiki: Vec<usize>,
-    pub pages: Vec<usize>,
-    pub home: Option<usize>,
+    /// The wiki pages and the other pages.
+    pub wiki: Vec<ItemId>,
+    pub pages: Vec<ItemId>,
+    pub home: Option<ItemId>,
     /// Intro text of a section's index page (`content/groups/index.md`).
-    pub intros: HashMap<Kind, usize>,
+    pub intros: HashMap<Kind, ItemId>,
     /// Tag slug -> (name, items by title), sorted by slug.
-    pub tags: BTreeMap<String, (String, Vec<usize>)>,
-    /// Item -> its position in `groups`, `meetings`, `stories` or `articles` (0 for pages).
+    pub tags: BTreeMap<String, (String, Vec<ItemId>)>,
+    /// Item -> its place in `groups`, `meetings`, `stories` or `articles` (0 for pages); read
+    /// through [`Site::group_id`] and its kin.
     pub position: Vec<usize>,
     /// Lower-case titles, aliases and paths of drafts left out, so links to them are named as such.
     pub draft_names: std::collections::HashSet<String>,
@@ -151,6 +203,26 @@ pub struct Site {
 }
 
 impl Site {
+    /// The group whose page is `item` (a page of kind [`Kind::Group`]).
+    pub fn group_id(&self, item: ItemId) -> GroupId {
+        GroupId(self.position[item.0])
+    }
+
+    /// The meeting whose page is `item` (a page of kind [`Kind::Meeting`]).
+    pub fn meeting_id(&self, item: ItemId) -> MeetingId {
+        MeetingId(self.position[item.0])
+    }
+
+    /// The story whose page is `item` (a page of kind [`Kind::Story`]).
+    pub fn story_id(&self, item: ItemId) -> StoryId {
+        StoryId(self.position[item.0])
+    }
+
+    /// The article whose page is `item` (a page of kind [`Kind::Article`]).
+    pub fn article_id(&self, item: ItemId) -> ArticleId {
+        ArticleId(self.position[item.0])
+    }
+
     pub fn is_upcoming(&self, o: &Occurrence) -> bool {
         o.end.timestamp() > self.now
     }
@@ -230,7 +302,7 @@ pub fn build(
     };
     // Reserved: grown by doubling, these vectors of big items were copied again and again.
     site.items.reserve(checked.len());
-    let mut pending: Vec<(usize, Typed)> = Vec::with_capacity(checked.len());
+    let mut pending: Vec<(ItemId, Typed)> = Vec::with_capacity(checked.len());
     for c in checked {
         match c {
             Ok((item, typed, warnings)) => {
@@ -243,7 +315,7 @@ pub fn build(
                     draft_paths.push((item.kind.folder().to_string(), item.slug.clone()));
                     continue;
                 }
-                let idx = site.items.len();
+                let idx = ItemId(site.items.len());
                 site.items.push(item);
                 pending.push((idx, typed));
             }
@@ -510,7 +582,7 @@ fn check_group(doc: &Doc, f: &GroupFront, errs: &mut Vec<Diagnostic>) -> Group {
         }
     };
     Group {
-        item: 0,
+        item: ItemId(0),
         leaders: leaders.clone().unwrap_or_default(),
         contact: check_url(doc, "contact", contact, Accept::Email, errs),
         forum: check_url(doc, "forum", forum, Accept::Web, errs),
@@ -610,7 +682,7 @@ fn check_meeting(
         repeat_line: doc.line_of("repeat"),
     };
     let m = Meeting {
-        item: 0,
+        item: ItemId(0),
         groups: Vec::new(),
         all_day: false,
         tz_name,
@@ -806,7 +878,16 @@ fn check_story(doc: &Doc, f: &StoryFront, errs: &mut Vec<Diagnostic>) -> (Story,
         groups: group_refs(doc, &None, groups, errs),
         meeting: meeting.as_ref().map(|m| (m.clone(), doc.line_of("meeting"))),
     };
-    (Story { item: 0, date: date.unwrap_or_default(), author: author.clone(), groups: Vec::new(), meeting: None }, refs)
+    (
+        Story {
+            item: ItemId(0),
+            date: date.unwrap_or_default(),
+            author: author.clone(),
+            groups: Vec::new(),
+            meeting: None,
+        },
+        refs,
+    )
 }
 
 fn check_article(doc: &Doc, f: &ArticleFront, errs: &mut Vec<Diagnostic>) -> (Article, Refs) {
@@ -814,22 +895,22 @@ fn check_article(doc: &Doc, f: &ArticleFront, errs: &mut Vec<Diagnostic>) -> (Ar
     let date = date.as_ref().and_then(|d| parse_date(doc, "date", d, errs));
     let refs = Refs { groups: group_refs(doc, &None, groups, errs), meeting: None };
     let url = check_url(doc, "url", url, Accept::Web, errs);
-    (Article { item: 0, date, author: author.clone(), url, format: format.clone(), groups: Vec::new() }, refs)
+    (Article { item: ItemId(0), date, author: author.clone(), url, format: format.clone(), groups: Vec::new() }, refs)
 }
 
 /// Finds items of a kind by slug or by path inside the kind's folder.
 struct Index<'a> {
     kind: Kind,
     items: &'a [Item],
-    /// Position in the kind's list -> item index.
-    members: Vec<usize>,
+    /// Position in the kind's list -> its page.
+    members: Vec<ItemId>,
     by_name: HashMap<&'a str, Vec<usize>>,
     /// (folder, name) of drafts left out, for a clearer message.
     drafts: &'a [(String, String)],
 }
 
 impl<'a> Index<'a> {
-    fn new(kind: Kind, items: &'a [Item], members: Vec<usize>, drafts: &'a [(String, String)]) -> Self {
+    fn new(kind: Kind, items: &'a [Item], members: Vec<ItemId>, drafts: &'a [(String, String)]) -> Self {
         let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
         for (pos, &item_idx) in members.iter().enumerate() {
             let item = &items[item_idx];
@@ -882,7 +963,7 @@ fn resolve_refs(
 ) {
     let groups_index = Index::new(Kind::Group, &site.items, site.groups.iter().map(|g| g.item).collect(), drafts);
     let meetings_index = Index::new(Kind::Meeting, &site.items, site.meetings.iter().map(|m| m.item).collect(), drafts);
-    let mut resolved: Vec<(Kind, usize, Vec<usize>, Option<usize>)> = Vec::with_capacity(refs.len());
+    let mut resolved: Vec<(Kind, usize, Vec<GroupId>, Option<MeetingId>)> = Vec::with_capacity(refs.len());
     for (kind, pos, r) in refs {
         let item_idx = match kind {
             Kind::Meeting => site.meetings[pos].item,
@@ -890,16 +971,18 @@ fn resolve_refs(
             _ => site.articles[pos].item,
         };
         let shown = &site.items[item_idx].shown;
-        let mut groups: Vec<usize> = r
+        let mut groups: Vec<GroupId> = r
             .groups
             .iter()
             .filter_map(|(name, line)| groups_index.resolve(name, shown, *line).map_err(|d| diags.push(d)).ok())
+            .map(GroupId)
             .collect();
         groups.dedup();
         let meeting = r
             .meeting
             .as_ref()
-            .and_then(|(name, line)| meetings_index.resolve(name, shown, *line).map_err(|d| diags.push(d)).ok());
+            .and_then(|(name, line)| meetings_index.resolve(name, shown, *line).map_err(|d| diags.push(d)).ok())
+            .map(MeetingId);
         resolved.push((kind, pos, groups, meeting));
     }
     drop(groups_index);
@@ -908,23 +991,23 @@ fn resolve_refs(
         match kind {
             Kind::Meeting => {
                 for &g in &groups {
-                    site.groups[g].meetings.push(pos);
+                    site.groups[g].meetings.push(MeetingId(pos));
                 }
                 site.meetings[pos].groups = groups;
             }
             Kind::Story => {
                 for &g in &groups {
-                    site.groups[g].stories.push(pos);
+                    site.groups[g].stories.push(StoryId(pos));
                 }
                 if let Some(m) = meeting {
-                    site.meetings[m].stories.push(pos);
+                    site.meetings[m].stories.push(StoryId(pos));
                 }
                 site.stories[pos].groups = groups;
                 site.stories[pos].meeting = meeting;
             }
             _ => {
                 for &g in &groups {
-                    site.groups[g].articles.push(pos);
+                    site.groups[g].articles.push(ArticleId(pos));
                 }
                 site.articles[pos].groups = groups;
             }
@@ -967,17 +1050,17 @@ fn positions(site: &Site) -> Vec<usize> {
     ];
     for list in kinds {
         for (p, item) in list.into_iter().enumerate() {
-            pos[item] = p;
+            pos[item.0] = p;
         }
     }
     pos
 }
 
 fn collect_tags(site: &mut Site) {
-    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    let mut tags: BTreeMap<String, (String, Vec<ItemId>)> = BTreeMap::new();
     for (idx, item) in site.items.iter().enumerate() {
         for (slug, name) in &item.tags {
-            tags.entry(slug.clone()).or_insert_with(|| (name.clone(), Vec::new())).1.push(idx);
+            tags.entry(slug.clone()).or_insert_with(|| (name.clone(), Vec::new())).1.push(ItemId(idx));
         }
     }
     // Each page's place among all pages by title, so that each tag's list sorts by a number.
@@ -988,7 +1071,7 @@ fn collect_tags(site: &mut Site) {
     for (n, (_, i)) in by_title.into_iter().enumerate() {
         place[i] = n;
     }
-    tags.par_iter_mut().for_each(|(_, (_, items))| items.sort_unstable_by_key(|&i| place[i]));
+    tags.par_iter_mut().for_each(|(_, (_, items))| items.sort_unstable_by_key(|&i| place[i.0]));
     site.tags = tags;
 }
 
@@ -1029,7 +1112,7 @@ impl Site {
     }
 
     /// An item's revisions, newest first (none without git history).
-    pub fn revisions(&self, idx: usize) -> &[crate::history::Revision] {
+    pub fn revisions(&self, idx: ItemId) -> &[crate::history::Revision] {
         let rel = self.items[idx].shown.strip_prefix("content").ok().and_then(|p| p.to_str());
         match (&self.history, rel) {
             (Some(h), Some(rel)) => h.of(&rel.replace('\\', "/")),
@@ -1038,7 +1121,7 @@ impl Site {
     }
 
     /// Whether an item has edits not yet committed.
-    pub fn uncommitted(&self, idx: usize) -> bool {
+    pub fn uncommitted(&self, idx: ItemId) -> bool {
         let rel = self.items[idx].shown.strip_prefix("content").ok().and_then(|p| p.to_str());
         match (&self.history, rel) {
             (Some(h), Some(rel)) => h.uncommitted.contains(&rel.replace('\\', "/")),
@@ -1047,7 +1130,7 @@ impl Site {
     }
 
     /// Whether an item is a page of its own (the home text and section intros are not).
-    pub fn has_own_page(&self, idx: usize) -> bool {
+    pub fn has_own_page(&self, idx: ItemId) -> bool {
         self.home != Some(idx) && !self.intros.values().any(|&v| v == idx)
     }
 

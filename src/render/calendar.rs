@@ -6,7 +6,7 @@ use super::views::OccView;
 use super::{ics, Body, Output, Pairs};
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::model::{Meeting, Occurrence, Site};
+use crate::model::{GroupId, Meeting, MeetingId, Occurrence, Site};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::Serialize;
@@ -31,7 +31,7 @@ impl Feed {
         Feed::new(config, format!("All meetings of {}", config.title), &config.routes().file("calendar.ics"))
     }
 
-    pub fn of_group(cx: &Cx, g: usize) -> Feed {
+    pub fn of_group(cx: &Cx, g: GroupId) -> Feed {
         let head = cx.head(cx.group_item(g));
         Feed::new(cx.site().config, head.title.to_string(), &crate::routes::calendar_of(head.url))
     }
@@ -45,7 +45,7 @@ pub fn meeting_ics_url(cx: &Cx, m: &Meeting) -> String {
 /// The site's feed: every meeting.
 pub fn site_feed(cx: &Cx) -> Output {
     let s = cx.site();
-    let all: Vec<usize> = (0..cx.counts().meetings).collect();
+    let all: Vec<MeetingId> = (0..cx.counts().meetings).map(MeetingId).collect();
     Output {
         path: s.config.routes().file_output(&s.config.routes().file("calendar.ics")),
         body: Body::Bytes(ics::calendar(cx, &s.config.title, &all).into_bytes()),
@@ -53,7 +53,7 @@ pub fn site_feed(cx: &Cx) -> Output {
 }
 
 /// A group's feed: its meetings, shared ones included.
-pub fn group_feed(cx: &Cx, g: usize) -> Output {
+pub fn group_feed(cx: &Cx, g: GroupId) -> Output {
     let s = cx.site();
     let group = cx.group(g);
     let head = cx.head(group.item);
@@ -65,7 +65,7 @@ pub fn group_feed(cx: &Cx, g: usize) -> Output {
 }
 
 /// One meeting's .ics.
-pub fn meeting_feed(cx: &Cx, m: usize) -> Output {
+pub fn meeting_feed(cx: &Cx, m: MeetingId) -> Output {
     let head = cx.head(cx.meeting_item(m));
     let routes = cx.site().config.routes();
     Output {
@@ -123,7 +123,7 @@ pub fn by_day(site: &Site) -> BTreeMap<Date, Pairs> {
     for (mi, m) in site.meetings.iter().enumerate() {
         for (oi, o) in m.occurrences.iter().enumerate() {
             if !o.skipped {
-                days.entry(o.start.date()).or_default().push((mi, oi));
+                days.entry(o.start.date()).or_default().push((MeetingId(mi), oi));
             }
         }
     }

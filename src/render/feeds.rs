@@ -4,6 +4,7 @@
 use super::reads::{Cx, Globals};
 use super::{Body, Output};
 use crate::diag::Diagnostic;
+use crate::model::{ArticleId, GroupId, ItemId, MeetingId, StoryId};
 use jiff::civil::Date;
 use jiff::Timestamp;
 
@@ -11,7 +12,7 @@ use jiff::Timestamp;
 const FEED_LEN: usize = 50;
 
 struct Entry<'a> {
-    item: usize,
+    item: ItemId,
     updated: Timestamp,
     author: Option<&'a str>,
 }
@@ -31,7 +32,7 @@ pub fn all(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
             ),
         },
     ];
-    for gi in 0..cx.group_count() {
+    for gi in (0..cx.group_count()).map(GroupId) {
         let item = cx.head(cx.group(gi).item);
         let rel = s.config.routes().within(item.url);
         let title = format!("{} — {}", item.title, s.config.title);
@@ -49,9 +50,11 @@ fn midnight(s: &Globals, d: Date) -> Timestamp {
 
 /// Stories, articles and meetings (of one group, or all), newest first. A group's come from
 /// its own lists: scanning the whole site for each group made this quadratic.
-fn entries<'a>(cx: &Cx<'_, 'a>, group: Option<usize>) -> Vec<Entry<'a>> {
+fn entries<'a>(cx: &Cx<'_, 'a>, group: Option<GroupId>) -> Vec<Entry<'a>> {
     let s = cx.site();
-    let all = |n: usize| (0..n).collect::<Vec<_>>();
+    fn all<Id>(n: usize, id: fn(usize) -> Id) -> Vec<Id> {
+        (0..n).map(id).collect()
+    }
     let (stories, articles, meetings) = match group {
         Some(g) => {
             let g = cx.group(g);
@@ -59,7 +62,7 @@ fn entries<'a>(cx: &Cx<'_, 'a>, group: Option<usize>) -> Vec<Entry<'a>> {
         }
         None => {
             let n = cx.counts();
-            (all(n.stories), all(n.articles), all(n.meetings))
+            (all(n.stories, StoryId), all(n.articles, ArticleId), all(n.meetings, MeetingId))
         }
     };
     let mut v: Vec<Entry> = Vec::with_capacity(stories.len() + articles.len() + meetings.len());
@@ -163,7 +166,7 @@ fn sitemap(cx: &Cx) -> String {
     for section in ["groups", "meetings", "stories", "articles", "wiki", "tags"] {
         urls.push(s.config.routes().page(section));
     }
-    for i in 0..n {
+    for i in (0..n).map(ItemId) {
         if cx.has_own_page(i) {
             urls.push(cx.head(i).url.to_string());
         }

@@ -7,6 +7,7 @@ use super::views::long_date;
 use super::{feeds::xml_escape, Body, Output};
 use crate::diag::Diagnostic;
 use crate::history::{diff_lines, Change, Commit, DiffLine};
+use crate::model::ItemId;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -65,7 +66,7 @@ pub fn short(sha: &str) -> &str {
 }
 
 /// The history summary of an item, or `None` without git history.
-pub fn of_page(cx: &Cx, idx: usize) -> Option<PageHistory> {
+pub fn of_page(cx: &Cx, idx: ItemId) -> Option<PageHistory> {
     let (h, revs, uncommitted) = cx.history_of(idx)?;
     if revs.is_empty() && !uncommitted {
         return None;
@@ -90,7 +91,7 @@ struct RevisionView<'a> {
 }
 
 /// The history page of an item and a compare page per revision.
-pub fn pages(cx: &Cx, idx: usize) -> Result<Vec<Output>, Diagnostic> {
+pub fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
     let Some((h, revs, uncommitted)) = cx.history_of(idx) else { return Ok(Vec::new()) };
     if revs.is_empty() {
         return Ok(Vec::new());
@@ -191,7 +192,8 @@ struct ChangedPage {
 pub fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     let s = cx.site();
     let Some(h) = cx.history() else { return Ok(Vec::new()) };
-    let by_rel: HashMap<String, usize> = (0..cx.counts().items)
+    let by_rel: HashMap<String, ItemId> = (0..cx.counts().items)
+        .map(ItemId)
         .filter(|&i| cx.has_own_page(i))
         .filter_map(|i| Some((cx.head(i).shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/"), i)))
         .collect();

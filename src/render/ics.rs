@@ -6,7 +6,7 @@
 //! `ical`'s writer is not used: it neither escapes TEXT nor folds by octets.
 
 use super::reads::Cx;
-use crate::model::{Meeting, Status};
+use crate::model::{Meeting, MeetingId, Status};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -143,7 +143,7 @@ fn utc(t: Timestamp) -> String {
 
 /// A whole calendar of the given meetings; `event` gives each one's VEVENT (see [`event`]),
 /// which callers keep, since a meeting is in several feeds.
-pub fn calendar(cx: &Cx, name: &str, meetings: &[usize]) -> String {
+pub fn calendar(cx: &Cx, name: &str, meetings: &[MeetingId]) -> String {
     let site = cx.site();
     let events: Vec<&str> = meetings.iter().map(|&m| cx.vevent(m)).collect();
     let mut out = String::with_capacity(4096 + events.iter().map(|e| e.len()).sum::<usize>());
@@ -176,7 +176,7 @@ pub fn event(cx: &Cx, m: &Meeting) -> String {
 
 /// For every zone used by timed meetings: the span of time its events cover. A series with
 /// no end is covered for ten years past its last listed occurrence.
-fn zone_spans(cx: &Cx, meetings: &[usize]) -> BTreeMap<String, (TimeZone, Timestamp, Timestamp)> {
+fn zone_spans(cx: &Cx, meetings: &[MeetingId]) -> BTreeMap<String, (TimeZone, Timestamp, Timestamp)> {
     let mut spans: BTreeMap<String, (TimeZone, Timestamp, Timestamp)> = BTreeMap::new();
     for &mi in meetings {
         let m = cx.meeting(mi);

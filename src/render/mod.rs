@@ -16,7 +16,7 @@ pub mod views;
 use crate::diag::Diagnostic;
 use crate::load::{CopyFile, Sources};
 use crate::markdown::Bodies;
-use crate::model::{Meeting, Site};
+use crate::model::{GroupId, ItemId, Meeting, MeetingId, Site};
 use crate::parse::Kind;
 use jiff::Timestamp;
 use reads::{Cx, Fact, Inputs, List, Recorder};
@@ -41,7 +41,7 @@ pub struct Output {
 }
 
 /// (meeting, occurrence) positions.
-pub type Pairs = Vec<(usize, usize)>;
+pub type Pairs = Vec<(MeetingId, usize)>;
 
 /// How many entries a list page holds.
 pub const PER_PAGE: usize = 30;
@@ -51,10 +51,10 @@ pub const SHORT_LIST: usize = 8;
 /// One unit of rendering work.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Job {
-    Item(usize),
+    Item(ItemId),
     Home,
     Groups,
-    GroupMeetings(usize, usize),
+    GroupMeetings(GroupId, usize),
     MeetingsUpcoming(usize),
     MeetingsPast(usize),
     Stories(usize),
@@ -65,8 +65,8 @@ pub enum Job {
     NotFound,
     Feeds,
     SiteCalendar,
-    GroupCalendar(usize),
-    History(usize),
+    GroupCalendar(GroupId),
+    History(ItemId),
     RecentChanges,
     Month(i16, i8),
     CalendarNow,
@@ -88,13 +88,13 @@ pub struct Lists {
     /// Occurrences by the local date they start on, for the month pages.
     pub days: std::collections::BTreeMap<jiff::civil::Date, Pairs>,
     /// Items of the story and article lists, newest first.
-    pub stories: Vec<usize>,
-    pub articles: Vec<usize>,
+    pub stories: Vec<ItemId>,
+    pub articles: Vec<ItemId>,
 }
 
 impl Lists {
     fn new(site: &Site) -> Lists {
-        let all: Vec<(usize, usize)> = (0..site.meetings.len())
+        let all: Pairs = MeetingId::all(&site.meetings)
             .flat_map(|m| (0..site.meetings[m].occurrences.len()).map(move |o| (m, o)))
             .collect();
         let (upcoming, past) = split_occurrences(site, all);
@@ -207,7 +207,7 @@ impl<'a> Renderer<'a> {
         let rec = Recorder::new(false);
         let cx = Cx::new(self, &rec);
         let n = cx.counts();
-        let own: Vec<usize> = (0..n.items).filter(|&i| cx.has_own_page(i)).collect();
+        let own: Vec<ItemId> = (0..n.items).map(ItemId).filter(|&i| cx.has_own_page(i)).collect();
         let mut jobs: Vec<Job> = own.iter().map(|&i| Job::Item(i)).collect();
         jobs.extend([
             Job::SearchPage,
@@ -226,10 +226,10 @@ impl<'a> Renderer<'a> {
             jobs.extend(own.iter().map(|&i| Job::History(i)));
         }
         jobs.extend(calendar::months(&cx).into_iter().map(|(y, m)| Job::Month(y, m)));
-        jobs.extend((0..n.groups).map(Job::GroupCalendar));
+        jobs.extend((0..n.groups).map(|g| Job::GroupCalendar(GroupId(g))));
         let lists = cx.list(List::Upcoming);
         for (gi, all) in lists.group_all.iter().enumerate() {
-            jobs.extend((1..=pages(all.len())).map(|p| Job::GroupMeetings(gi, p)));
+            jobs.extend((1..=pages(all.len())).map(|p| Job::GroupMeetings(GroupId(gi), p)));
         }
         jobs.extend((1..=pages(lists.upcoming.len())).map(Job::MeetingsUpcoming));
         jobs.extend((1..=pages(lists.past.len())).map(Job::MeetingsPast));
@@ -323,8 +323,8 @@ impl<'r, 'a> Cx<'r, 'a> {
     }
 
     /// The VEVENT of meeting `m`, made once per build (what it read is noted each time).
-    pub fn vevent(&self, m: usize) -> &'r str {
-        let cell = &self.r().vevents[m];
+    pub fn vevent(&self, m: MeetingId) -> &'r str {
+        let cell = &self.r().vevents[m.0];
         if let Some((text, facts)) = cell.get() {
             self.rec.note_all(facts);
             return text;
@@ -337,10 +337,10 @@ impl<'r, 'a> Cx<'r, 'a> {
     }
 
     /// Occurrence `o` of meeting `m` as lists show it.
-    pub fn occ(&self, m: usize, o: usize) -> OccView<'r> {
+    pub fn occ(&self, m: MeetingId, o: usize) -> OccView<'r> {
         let meeting = self.meeting(m);
         let occurrence = &meeting.occurrences[o];
-        let text = self.r().occ_text[m][o].get_or_init(|| OccText::new(meeting, occurrence));
+        let text = self.r().occ_text[m.0][o].get_or_init(|| OccText::new(meeting, occurrence));
         occ(self, meeting, occurrence, text)
     }
 
@@ -370,15 +370,15 @@ impl<'r, 'a> Cx<'r, 'a> {
         Ok(vec![Output { path, body: Body::Bytes(self.template(template, ctx)?) }])
     }
 
-    fn item_page(&self, idx: usize) -> Result<Vec<Output>, Diagnostic> {
+    fn item_page(&self, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
         let item = self.item(idx);
         let mut ctx = self.context();
         ctx.insert("page", &page(self, idx));
         let template = match item.kind {
             Kind::Group => {
-                let gi = self.position(idx);
+                let gi = self.group_of(idx);
                 let g = self.group(gi);
-                let (up, past) = &self.list(List::GroupMeetings(gi)).group_occ[gi];
+                let (up, past) = &self.list(List::GroupMeetings(gi)).group_occ[gi.0];
                 ctx.insert(
                     "group",
                     &GroupView {
@@ -406,14 +406,14 @@ impl<'r, 'a> Cx<'r, 'a> {
                 "group.html"
             }
             Kind::Meeting => {
-                let mi = self.position(idx);
+                let mi = self.meeting_of(idx);
                 ctx.insert("meeting", &self.meeting_view(mi));
                 let mut out = self.page(&item.url, "meeting.html", &ctx)?;
                 out.push(calendar::meeting_feed(self, mi));
                 return Ok(out);
             }
             Kind::Story => {
-                let st = self.story(self.position(idx));
+                let st = self.story(self.story_of(idx));
                 ctx.insert(
                     "story",
                     &StoryView {
@@ -427,7 +427,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                 "story.html"
             }
             Kind::Article => {
-                let a = self.article(self.position(idx));
+                let a = self.article(self.article_of(idx));
                 ctx.insert(
                     "article",
                     &ArticleView {
@@ -461,7 +461,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         crumbs
     }
 
-    fn meeting_view(&self, mi: usize) -> MeetingView<'r> {
+    fn meeting_view(&self, mi: MeetingId) -> MeetingView<'r> {
         let s = self.site();
         let m = self.meeting(mi);
         let first = &m.occurrences[0];
@@ -502,7 +502,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         }
     }
 
-    fn occ_views(&self, pairs: &[(usize, usize)]) -> Vec<OccView<'r>> {
+    fn occ_views(&self, pairs: &[(MeetingId, usize)]) -> Vec<OccView<'r>> {
         pairs.iter().map(|&(m, o)| self.occ(m, o)).collect()
     }
 
@@ -516,10 +516,10 @@ impl<'r, 'a> Cx<'r, 'a> {
         ctx.insert("upcoming", &self.occ_views(shown));
         ctx.insert("upcoming_count", &upcoming.len());
         let stories = &self.items_page(List::Stories, 1);
-        let stories: Vec<Card> = stories.iter().take(6).map(|&i| story_card(self, self.position(i))).collect();
+        let stories: Vec<Card> = stories.iter().take(6).map(|&i| story_card(self, self.story_of(i))).collect();
         ctx.insert("stories", &stories);
         let groups: Vec<Card> = (0..self.group_count())
-            .map(|g| self.group(g))
+            .map(|g| self.group(GroupId(g)))
             .filter(|g| !g.archived)
             .map(|g| card(self, g.item))
             .collect();
@@ -534,12 +534,13 @@ impl<'r, 'a> Cx<'r, 'a> {
         let count = self.group_count();
         let cards = |archived: bool| -> Vec<GroupCard> {
             (0..count)
+                .map(GroupId)
                 .map(|gi| (gi, self.group(gi)))
                 .filter(|(_, g)| g.archived == archived)
                 .map(|(gi, g)| GroupCard {
                     card: card(self, g.item),
                     leaders: &g.leaders,
-                    next: self.list(List::GroupMeetings(gi)).group_occ[gi]
+                    next: self.list(List::GroupMeetings(gi)).group_occ[gi.0]
                         .0
                         .first()
                         .map(|&(m, o)| when(self.meeting(m), &self.meeting(m).occurrences[o])),
@@ -556,7 +557,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         &self,
         base: &str,
         title: &str,
-        pairs: &[(usize, usize)],
+        pairs: &[(MeetingId, usize)],
         p: usize,
         upcoming_count: usize,
         intro: Option<&str>,
@@ -591,7 +592,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         base: &str,
         title: &str,
         kind: Kind,
-        items: &[usize],
+        items: &[ItemId],
         p: usize,
     ) -> Result<Vec<Output>, Diagnostic> {
         let total = pages(items.len());
@@ -674,7 +675,7 @@ fn pages(n: usize) -> usize {
 /// Splits (meeting, occurrence) pairs into upcoming (soonest first) and past (newest first),
 /// leaving out skipped dates.
 fn split_occurrences(site: &Site, mut pairs: Pairs) -> (Pairs, Pairs) {
-    let key = |&(m, o): &(usize, usize)| -> (Timestamp, usize) {
+    let key = |&(m, o): &(MeetingId, usize)| -> (Timestamp, ItemId) {
         (site.meetings[m].occurrences[o].start.timestamp(), site.meetings[m].item)
     };
     pairs.retain(|&(m, o)| !site.meetings[m].occurrences[o].skipped);

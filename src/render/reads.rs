@@ -15,7 +15,7 @@
 
 use super::Pairs;
 use crate::markdown::Bodies;
-use crate::model::{Article, Group, Item, Meeting, Site, Story};
+use crate::model::{Article, ArticleId, Group, GroupId, Item, ItemId, Meeting, MeetingId, Site, Story, StoryId};
 
 use crate::parse::Kind;
 use std::cell::RefCell;
@@ -26,18 +26,18 @@ use std::hash::{Hash, Hasher};
 pub enum Fact {
     Global,
     /// A page's kind, address, title and draft state: what a link to it shows.
-    Head(usize),
+    Head(ItemId),
     /// All of a page's front matter, its kind's data (a meeting's times, places, people...)
     /// included, and its head.
-    Front(usize),
+    Front(ItemId),
     /// Its rendered markdown: html, table of contents, plain text, links.
-    Body(usize),
+    Body(ItemId),
     /// Its summary, or the first words of its text.
-    Excerpt(usize),
+    Excerpt(ItemId),
     /// The pages that link to it.
-    Backlinks(usize),
+    Backlinks(ItemId),
     /// Its history from git.
-    History(usize),
+    History(ItemId),
     /// A derived list as a whole: members and order.
     List(List),
     /// One page of a paginated list: its members, in order, and the list's length.
@@ -51,7 +51,7 @@ pub enum List {
     Upcoming,
     Past,
     /// A group's occurrences, upcoming then past.
-    GroupMeetings(usize),
+    GroupMeetings(GroupId),
     /// Occurrences by the day they start on (the month pages).
     Days,
     /// Stories and articles, newest first.
@@ -106,14 +106,14 @@ impl<'a> Inputs<'a> {
             Fact::Front(i) => {
                 front_into(&mut h, &s.items[i]);
                 match s.items[i].kind {
-                    Kind::Group => group_into(&mut h, &s.groups[s.position[i]]),
-                    Kind::Meeting => meeting_into(&mut h, &s.meetings[s.position[i]], s),
+                    Kind::Group => group_into(&mut h, &s.groups[s.group_id(i)]),
+                    Kind::Meeting => meeting_into(&mut h, &s.meetings[s.meeting_id(i)], s),
                     Kind::Story => {
-                        let Story { item, date, author, groups, meeting } = &s.stories[s.position[i]];
+                        let Story { item, date, author, groups, meeting } = &s.stories[s.story_id(i)];
                         (item, date, author, groups, meeting).hash(&mut h);
                     }
                     Kind::Article => {
-                        let Article { item, date, author, url, format, groups } = &s.articles[s.position[i]];
+                        let Article { item, date, author, url, format, groups } = &s.articles[s.article_id(i)];
                         (item, date, author, url, format, groups).hash(&mut h);
                     }
                     Kind::Wiki | Kind::Page => {}
@@ -163,7 +163,7 @@ impl<'a> Inputs<'a> {
             List::Pages => s.pages.hash(h),
             List::Groups => s.groups.iter().map(|g| g.item).collect::<Vec<_>>().hash(h),
             List::Sections => {
-                let mut intros: Vec<(&'static str, usize)> = s.intros.iter().map(|(k, &i)| (k.label(), i)).collect();
+                let mut intros: Vec<(&'static str, ItemId)> = s.intros.iter().map(|(k, &i)| (k.label(), i)).collect();
                 intros.sort_unstable();
                 (s.home, intros).hash(h);
             }
@@ -178,7 +178,7 @@ impl<'a> Inputs<'a> {
     }
 
     /// A list of pages (stories or articles, newest first).
-    fn items_list(&self, list: List) -> &[usize] {
+    fn items_list(&self, list: List) -> &[ItemId] {
         match list {
             List::Articles => &self.lists.articles,
             _ => &self.lists.stories,
@@ -190,7 +190,7 @@ impl<'a> Inputs<'a> {
         let l = &self.lists;
         match list {
             List::Upcoming => (&l.upcoming, l.upcoming.len()),
-            List::GroupMeetings(g) => (&l.group_all[g], l.group_occ[g].0.len()),
+            List::GroupMeetings(g) => (&l.group_all[g.0], l.group_occ[g.0].0.len()),
             _ => (&l.past, 0),
         }
     }
@@ -443,13 +443,13 @@ impl<'r, 'a> Cx<'r, 'a> {
     }
 
     /// Whether page `i` is a page of its own (the home text and section intros are not).
-    pub fn has_own_page(&self, i: usize) -> bool {
+    pub fn has_own_page(&self, i: ItemId) -> bool {
         self.rec.note(Fact::List(List::Sections));
         self.inputs.site.has_own_page(i)
     }
 
     /// The home page's text and each section's intro.
-    pub fn sections(&self) -> (Option<usize>, &'a std::collections::HashMap<Kind, usize>) {
+    pub fn sections(&self) -> (Option<ItemId>, &'a std::collections::HashMap<Kind, ItemId>) {
         self.rec.note(Fact::List(List::Sections));
         (self.inputs.site.home, &self.inputs.site.intros)
     }
@@ -467,19 +467,19 @@ impl<'r, 'a> Cx<'r, 'a> {
     }
 
     /// Wiki pages, in order.
-    pub fn wiki(&self) -> &'a [usize] {
+    pub fn wiki(&self) -> &'a [ItemId] {
         self.rec.note(Fact::List(List::Wiki));
         &self.inputs.site.wiki
     }
 
     /// Every tag: slug -> (name, pages).
-    pub fn tags(&self) -> &'a std::collections::BTreeMap<String, (String, Vec<usize>)> {
+    pub fn tags(&self) -> &'a std::collections::BTreeMap<String, (String, Vec<ItemId>)> {
         self.rec.note(Fact::List(List::Tags));
         &self.inputs.site.tags
     }
 
     /// What a link to page `i` shows.
-    pub fn head(&self, i: usize) -> Head<'a> {
+    pub fn head(&self, i: ItemId) -> Head<'a> {
         self.rec.note(Fact::Head(i));
         let item = &self.inputs.site.items[i];
         Head {
@@ -493,63 +493,81 @@ impl<'r, 'a> Cx<'r, 'a> {
     }
 
     /// Page `i`'s front matter.
-    pub fn item(&self, i: usize) -> &'a Item {
+    pub fn item(&self, i: ItemId) -> &'a Item {
         self.rec.note(Fact::Front(i));
         &self.inputs.site.items[i]
     }
 
-    pub fn body(&self, i: usize) -> &'a crate::markdown::Rendered {
+    pub fn body(&self, i: ItemId) -> &'a crate::markdown::Rendered {
         self.rec.note(Fact::Body(i));
         &self.inputs.bodies.items[i]
     }
 
-    pub fn excerpt(&self, i: usize) -> &'a str {
+    pub fn excerpt(&self, i: ItemId) -> &'a str {
         self.rec.note(Fact::Excerpt(i));
         &self.inputs.bodies.items[i].excerpt
     }
 
-    pub fn backlinks(&self, i: usize) -> &'a [usize] {
+    pub fn backlinks(&self, i: ItemId) -> &'a [ItemId] {
         self.rec.note(Fact::Backlinks(i));
         self.inputs.bodies.backlinks.get(&i).map_or(&[], Vec::as_slice)
     }
 
-    /// Page `i`'s place among its kind (its meeting, group, story or article number).
-    pub fn position(&self, i: usize) -> usize {
+    /// The group whose page is `i`.
+    pub fn group_of(&self, i: ItemId) -> GroupId {
         self.rec.note(Fact::Front(i));
-        self.inputs.site.position[i]
+        self.inputs.site.group_id(i)
     }
 
-    pub fn meeting(&self, m: usize) -> &'a Meeting {
+    /// The meeting whose page is `i`.
+    pub fn meeting_of(&self, i: ItemId) -> MeetingId {
+        self.rec.note(Fact::Front(i));
+        self.inputs.site.meeting_id(i)
+    }
+
+    /// The story whose page is `i`.
+    pub fn story_of(&self, i: ItemId) -> StoryId {
+        self.rec.note(Fact::Front(i));
+        self.inputs.site.story_id(i)
+    }
+
+    /// The article whose page is `i`.
+    pub fn article_of(&self, i: ItemId) -> ArticleId {
+        self.rec.note(Fact::Front(i));
+        self.inputs.site.article_id(i)
+    }
+
+    pub fn meeting(&self, m: MeetingId) -> &'a Meeting {
         let meeting = &self.inputs.site.meetings[m];
         self.rec.note(Fact::Front(meeting.item));
         meeting
     }
 
     /// The page of group number `g` (its place in the groups' order), without its data.
-    pub fn group_item(&self, g: usize) -> usize {
+    pub fn group_item(&self, g: GroupId) -> ItemId {
         self.rec.note(Fact::List(List::Groups));
         self.inputs.site.groups[g].item
     }
 
     /// The page of meeting number `m`, without its data.
-    pub fn meeting_item(&self, m: usize) -> usize {
+    pub fn meeting_item(&self, m: MeetingId) -> ItemId {
         self.rec.note(Fact::List(List::Items));
         self.inputs.site.meetings[m].item
     }
 
-    pub fn group(&self, g: usize) -> &'a Group {
+    pub fn group(&self, g: GroupId) -> &'a Group {
         let group = &self.inputs.site.groups[g];
         self.rec.note(Fact::Front(group.item));
         group
     }
 
-    pub fn story(&self, st: usize) -> &'a Story {
+    pub fn story(&self, st: StoryId) -> &'a Story {
         let story = &self.inputs.site.stories[st];
         self.rec.note(Fact::Front(story.item));
         story
     }
 
-    pub fn article(&self, a: usize) -> &'a Article {
+    pub fn article(&self, a: ArticleId) -> &'a Article {
         let article = &self.inputs.site.articles[a];
         self.rec.note(Fact::Front(article.item));
         article
@@ -557,7 +575,7 @@ impl<'r, 'a> Cx<'r, 'a> {
 
     /// Page `i`'s history from git: the whole history (to look its commits up in), its
     /// revisions newest first, and whether it has edits not yet committed. `None` without git.
-    pub fn history_of(&self, i: usize) -> Option<(&'a crate::history::History, &'a [crate::history::Revision], bool)> {
+    pub fn history_of(&self, i: ItemId) -> Option<(&'a crate::history::History, &'a [crate::history::Revision], bool)> {
         self.rec.note(Fact::History(i));
         let s = self.inputs.site;
         Some((s.history.as_ref()?, s.revisions(i), s.uncommitted(i)))
@@ -589,7 +607,7 @@ impl<'r, 'a> Cx<'r, 'a> {
     }
 
     /// Page `page` of a list of stories or articles (the caller reads only that slice).
-    pub fn items_page(&self, list: List, page: usize) -> &'r [usize] {
+    pub fn items_page(&self, list: List, page: usize) -> &'r [ItemId] {
         self.rec.note(Fact::Slice(list, page));
         self.inputs.items_list(list)
     }

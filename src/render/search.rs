@@ -25,6 +25,7 @@
 use super::reads::Cx;
 use super::{Body, Output};
 use crate::diag::Diagnostic;
+use crate::model::ItemId;
 use crate::parse::Kind;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -206,20 +207,19 @@ fn add_page<'a>(words_of_run: &mut FxMap<Cow<'a, str>, Word>, page: &Doc<'a>, do
 }
 
 /// Names and places of a page: leaders, authors, locations, formats.
-fn meta<'a>(cx: &Cx<'_, 'a>, idx: usize) -> Vec<&'a str> {
-    let pos = cx.position(idx);
+fn meta<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> Vec<&'a str> {
     match cx.head(idx).kind {
         Kind::Group => {
-            let g = cx.group(pos);
+            let g = cx.group(cx.group_of(idx));
             g.leaders.iter().map(String::as_str).chain(g.location.as_deref()).collect()
         }
         Kind::Meeting => {
-            let m = cx.meeting(pos);
+            let m = cx.meeting(cx.meeting_of(idx));
             m.leader.iter().chain(&m.co_leaders).chain(&m.location).map(String::as_str).collect()
         }
-        Kind::Story => cx.story(pos).author.as_deref().into_iter().collect(),
+        Kind::Story => cx.story(cx.story_of(idx)).author.as_deref().into_iter().collect(),
         Kind::Article => {
-            let a = cx.article(pos);
+            let a = cx.article(cx.article_of(idx));
             a.author.iter().chain(&a.format).map(String::as_str).collect()
         }
         Kind::Wiki | Kind::Page => Vec::new(),
@@ -229,7 +229,7 @@ fn meta<'a>(cx: &Cx<'_, 'a>, idx: usize) -> Vec<&'a str> {
 /// The index: `search/docs-N.json`, the word shards and `search/manifest.json`.
 pub fn outputs(cx: &Cx) -> Vec<Output> {
     let renderer = cx.renderer();
-    let ids: Vec<usize> = (0..cx.counts().items).filter(|&i| cx.has_own_page(i)).collect();
+    let ids: Vec<ItemId> = (0..cx.counts().items).map(ItemId).filter(|&i| cx.has_own_page(i)).collect();
     let pages: Vec<Doc> = ids
         .iter()
         .map(|&i| Doc { item: cx.item(i), body: cx.body(i), excerpt: cx.excerpt(i), meta: meta(cx, i) })

@@ -2,7 +2,7 @@
 //! from the model, so no page clones the whole site into its context.
 
 use super::reads::{Cx, Head};
-use crate::model::{Item, Meeting, Occurrence, Site, Status};
+use crate::model::{ArticleId, Item, ItemId, Meeting, Occurrence, Site, Status, StoryId};
 use crate::parse::Kind;
 use jiff::civil::Date;
 use jiff::ZonedDateTime;
@@ -76,19 +76,19 @@ pub struct Card<'a> {
     pub draft: bool,
 }
 
-pub fn card<'a>(cx: &Cx<'_, 'a>, idx: usize) -> Card<'a> {
+pub fn card<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> Card<'a> {
     let head = cx.head(idx);
     let (date, meta) = match head.kind {
         Kind::Story => {
-            let s = cx.story(cx.position(idx));
+            let s = cx.story(cx.story_of(idx));
             (Some(s.date), s.author.clone())
         }
         Kind::Article => {
-            let a = cx.article(cx.position(idx));
+            let a = cx.article(cx.article_of(idx));
             (a.date, a.format.clone())
         }
         Kind::Meeting => {
-            let m = cx.meeting(cx.position(idx));
+            let m = cx.meeting(cx.meeting_of(idx));
             (None, m.occurrences.first().map(|o| when(m, o)))
         }
         _ => (None, None),
@@ -111,13 +111,13 @@ pub fn card_with<'a>(head: Head<'a>, excerpt: &'a str, date: Option<Date>, meta:
 }
 
 /// The card of story number `st`.
-pub fn story_card<'a>(cx: &Cx<'_, 'a>, st: usize) -> Card<'a> {
+pub fn story_card<'a>(cx: &Cx<'_, 'a>, st: StoryId) -> Card<'a> {
     let s = cx.story(st);
     card_with(cx.head(s.item), cx.excerpt(s.item), Some(s.date), s.author.clone())
 }
 
 /// The card of article number `a`.
-pub fn article_card<'a>(cx: &Cx<'_, 'a>, a: usize) -> Card<'a> {
+pub fn article_card<'a>(cx: &Cx<'_, 'a>, a: ArticleId) -> Card<'a> {
     let a = cx.article(a);
     card_with(cx.head(a.item), cx.excerpt(a.item), a.date, a.format.clone())
 }
@@ -285,7 +285,7 @@ pub struct PageView<'a> {
     pub history: Option<super::history::PageHistory>,
 }
 
-pub fn page<'a>(cx: &Cx<'_, 'a>, idx: usize) -> PageView<'a> {
+pub fn page<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> PageView<'a> {
     let site = cx.site();
     let item = cx.item(idx);
     let body = cx.body(idx);
