@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
         for part in out.split('/') {
-            assert!(moot::load::is_safe_component(part), "{path:?} -> {out:?}: {part:?}");
+            assert!(moot::routes::is_safe_component(part), "{path:?} -> {out:?}: {part:?}");
         }
         let _ = moot::serve::content_type(&out);
     }
