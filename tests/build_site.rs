@@ -622,3 +622,15 @@ fn a_published_page_linking_to_a_draft_is_reported() {
         }
     }
 }
+
+#[test]
+fn a_groups_next_meeting_is_never_a_cancelled_one() {
+    // Alma's soonest upcoming meeting (15 Dec, "Holiday pop-up") is cancelled.
+    let b = build();
+    let groups = b.read("groups/index.html");
+    let alma = &groups[groups.find("href=\"/groups/alma/\"").expect("alma's card")..];
+    let next = &alma[alma.find("Next meeting").expect("a next meeting")..];
+    let next = &next[..next.find("</dd>").unwrap()];
+    assert!(!next.contains("15 Dec 2026"), "{next}");
+    assert!(next.contains("Tue 5 Jan 2027"), "{next}");
+}

@@ -540,9 +540,11 @@ impl<'r, 'a> Cx<'r, 'a> {
                 .map(|(gi, g)| GroupCard {
                     card: card(self, g.item),
                     leaders: &g.leaders,
+                    // The next meeting to go to: a cancelled one is none (lists show it marked).
                     next: self.list(List::GroupMeetings(gi)).group_occ[gi.0]
                         .0
-                        .first()
+                        .iter()
+                        .find(|&&(m, _)| self.meeting(m).status != crate::model::Status::Cancelled)
                         .map(|&(m, o)| when(self.meeting(m), &self.meeting(m).occurrences[o])),
                     meetings: g.meetings.len(),
                 })
