@@ -1,0 +1,132 @@
+// Built pages in a real browser: Debian's Chromium, driven by playwright-core, opens pages of a
+// site built with `moot build` (served from its output folder by a small static server) and
+// checks what a reader sees: computed styles, in light and dark mode and at phone width.
+//
+//   node tests/browser/pages.mjs      (after `npm ci` in tests/browser and `cargo build`)
+//
+// Env: MOOT_BIN (default target/debug/moot under the repo root), CHROMIUM (default
+// /usr/bin/chromium). Prints `ok - ...` / `not ok - ...` per check, then `N passed, M failed`;
+// exits non-zero if any check failed.
+
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const mootBin = path.resolve(repo, process.env.MOOT_BIN || 'target/debug/moot');
+const chromiumBin = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// ---- a site with a wiki page edited in two commits -----------------------------------------
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'moot-pages-'));
+const site = path.join(work, 'site');
+const out = path.join(work, 'public');
+function write(rel, text) {
+  const p = path.join(site, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+}
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Ana Ruiz',
+  GIT_AUTHOR_EMAIL: 'ana@example.org',
+  GIT_COMMITTER_NAME: 'Ana Ruiz',
+  GIT_COMMITTER_EMAIL: 'ana@example.org',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
+const git = (...args) => execFileSync('git', args, { cwd: site, env: gitEnv, stdio: 'pipe' });
+
+write('moot.toml', 'title = "S"\nbase_url = "https://s.example.org"\n');
+write('content/wiki/a.md', '---\ntitle: "Alpha"\n---\nOne.\n\nTwo.\n');
+git('init', '-q', '-b', 'main');
+git('add', '-A');
+git('commit', '-q', '-m', 'First version', '--date', '2026-11-01T10:00:00Z');
+write('content/wiki/a.md', '---\ntitle: "Alpha"\n---\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\nSix.\n');
+git('add', '-A');
+git('commit', '-q', '-m', 'Four more lines', '--date', '2026-11-02T10:00:00Z');
+execFileSync(mootBin, ['build', '--root', site, '--output', out], {
+  env: { ...process.env, SOURCE_DATE_EPOCH: '1795608000' },
+  stdio: 'pipe',
+});
+
+// ---- the output folder over HTTP -----------------------------------------------------------
+
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
+const server = http.createServer((req, res) => {
+  let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  if (rel.endsWith('/')) rel += 'index.html';
+  const file = path.join(out, rel);
+  if (!file.startsWith(out + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    res.writeHead(404).end('not found');
+    return;
+  }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+  res.end(fs.readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+// ---- the checks ----------------------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) {
+    passed++;
+    console.log(`ok - ${name}`);
+  } else {
+    failed++;
+    console.log(`not ok - ${name}${detail ? `\n# ${detail}` : ''}`);
+  }
+}
+
+const browser = await chromium.launch({ executablePath: chromiumBin, args: ['--no-sandbox'] });
+try {
+  for (const [scheme, viewport] of [
+    ['light', { width: 1280, height: 900 }],
+    ['dark', { width: 1280, height: 900 }],
+    ['light', { width: 390, height: 844 }],
+  ]) {
+    const what = `${scheme}, ${viewport.width} px`;
+    const page = await browser.newPage({ viewport, colorScheme: scheme });
+    await page.goto(`${base}/wiki/a/history/`);
+    const compare = await page.locator('a[href*="/history/"]').evaluateAll((links) =>
+      links.map((a) => a.getAttribute('href')).filter((h) => /\/history\/[0-9a-f]{7,}\/$/.test(h)),
+    );
+    check(`${what}: the history links to a comparison`, compare.length > 0, JSON.stringify(compare));
+    if (compare.length > 0) {
+      await page.goto(base + compare[0]);
+      const added = await page.locator('table.diff tr.diff-added').evaluateAll((rows) =>
+        rows.map((r) => getComputedStyle(r).backgroundColor),
+      );
+      const context = await page.locator('table.diff tr.diff-context').evaluateAll((rows) =>
+        rows.map((r) => getComputedStyle(r).backgroundColor),
+      );
+      check(`${what}: the comparison shows the 4 added lines`, added.length >= 4, JSON.stringify(added));
+      check(
+        `${what}: every added line has the same highlight (none lost to the table's stripes)`,
+        added.length > 0 && added.every((c) => c === added[0]),
+        JSON.stringify(added),
+      );
+      check(
+        `${what}: added lines are highlighted unlike unchanged ones`,
+        added.length > 0 && context.every((c) => c !== added[0]),
+        `added ${added[0]}, unchanged ${JSON.stringify(context)}`,
+      );
+    }
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
