@@ -634,3 +634,96 @@ fn a_groups_next_meeting_is_never_a_cancelled_one() {
     assert!(!next.contains("15 Dec 2026"), "{next}");
     assert!(next.contains("Tue 5 Jan 2027"), "{next}");
 }
+
+/// The JSON-LD blocks of a page, parsed.
+fn json_ld(html: &str) -> Vec<serde_json::Value> {
+    let open = "<script type=\"application/ld+json\">";
+    html.match_indices(open)
+        .map(|(i, _)| {
+            let text = &html[i + open.len()..];
+            let text = &text[..text.find("</script>").expect("the script ends")];
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+        })
+        .collect()
+}
+
+#[test]
+fn meeting_pages_describe_their_events_for_search_engines() {
+    let b = build();
+    // A weekly series of 8 with one date left out: one Event per session of the next year.
+    let lab = json_ld(&b.read("meetings/2026/weekly-lab/index.html"));
+    assert_eq!(lab.len(), 1);
+    let events = lab[0].as_array().expect("a series is a list of events");
+    assert_eq!(events.len(), 7, "{lab:?}");
+    let starts: Vec<&str> = events.iter().map(|e| e["startDate"].as_str().unwrap()).collect();
+    assert_eq!(starts[0], "2027-02-18T14:00:00-08:00");
+    assert!(!starts.iter().any(|s| s.starts_with("2027-03-04")), "the date left out: {starts:?}");
+    for e in events {
+        assert_eq!(e["@context"], "https://schema.org");
+        assert_eq!(e["@type"], "Event");
+        assert_eq!(e["name"], "Screen reader lab");
+        let (start, end) = (e["startDate"].as_str().unwrap(), e["endDate"].as_str().unwrap());
+        assert!(end > start && (end.ends_with("-08:00") || end.ends_with("-07:00")), "{start} {end}");
+        assert_eq!(e["eventStatus"], "https://schema.org/EventScheduled");
+        assert_eq!(e["eventAttendanceMode"], "https://schema.org/OnlineEventAttendanceMode");
+        assert_eq!(e["location"]["@type"], "VirtualLocation");
+        assert_eq!(e["location"]["url"], "https://meet.example.org/lab");
+        assert_eq!(e["organizer"]["name"], "Alma Circle");
+        assert_eq!(e["organizer"]["url"], "https://learn.example.org/groups/alma/");
+        assert_eq!(e["performer"][0]["name"], "Ana Ruiz");
+        assert_eq!(e["performer"][1]["name"], "Ben Ito");
+        assert_eq!(e["url"], "https://learn.example.org/meetings/2026/weekly-lab/");
+        assert_eq!(e["description"], "Practice with NVDA, see the circle.");
+    }
+    let cancelled = &json_ld(&b.read("meetings/2026/cancelled/index.html"))[0];
+    assert_eq!(cancelled["eventStatus"], "https://schema.org/EventCancelled");
+    assert_eq!(cancelled["startDate"], "2026-12-15T12:00:00-08:00");
+    let home = &json_ld(&b.read("index.html"))[0];
+    assert_eq!(home[0]["@type"], "WebSite");
+    assert_eq!(home[0]["url"], "https://learn.example.org/");
+    assert_eq!(home[1]["@type"], "Organization");
+}
+
+#[test]
+fn structured_data_cannot_end_its_script() {
+    let s = site(&[(
+        "content/meetings/x.md",
+        "---\ntitle: \"</script><script>alert(1)</script>\"\nstart: \"2026-12-03 14:00\"\nlocation: \"A & B <room>\"\n---\n",
+    )]);
+    let b = build_with(s.path(), |_| {});
+    let html = b.read("meetings/x/index.html");
+    assert!(!html.contains("<script>alert"), "{html}");
+    let event = &json_ld(&html)[0];
+    assert_eq!(event["name"], "</script><script>alert(1)</script>");
+    assert_eq!(event["location"]["name"], "A & B <room>");
+    assert_eq!(event["eventAttendanceMode"], "https://schema.org/OfflineEventAttendanceMode");
+}
+
+#[test]
+fn every_page_has_link_preview_tags() {
+    let b = build();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&b.out) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        pages += 1;
+        let rel = entry.path().strip_prefix(&b.out).unwrap().to_string_lossy().replace('\\', "/");
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        for tag in ["og:type", "og:title", "og:description", "og:site_name", "twitter:card"] {
+            assert!(html.contains(&format!("\"{tag}\" content=\"")), "{rel}: no {tag}");
+        }
+        if rel == "404.html" {
+            assert!(!html.contains("rel=\"canonical\""), "the 404 page answers at many addresses");
+        } else {
+            let url = format!("https://learn.example.org/{}", rel.trim_end_matches("index.html"));
+            assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")), "{rel}: canonical {url}");
+            assert!(html.contains(&format!("<meta property=\"og:url\" content=\"{url}\">")), "{rel}");
+        }
+    }
+    assert!(pages > 40, "{pages} pages");
+    let story = b.read("stories/first/index.html");
+    assert!(story.contains("<meta property=\"og:type\" content=\"article\">"));
+    assert!(story.contains("<meta property=\"og:title\" content=\"Our first circle\">"), "{story}");
+}

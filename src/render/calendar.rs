@@ -231,7 +231,7 @@ pub fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Output>, 
     ctx.insert("month", &view);
     ctx.insert("is_current", &current);
     let url = if current { s.config.routes().page("calendar") } else { view.url.clone() };
-    cx.page(&url, "calendar.html", &ctx)
+    cx.page(&url, "calendar.html", &mut ctx)
 }
 
 #[cfg(test)]

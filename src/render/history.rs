@@ -116,7 +116,7 @@ pub fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
     ctx.insert("revisions", &views);
     ctx.insert("uncommitted", &uncommitted);
     let base = crate::routes::history_of(item.url);
-    let mut out = cx.page(&base, "history.html", &ctx)?;
+    let mut out = cx.page(&base, "history.html", &mut ctx)?;
     for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
         let lines: Vec<DiffLine> = diff_lines(h.diff(rev));
         ctx.insert("revision", view);
@@ -125,7 +125,7 @@ pub fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
         ctx.insert("older", &views.get(i + 1).map(|v| &v.url));
         ctx.insert("newer", &i.checked_sub(1).map(|j| &views[j].url));
         ctx.insert("history_url", &base);
-        out.extend(cx.page(&view.url, "compare.html", &ctx)?);
+        out.extend(cx.page(&view.url, "compare.html", &mut ctx)?);
     }
     Ok(out)
 }
@@ -222,7 +222,7 @@ pub fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     let mut ctx = cx.context();
     ctx.insert("changes", &changes);
     let url = s.config.routes().page("recent-changes");
-    let mut out = cx.page(&url, "recent.html", &ctx)?;
+    let mut out = cx.page(&url, "recent.html", &mut ctx)?;
     out.push(Output { path: "recent-changes/atom.xml".into(), body: Body::Bytes(atom(&s, &changes).into_bytes()) });
     Ok(out)
 }

@@ -10,6 +10,7 @@ pub mod history;
 pub mod ics;
 pub mod reads;
 pub mod search;
+mod structured;
 pub mod theme;
 pub mod views;
 
@@ -349,6 +350,9 @@ impl<'r, 'a> Cx<'r, 'a> {
         self.site();
         let mut ctx = Context::new();
         ctx.insert_value("site", self.r().site_value.clone());
+        // A page's absolute address (for `<link rel="canonical">` and Open Graph); none
+        // for the 404 page, which answers at many addresses.
+        ctx.insert("canonical", "");
         ctx
     }
 
@@ -365,8 +369,10 @@ impl<'r, 'a> Cx<'r, 'a> {
         Ok(out)
     }
 
-    pub fn page(&self, url: &str, template: &str, ctx: &Context) -> Result<Vec<Output>, Diagnostic> {
-        let path = self.site().config.routes().output(url);
+    pub fn page(&self, url: &str, template: &str, ctx: &mut Context) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site();
+        ctx.insert("canonical", &s.config.absolute(url));
+        let path = s.config.routes().output(url);
         Ok(vec![Output { path, body: Body::Bytes(self.template(template, ctx)?) }])
     }
 
@@ -408,7 +414,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             Kind::Meeting => {
                 let mi = self.meeting_of(idx);
                 ctx.insert("meeting", &self.meeting_view(mi));
-                let mut out = self.page(&item.url, "meeting.html", &ctx)?;
+                let mut out = self.page(&item.url, "meeting.html", &mut ctx)?;
                 out.push(calendar::meeting_feed(self, mi));
                 return Ok(out);
             }
@@ -447,7 +453,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             }
             Kind::Page => "page.html",
         };
-        self.page(&item.url, template, &ctx)
+        self.page(&item.url, template, &mut ctx)
     }
 
     fn breadcrumbs(&self, item: &crate::model::Item) -> Vec<(String, String)> {
@@ -491,6 +497,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             occurrences: if series { upcoming.iter().take(20).map(|&o| self.occ(mi, o)).collect() } else { Vec::new() },
             more_occurrences: upcoming.len().saturating_sub(20),
             stories: m.stories.iter().map(|&st| story_card(self, st)).collect(),
+            jsonld: structured::meeting(self, m, self.excerpt(m.item)),
             ics_url: calendar::meeting_ics_url(self, m),
             google_url: calendar::google_url(self, m, if series { first } else { next }),
             feeds: m
@@ -524,7 +531,8 @@ impl<'r, 'a> Cx<'r, 'a> {
             .map(|g| card(self, g.item))
             .collect();
         ctx.insert("groups", &groups);
-        self.page(&s.config.routes().home(), "home.html", &ctx)
+        ctx.insert("jsonld", &structured::home(self));
+        self.page(&s.config.routes().home(), "home.html", &mut ctx)
     }
 
     fn groups(&self) -> Result<Vec<Output>, Diagnostic> {
@@ -552,7 +560,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         };
         ctx.insert("active", &cards(false));
         ctx.insert("archived", &cards(true));
-        self.page(&s.config.routes().page("groups"), "groups.html", &ctx)
+        self.page(&s.config.routes().page("groups"), "groups.html", &mut ctx)
     }
 
     fn occurrence_list(
@@ -586,7 +594,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         ctx.insert("base", base);
         ctx.insert("past_url", &routes.page("meetings/past"));
         ctx.insert("upcoming_url", &routes.page("meetings"));
-        self.page(&page_url(base, p), "meetings.html", &ctx)
+        self.page(&page_url(base, p), "meetings.html", &mut ctx)
     }
 
     fn card_list(
@@ -606,7 +614,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         ctx.insert("intro", &self.sections().1.get(&kind).map(|&i| page(self, i)));
         ctx.insert("cards", &slice);
         ctx.insert("pager", &pager(base, p, total));
-        self.page(&page_url(base, p), "list.html", &ctx)
+        self.page(&page_url(base, p), "list.html", &mut ctx)
     }
 
     fn wiki_page(&self) -> Result<Vec<Output>, Diagnostic> {
@@ -639,7 +647,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         ctx.insert("intro", &self.sections().1.get(&Kind::Wiki).map(|&i| page(self, i)));
         ctx.insert("tree", &tree);
         ctx.insert("count", &count);
-        self.page(&s.config.routes().page("wiki"), "wiki.html", &ctx)
+        self.page(&s.config.routes().page("wiki"), "wiki.html", &mut ctx)
     }
 
     fn tags_page(&self) -> Result<Vec<Output>, Diagnostic> {
@@ -651,7 +659,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             .collect();
         let mut ctx = self.context();
         ctx.insert("tags", &tags);
-        self.page(&s.config.routes().page("tags"), "tags.html", &ctx)
+        self.page(&s.config.routes().page("tags"), "tags.html", &mut ctx)
     }
 
     fn copy_outputs(&self) -> Vec<Output> {
@@ -838,6 +846,8 @@ struct MeetingView<'a> {
     occurrences: Vec<OccView<'a>>,
     more_occurrences: usize,
     stories: Vec<Card<'a>>,
+    /// schema.org JSON-LD, for inside a `<script>` (see [`structured`]).
+    jsonld: String,
     ics_url: String,
     google_url: String,
     feeds: Vec<calendar::Feed>,

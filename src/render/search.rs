@@ -438,7 +438,7 @@ type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 pub fn page(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     let mut ctx = cx.context();
     ctx.insert("title", "Search");
-    cx.page(&cx.site().config.routes().page("search"), "search.html", &ctx)
+    cx.page(&cx.site().config.routes().page("search"), "search.html", &mut ctx)
 }
 
 #[cfg(test)]

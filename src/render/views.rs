@@ -275,6 +275,8 @@ pub struct PageView<'a> {
     pub permalink: String,
     pub summary: Option<&'a str>,
     pub description: &'a str,
+    /// The absolute address of the page's first image, for link previews ("" if none).
+    pub image: String,
     pub html: &'a str,
     pub toc: &'a [crate::markdown::TocEntry],
     pub tags: Vec<TagLink<'a>>,
@@ -298,6 +300,7 @@ pub fn page<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> PageView<'a> {
         permalink: site.config.absolute(&item.url),
         summary: item.summary.as_deref(),
         description: cx.excerpt(idx),
+        image: super::structured::first_image(&body.html).map(|src| site.config.absolute(src)).unwrap_or_default(),
         html: &body.html,
         toc: if body.toc.len() >= 3 { &body.toc } else { &[] },
         tags: tag_links(site.config, item),

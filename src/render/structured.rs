@@ -1,0 +1,176 @@
+//! Structured data for search engines and link previews: schema.org JSON-LD (an `Event` per
+//! meeting, and per session of a series in the next 12 months; `WebSite` and `Organization`
+//! on the home page), written as Google's event structured-data guidelines ask.
+//!
+//! The JSON goes inside `<script type="application/ld+json">`, so `<`, `>` and `&` are
+//! written as `\u003c`, `\u003e` and `\u0026`: no text from front matter can end the script.
+
+use super::reads::Cx;
+use crate::model::{Meeting, Occurrence, Status};
+use jiff::ToSpan;
+use serde_json::{json, Map, Value};
+
+/// How far ahead the sessions of a series are listed.
+const AHEAD_MONTHS: i32 = 12;
+
+/// The JSON-LD of a meeting's page: one `Event`, or for a series one per session of the next
+/// 12 months (the next one at least, or the first if none is left).
+pub(crate) fn meeting(cx: &Cx, m: &Meeting, description: &str) -> String {
+    let s = cx.site();
+    let head = cx.head(m.item);
+    let url = s.config.absolute(head.url);
+    // By the day (what "now" is to every page), in the site's zone.
+    let horizon = s.today.checked_add(AHEAD_MONTHS.months());
+    let shown: Vec<&Occurrence> = m.occurrences.iter().filter(|o| !o.skipped).collect();
+    let ahead: Vec<&Occurrence> = shown
+        .iter()
+        .copied()
+        .filter(|o| s.is_upcoming(o) && horizon.as_ref().is_ok_and(|h| o.start.date() <= *h))
+        .collect();
+    let sessions: Vec<&Occurrence> = match (m.repeat.is_some(), ahead.is_empty()) {
+        (true, false) => ahead,
+        _ => shown.iter().copied().find(|o| s.is_upcoming(o)).or(shown.first().copied()).into_iter().collect(),
+    };
+    let organizer: Vec<Value> = m
+        .groups
+        .iter()
+        .map(|&g| {
+            let group = cx.head(cx.group_item(g));
+            json!({ "@type": "Organization", "name": group.title, "url": s.config.absolute(group.url) })
+        })
+        .collect();
+    let organizer = if organizer.is_empty() {
+        json!({ "@type": "Organization", "name": s.config.title, "url": s.config.absolute(&s.config.routes().home()) })
+    } else if organizer.len() == 1 {
+        organizer[0].clone()
+    } else {
+        Value::Array(organizer)
+    };
+    let performers: Vec<Value> =
+        m.leader.iter().chain(&m.co_leaders).map(|name| json!({ "@type": "Person", "name": name })).collect();
+    let events: Vec<Value> = sessions
+        .iter()
+        .map(|o| {
+            let mut e = Map::new();
+            e.insert("@context".into(), json!("https://schema.org"));
+            e.insert("@type".into(), json!("Event"));
+            e.insert("name".into(), json!(head.title));
+            let (start, end) = dates(m, o);
+            e.insert("startDate".into(), json!(start));
+            e.insert("endDate".into(), json!(end));
+            e.insert("eventStatus".into(), json!(status(m.status)));
+            e.insert("eventAttendanceMode".into(), json!(attendance(m)));
+            e.insert("location".into(), location(m));
+            e.insert("organizer".into(), organizer.clone());
+            if !performers.is_empty() {
+                e.insert("performer".into(), Value::Array(performers.clone()));
+            }
+            e.insert("url".into(), json!(url));
+            if !description.is_empty() {
+                e.insert("description".into(), json!(description));
+            }
+            Value::Object(e)
+        })
+        .collect();
+    let value = if events.len() == 1 { events.into_iter().next().unwrap_or_default() } else { Value::Array(events) };
+    script_json(&value)
+}
+
+/// The home page's JSON-LD: the site as a `WebSite` (with its search) and an `Organization`.
+pub(crate) fn home(cx: &Cx) -> String {
+    let s = cx.site();
+    let home = s.config.absolute(&s.config.routes().home());
+    let search = s.config.absolute(&s.config.routes().page("search"));
+    script_json(&json!([
+        {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": s.config.title,
+            "url": home,
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": { "@type": "EntryPoint", "urlTemplate": format!("{search}?q={{search_term_string}}") },
+                "query-input": "required name=search_term_string",
+            },
+        },
+        { "@context": "https://schema.org", "@type": "Organization", "name": s.config.title, "url": home },
+    ]))
+}
+
+/// Start and end as schema.org wants them: a date for all-day meetings (the end the last
+/// day, inclusive), else the local time with its UTC offset.
+fn dates(m: &Meeting, o: &Occurrence) -> (String, String) {
+    if m.all_day {
+        let last = o.end.date().yesterday().unwrap_or(o.end.date()).max(o.start.date());
+        (o.start.date().to_string(), last.to_string())
+    } else {
+        let f = |z: &jiff::ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+        (f(&o.start), f(&o.end))
+    }
+}
+
+fn status(s: Status) -> &'static str {
+    match s {
+        Status::Cancelled => "https://schema.org/EventCancelled",
+        Status::Confirmed | Status::Tentative => "https://schema.org/EventScheduled",
+    }
+}
+
+fn attendance(m: &Meeting) -> &'static str {
+    match (m.location.is_some(), m.online.is_some()) {
+        (true, true) => "https://schema.org/MixedEventAttendanceMode",
+        (false, true) => "https://schema.org/OnlineEventAttendanceMode",
+        _ => "https://schema.org/OfflineEventAttendanceMode",
+    }
+}
+
+/// A `Place` (its name is also its address: moot has one text for both) and/or a
+/// `VirtualLocation`; a meeting with neither is at a place not yet known.
+fn location(m: &Meeting) -> Value {
+    let place = m.location.as_ref().map(|l| json!({ "@type": "Place", "name": l, "address": l }));
+    let online = m.online.as_ref().map(|u| json!({ "@type": "VirtualLocation", "url": u }));
+    match (place, online) {
+        (Some(p), Some(v)) => json!([p, v]),
+        (Some(p), None) => p,
+        (None, Some(v)) => v,
+        (None, None) => json!({ "@type": "Place", "name": "To be announced", "address": "To be announced" }),
+    }
+}
+
+/// The address of the first image of a page's html, if it is one a link preview can load:
+/// on this site (`/…`) or on the web (`https://…`), with nothing to unescape in it.
+pub(crate) fn first_image(html: &str) -> Option<&str> {
+    let at = html.find("<img src=\"")? + "<img src=\"".len();
+    let src = &html[at..at + html[at..].find('"')?];
+    let usable = (src.starts_with('/') && !src.starts_with("//")) || src.starts_with("https://");
+    (usable && !src.contains(['&', '<', '>', '\'', ' '])).then_some(src)
+}
+
+/// JSON for inside a `<script>` element.
+fn script_json(v: &Value) -> String {
+    let text = serde_json::to_string(v).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_json;
+
+    #[test]
+    fn nothing_in_the_json_can_end_the_script() {
+        let v = serde_json::json!({ "name": "</script><script>alert(1)</script> & more" });
+        let text = script_json(&v);
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
+    }
+}
