@@ -229,6 +229,24 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
                 }
                 Event::End(TagEnd::Image)
             }
+            // A code block scrolls sideways on a narrow screen: it takes the keyboard focus,
+            // so that it can be scrolled without a mouse (WCAG 2.1.1). Otherwise as
+            // pulldown-cmark writes it.
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match &kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or(""),
+                    pulldown_cmark::CodeBlockKind::Indented => "",
+                };
+                let mut open = String::from("<pre tabindex=\"0\"><code");
+                if !lang.is_empty() {
+                    open.push_str(" class=\"language-");
+                    let _ = escape_html(&mut open, lang);
+                    open.push('"');
+                }
+                open.push('>');
+                Event::Html(open.into())
+            }
+            Event::End(TagEnd::CodeBlock) => Event::Html("</code></pre>\n".into()),
             Event::Text(_) if skip_text_of_wikilink => continue,
             other => other,
         };

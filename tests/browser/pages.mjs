@@ -15,6 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -54,6 +55,12 @@ execFileSync(mootBin, ['build', '--root', site, '--output', out], {
   env: { ...process.env, SOURCE_DATE_EPOCH: '1795608000' },
   stdio: 'pipe',
 });
+// The sample site of the repository, under /sample/ (its own base path).
+const sampleOut = path.join(out, 'sample');
+execFileSync(mootBin, ['build', '--root', repo, '--output', sampleOut, '--base-url', 'http://127.0.0.1/sample', '--force'], {
+  env: { ...process.env, SOURCE_DATE_EPOCH: '1795608000' },
+  stdio: 'pipe',
+});
 
 // ---- the output folder over HTTP -----------------------------------------------------------
 
@@ -71,6 +78,53 @@ const server = http.createServer((req, res) => {
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
+
+// ---- the sample site's pages, one of each kind ---------------------------------------------
+
+function pageKinds() {
+  const pages = [];
+  const walk = (dir) => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const p = path.join(dir, name);
+      if (fs.statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.html')) pages.push(path.relative(sampleOut, p).split(path.sep).join('/'));
+    }
+  };
+  walk(sampleOut);
+  const text = (rel) => fs.readFileSync(path.join(sampleOut, rel), 'utf8');
+  const rules = [
+    ['home', (r) => r === 'index.html'],
+    ['not found', (r) => r === '404.html'],
+    ['groups', (r) => r === 'groups/index.html'],
+    ['group', (r) => /^groups\/[^/]+\/index\.html$/.test(r)],
+    ['group meetings', (r) => /^groups\/[^/]+\/meetings\/index\.html$/.test(r)],
+    ['upcoming meetings', (r) => r === 'meetings/index.html'],
+    ['past meetings', (r) => r === 'meetings/past/index.html'],
+    ['meeting', (r) => /^meetings\/\d{4}\/[^/]+\/index\.html$/.test(r) && !text(r).includes('Meeting series')],
+    ['meeting series', (r) => /^meetings\/\d{4}\/[^/]+\/index\.html$/.test(r) && text(r).includes('Meeting series')],
+    ['cancelled meeting', (r) => /^meetings\/\d{4}\/[^/]+\/index\.html$/.test(r) && text(r).includes('banner-cancelled')],
+    ['calendar', (r) => r === 'calendar/index.html'],
+    ['calendar month', (r) => /^calendar\/\d{4}\/\d\d\/index\.html$/.test(r)],
+    ['stories', (r) => r === 'stories/index.html'],
+    ['story', (r) => /^stories\/[^/]+\/index\.html$/.test(r) && !r.startsWith('stories/page/')],
+    ['articles', (r) => r === 'articles/index.html'],
+    ['article', (r) => /^articles\/[^/]+\/index\.html$/.test(r) && !r.startsWith('articles/page/')],
+    ['wiki', (r) => r === 'wiki/index.html'],
+    ['wiki page', (r) => /^wiki\/.+\/index\.html$/.test(r) && !r.includes('/history/')],
+    ['tags', (r) => r === 'tags/index.html'],
+    ['tag', (r) => /^tags\/[^/]+\/index\.html$/.test(r)],
+    ['search', (r) => r === 'search/index.html'],
+    ['recent changes', (r) => r === 'recent-changes/index.html'],
+    ['history', (r) => /\/history\/index\.html$/.test(r)],
+    ['compare', (r) => /\/history\/[0-9a-f]{7,}\/index\.html$/.test(r)],
+  ];
+  const kinds = [];
+  for (const [kind, test] of rules) {
+    const rel = pages.find(test);
+    if (rel) kinds.push([kind, rel.replace(/index\.html$/, '')]);
+  }
+  return kinds;
+}
 
 // ---- the checks ----------------------------------------------------------------------------
 
@@ -119,6 +173,30 @@ try {
         added.length > 0 && context.every((c) => c !== added[0]),
         `added ${added[0]}, unchanged ${JSON.stringify(context)}`,
       );
+    }
+    await page.close();
+  }
+
+  // ---- accessibility: axe-core on every kind of page of the sample site ----------------------
+  const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  for (const [scheme, viewport] of [
+    ['light', { width: 1280, height: 900 }],
+    ['dark', { width: 1280, height: 900 }],
+    ['light', { width: 390, height: 844 }],
+  ]) {
+    const what = `${scheme}, ${viewport.width} px`;
+    const page = await browser.newPage({ viewport, colorScheme: scheme });
+    for (const [kind, rel] of pageKinds()) {
+      await page.goto(`${base}/sample/${rel}`);
+      await page.addScriptTag({ content: axeSource });
+      const found = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ['violations'] });
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+      });
+      const n = found.reduce((a, v) => a + v.n, 0);
+      check(`${what}: ${kind} (/${rel}) has no serious or critical axe-core violations`, n === 0, JSON.stringify(found));
     }
     await page.close();
   }
