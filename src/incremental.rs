@@ -504,7 +504,8 @@ impl Live {
 
     /// The site loaded again from the files as last parsed, all markdown rendered again.
     fn load_again(&mut self) -> Result<Loaded, Diagnostics> {
-        Ok(crate::load_site_reusing(&self.opts, None, Some(&mut self.parsed))?.expect("nothing to reuse, so never None"))
+        Ok(crate::load_site_reusing(&self.opts, None, Some(&mut self.parsed))?
+            .expect("nothing to reuse, so never None"))
     }
 
     /// The warnings of the current site.

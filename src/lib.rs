@@ -217,7 +217,8 @@ pub fn load_site_reusing(
     let (sources, docs) = match parsed {
         Some(Parsed { files: Some(files), walk, sources }) => {
             diags.extend(walk.iter().cloned());
-            let docs = files.iter().filter_map(|(_, doc)| doc.as_ref().map_err(|d| diags.push(d.clone())).ok().cloned());
+            let docs =
+                files.iter().filter_map(|(_, doc)| doc.as_ref().map_err(|d| diags.push(d.clone())).ok().cloned());
             let docs: Vec<parse::Doc> = docs.collect();
             lap("load (changed files only)");
             (sources.clone(), docs)
@@ -233,7 +234,8 @@ pub fn load_site_reusing(
             diags.extend(walk.iter().cloned());
             let docs: Vec<parse::Doc> = match cache {
                 Some(cache) => {
-                    let docs = files.iter().filter_map(|(_, d)| d.as_ref().map_err(|d| diags.push(d.clone())).ok().cloned());
+                    let docs =
+                        files.iter().filter_map(|(_, d)| d.as_ref().map_err(|d| diags.push(d.clone())).ok().cloned());
                     let docs = docs.collect();
                     *cache = Parsed { files: Some(files), walk, sources: sources.clone() };
                     docs

@@ -315,7 +315,11 @@ mod tests {
         std::fs::write(root.join("static/s.css"), "p {}").unwrap();
         let copied = [CopyFile { dest: "s.css".into(), from: root.join("static/s.css") }];
         let what = |rel: &str| format!("{:?}", reread(root, Path::new(rel), &copied));
-        assert!(what("content/wiki/a.md").starts_with("Some(Markdown(\"wiki/a.md\", Ok("), "{}", what("content/wiki/a.md"));
+        assert!(
+            what("content/wiki/a.md").starts_with("Some(Markdown(\"wiki/a.md\", Ok("),
+            "{}",
+            what("content/wiki/a.md")
+        );
         assert_eq!(what("content/wiki/gone.md"), "Some(Gone(\"wiki/gone.md\"))");
         assert_eq!(what("content/wiki/.a.md.swp"), "Some(Same)");
         assert_eq!(what("static/s.css"), "Some(Same)");
