@@ -4,6 +4,7 @@
 //! renders on its own, so the writer can run them in parallel and write each output as soon
 //! as it is made, and `serve` can keep them in memory.
 
+pub mod atom;
 pub mod calendar;
 pub mod feeds;
 pub mod history;
