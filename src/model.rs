@@ -142,7 +142,8 @@ pub struct Meeting {
     pub leader: Option<String>,
     pub co_leaders: Vec<String>,
     pub status: Status,
-    pub repeat: Option<String>,
+    /// The `repeat` rule, checked when the meeting was read.
+    pub repeat: Option<time::Rule>,
     pub except: Vec<Date>,
     pub signup: Option<String>,
     pub capacity: Option<u32>,
@@ -673,13 +674,24 @@ fn check_meeting(
         errs.push(Diagnostic::error(&doc.shown, 2, "missing `start`").hint(time::MOMENT_FORMS));
     }
     let at = |key: &str, v: &Option<String>| v.as_ref().map(|v| (v.clone(), doc.line_of(key)));
-    let times = MeetingTimes {
+    let mut times = MeetingTimes {
         shown: doc.shown.clone(),
         own_zone,
         start: at("start", start).unwrap_or_default(),
         end: at("end", end),
         duration: at("duration", duration),
         repeat_line: doc.line_of("repeat"),
+        repeat_error: None,
+    };
+    // Checked here, once; a refused rule is reported where the series is expanded (after the
+    // times are placed), as before.
+    let repeat = match repeat.as_deref().map(time::check_rule) {
+        None => None,
+        Some(Ok(rule)) => Some(rule),
+        Some(Err(e)) => {
+            times.repeat_error = Some(e);
+            None
+        }
     };
     let m = Meeting {
         item: ItemId(0),
@@ -694,7 +706,7 @@ fn check_meeting(
         leader: leader.clone(),
         co_leaders: co_leaders.clone().unwrap_or_default(),
         status,
-        repeat: repeat.clone(),
+        repeat,
         except: except_dates,
         signup: check_url(doc, "signup", signup, Accept::WebOrMailto, errs),
         capacity: *capacity,
@@ -712,6 +724,8 @@ struct MeetingTimes {
     end: Option<(String, usize)>,
     duration: Option<(String, usize)>,
     repeat_line: usize,
+    /// Why `repeat` was refused by [`time::check_rule`], if it was.
+    repeat_error: Option<String>,
 }
 
 impl MeetingTimes {
@@ -818,16 +832,20 @@ fn place_meeting(
 /// Expands a meeting into its occurrences: one, or the series of its `repeat` rule up to a
 /// horizon 12 months after the later of now and its start (and at most 1000).
 fn occurrences(t: &MeetingTimes, m: &Meeting, now: Timestamp) -> Result<Vec<Occurrence>, Diagnostic> {
+    let invalid = |e: &str| {
+        t.error(t.repeat_line, format!("`repeat` is not a valid RRULE: {e}"))
+            .hint("write an RFC 5545 rule, e.g. \"FREQ=WEEKLY;COUNT=6\" or \"FREQ=MONTHLY;BYDAY=1TU\"")
+    };
+    if let Some(e) = &t.repeat_error {
+        return Err(invalid(e));
+    }
     let wall_starts = match &m.repeat {
         None => vec![m.start],
         Some(rule) => {
             let now_wall = now.to_zoned_datetime(m.tz.clone()).datetime();
             let base = now_wall.max(m.start);
             let horizon = base.checked_add(12.months()).unwrap_or(base);
-            let starts = time::expand(rule, &m.tz, m.start, horizon, 1000).map_err(|e| {
-                t.error(t.repeat_line, format!("`repeat` is not a valid RRULE: {e}"))
-                    .hint("write an RFC 5545 rule, e.g. \"FREQ=WEEKLY;COUNT=6\" or \"FREQ=MONTHLY;BYDAY=1TU\"")
-            })?;
+            let starts = time::expand(rule, &m.tz, m.start, horizon, 1000).map_err(|e| invalid(&e))?;
             if starts.is_empty() {
                 return Err(t
                     .error(t.repeat_line, "the rule gives no occurrence at all")

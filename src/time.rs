@@ -176,9 +176,10 @@ pub fn start_of_day(tz: &TimeZone, date: Date) -> ZonedDateTime {
 
 /// Expands an RRULE over wall-clock time. Returns the start wall times of every occurrence
 /// up to `horizon` (inclusive: the rrule crate's `before` keeps one that falls on it) and at
-/// most `max` of them. The rule is checked by [`check_rule`] before the rrule crate sees it.
+/// most `max` of them. The rule was checked by [`check_rule`] when it was read; here it is
+/// only rewritten to wall time and handed to the rrule crate.
 pub fn expand(
-    rule: &str,
+    rule: &Rule,
     tz: &TimeZone,
     start: DateTime,
     horizon: DateTime,
@@ -252,7 +253,7 @@ const UNTIL_FORMS: &str = "write 8 digits for the last day (20270601) or a UTC t
 
 /// A `repeat` rule that moot has checked: its parts in the order written, each name one of
 /// [`RULE_PARTS`] and each value in upper case. Only ASCII, without spaces or control characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rule {
     pub parts: Vec<(&'static str, String)>,
 }
@@ -261,6 +262,41 @@ impl Rule {
     /// The value of a part, if the rule has it.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.parts.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the series has no end (neither COUNT nor UNTIL).
+    pub fn open_ended(&self) -> bool {
+        self.get("COUNT").is_none() && self.get("UNTIL").is_none()
+    }
+
+    /// The rule as text: `NAME=VALUE` parts in the order written, joined by `;` (no `RRULE:`
+    /// in front, no spaces), the value of UNTIL as `until` rewrites it. The one writer of
+    /// rules: for the rrule crate ([`expand`]), the calendar feeds and [`Display`].
+    ///
+    /// [`Display`]: std::fmt::Display
+    pub fn write_with<E>(&self, mut until: impl FnMut(&str) -> Result<String, E>) -> Result<String, E> {
+        let mut out = String::with_capacity(64);
+        for (i, (key, value)) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            out.push_str(key);
+            out.push('=');
+            if *key == "UNTIL" {
+                out.push_str(&until(value)?);
+            } else {
+                out.push_str(value);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The rule as moot read it: parts upper case, in the order written (see [`Rule::write_with`]).
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.write_with(|v| Ok::<_, std::convert::Infallible>(v.to_string()));
+        f.write_str(&text.unwrap_or_else(|never| match never {}))
     }
 }
 
@@ -461,25 +497,18 @@ fn weekday(item: &str) -> Option<bool> {
     Some((1..=53).contains(&n.abs()))
 }
 
-/// Checks the rule and rewrites UNTIL to wall-clock time (the expansion runs on wall time;
-/// see the module docs).
-fn normalize_rule(rule: &str, tz: &TimeZone, start: DateTime) -> Result<String, String> {
-    let rule = check_rule(rule)?;
-    let mut parts = Vec::with_capacity(rule.parts.len());
-    for (key, value) in &rule.parts {
-        if *key == "UNTIL" {
-            let until = until_as_wall(value, tz)?;
-            if until < start {
-                return Err(format!(
-                    "UNTIL={value} is before the first meeting ({start}); write a later day, or leave UNTIL out"
-                ));
-            }
-            parts.push(format!("UNTIL={}", until.strftime("%Y%m%dT%H%M%SZ")));
-        } else {
-            parts.push(format!("{key}={value}"));
+/// The rule's text for the rrule crate, UNTIL rewritten to wall-clock time (the expansion
+/// runs on wall time; see the module docs).
+fn normalize_rule(rule: &Rule, tz: &TimeZone, start: DateTime) -> Result<String, String> {
+    rule.write_with(|value| {
+        let until = until_as_wall(value, tz)?;
+        if until < start {
+            return Err(format!(
+                "UNTIL={value} is before the first meeting ({start}); write a later day, or leave UNTIL out"
+            ));
         }
-    }
-    Ok(parts.join(";"))
+        Ok(until.strftime("%Y%m%dT%H%M%SZ").to_string())
+    })
 }
 
 /// An UNTIL value: a date (the whole of that day counts), or a date and time, in UTC if it
@@ -554,6 +583,11 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
+    /// A rule that must pass [`check_rule`].
+    fn rule(text: &str) -> Rule {
+        check_rule(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
     #[test]
     fn parses_the_three_forms() {
         assert_eq!(parse_moment("2026-12-03 14:00"), Ok(Moment::Local(date(2026, 12, 3).at(14, 0, 0, 0))));
@@ -585,7 +619,7 @@ mod tests {
     fn weekly_keeps_wall_time_across_dst() {
         let tz = zone_by_name("America/Los_Angeles").unwrap();
         let start = date(2027, 3, 4).at(14, 0, 0, 0);
-        let occ = expand("FREQ=WEEKLY;COUNT=3", &tz, start, date(2028, 1, 1).at(0, 0, 0, 0), 100).unwrap();
+        let occ = expand(&rule("FREQ=WEEKLY;COUNT=3"), &tz, start, date(2028, 1, 1).at(0, 0, 0, 0), 100).unwrap();
         assert_eq!(occ.len(), 3);
         assert!(occ.iter().all(|d| d.hour() == 14));
         let z: Vec<_> = occ.iter().map(|d| place(&tz, *d).unwrap().0.offset().seconds() / 3600).collect();
@@ -596,9 +630,14 @@ mod tests {
     fn until_in_utc_is_respected() {
         let tz = zone_by_name("America/Los_Angeles").unwrap();
         let start = date(2027, 1, 5).at(10, 0, 0, 0);
-        let occ =
-            expand("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z", &tz, start, date(2030, 1, 1).at(0, 0, 0, 0), 100)
-                .unwrap();
+        let occ = expand(
+            &rule("FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270601T000000Z"),
+            &tz,
+            start,
+            date(2030, 1, 1).at(0, 0, 0, 0),
+            100,
+        )
+        .unwrap();
         assert_eq!(occ.len(), 5, "{occ:?}");
         assert_eq!(occ[1], date(2027, 2, 2).at(10, 0, 0, 0));
     }
@@ -613,10 +652,8 @@ mod tests {
 
     #[test]
     fn bad_rules_are_errors() {
-        let tz = TimeZone::UTC;
-        let s = date(2027, 1, 1).at(0, 0, 0, 0);
-        assert!(expand("FREQ=SOMETIMES", &tz, s, s, 10).is_err());
-        assert!(expand("COUNT=3", &tz, s, s, 10).is_err());
+        assert!(check_rule("FREQ=SOMETIMES").is_err());
+        assert!(check_rule("COUNT=3").is_err());
     }
 
     #[test]
@@ -651,13 +688,10 @@ mod tests {
 
     #[test]
     fn rules_that_made_rrule_panic_are_errors() {
-        let tz = TimeZone::UTC;
-        let s = date(2027, 1, 1).at(0, 0, 0, 0);
-        let h = date(2028, 1, 1).at(0, 0, 0, 0);
         for rule in
             ["FREQ=WEEKLY;BYDAY=日", "FREQ=WEEKLY;BYDAY=1日", "FREQ=WEEKLY;WKST=日", "FREQ=WEEKLY;UNTIL=2027é101"]
         {
-            assert!(expand(rule, &tz, s, h, 10).is_err(), "{rule}");
+            assert!(check_rule(rule).is_err(), "{rule}");
         }
     }
 
@@ -739,21 +773,36 @@ mod tests {
         }
         let tz = zone_by_name("Europe/London").unwrap();
         let s = date(2027, 1, 4).at(9, 0, 0, 0);
-        let occ = expand(" freq=weekly; byday=mo,we ; count=4", &tz, s, date(2028, 1, 1).at(0, 0, 0, 0), 100).unwrap();
+        let occ =
+            expand(&rule(" freq=weekly; byday=mo,we ; count=4"), &tz, s, date(2028, 1, 1).at(0, 0, 0, 0), 100).unwrap();
         assert_eq!(occ.len(), 4);
+    }
+
+    #[test]
+    fn checked_rules_write_back_in_upper_case_in_the_order_written() {
+        assert_eq!(rule(" freq=weekly; byday=tu,th ; count=6 ;").to_string(), "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=6");
+        assert_eq!(
+            rule("RRULE:FREQ=MONTHLY;UNTIL=20270601t093000z;BYDAY=+1MO").to_string(),
+            "FREQ=MONTHLY;UNTIL=20270601T093000Z;BYDAY=+1MO"
+        );
+        let written = rule("FREQ=DAILY;UNTIL=20270601;INTERVAL=2").write_with(|v| Ok::<_, ()>(format!("<{v}>")));
+        assert_eq!(written, Ok("FREQ=DAILY;UNTIL=<20270601>;INTERVAL=2".to_string()));
+        assert!(rule("FREQ=DAILY").open_ended() && !rule("FREQ=DAILY;COUNT=2").open_ended());
+        assert!(!rule("FREQ=DAILY;UNTIL=20270601").open_ended());
     }
 
     #[test]
     fn an_until_before_the_start_says_so() {
         let tz = zone_by_name("America/Los_Angeles").unwrap();
         let start = date(2027, 3, 4).at(14, 0, 0, 0);
-        let e = expand("FREQ=WEEKLY;UNTIL=20270101", &tz, start, date(2028, 1, 1).at(0, 0, 0, 0), 10).unwrap_err();
+        let e =
+            expand(&rule("FREQ=WEEKLY;UNTIL=20270101"), &tz, start, date(2028, 1, 1).at(0, 0, 0, 0), 10).unwrap_err();
         assert_eq!(
             e,
             "UNTIL=20270101 is before the first meeting (2027-03-04T14:00:00); write a later day, or leave UNTIL out"
         );
         // The last day counts whole: a series may end on the day it starts.
-        let occ = expand("FREQ=DAILY;UNTIL=20270304", &tz, start, date(2028, 1, 1).at(0, 0, 0, 0), 10).unwrap();
+        let occ = expand(&rule("FREQ=DAILY;UNTIL=20270304"), &tz, start, date(2028, 1, 1).at(0, 0, 0, 0), 10).unwrap();
         assert_eq!(occ, vec![start]);
     }
 
@@ -976,7 +1025,8 @@ mod properties {
                     prop_assert!(whole(n).is_some_and(|n| (1..=MAX_INTERVAL).contains(&n)));
                 }
                 let written: Vec<String> = rule.parts.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                prop_assert_eq!(check_rule(&written.join(";")), Ok(rule));
+                prop_assert_eq!(&rule.to_string(), &written.join(";"));
+                prop_assert_eq!(check_rule(&rule.to_string()), Ok(rule));
             }
         }
 
@@ -999,7 +1049,8 @@ mod properties {
             let tz = zone_by_name(zone).unwrap();
             let start = date(y, mo, d).at(h, 30, 0, 0);
             let horizon = start.checked_add(jiff::Span::new().months(13)).unwrap();
-            if let Ok(occ) = expand(&rule, &tz, start, horizon, 50) {
+            let Ok(checked) = check_rule(&rule) else { return Ok(()) };
+            if let Ok(occ) = expand(&checked, &tz, start, horizon, 50) {
                 prop_assert!(occ.len() <= 50);
                 prop_assert!(occ.windows(2).all(|w| w[0] < w[1]), "{occ:?}");
                 prop_assert!(occ.iter().all(|o| *o >= start && *o <= horizon), "{rule:?}: {occ:?}");
@@ -1012,7 +1063,9 @@ mod properties {
             start in prop::sample::select(vec![date(1, 1, 1).at(0, 0, 0, 0), date(9999, 12, 31).at(23, 0, 0, 0), date(-9999, 1, 1).at(0, 0, 0, 0)]),
         ) {
             let horizon = start.checked_add(jiff::Span::new().months(12)).unwrap_or(start);
-            let _ = expand(&rule, &TimeZone::UTC, start, horizon, 20);
+            if let Ok(checked) = check_rule(&rule) {
+                let _ = expand(&checked, &TimeZone::UTC, start, horizon, 20);
+            }
         }
 
         #[test]

@@ -1,6 +1,8 @@
-//! Machine-readable outputs: Atom feeds (the site's and each group's), `sitemap.xml` and
-//! `robots.txt`. Written by hand: each is a few lines of XML, escaped here.
+//! Machine-readable outputs: Atom feeds (the site's and each group's, written by
+//! [`super::atom`]), `sitemap.xml` and `robots.txt`. Written by hand: each is a few lines of
+//! XML, escaped here.
 
+use super::atom;
 use super::reads::{Cx, Globals};
 use super::{Body, Output};
 use crate::diag::Diagnostic;
@@ -122,40 +124,30 @@ fn atom(cx: &Cx, title: &str, self_path: &str, home_path: &str, entries: Vec<Ent
     let s = cx.site();
     let base = &s.config.base_url;
     let updated = entries.iter().map(|e| e.updated).max().unwrap_or(Timestamp::UNIX_EPOCH);
-    let mut x = String::with_capacity(4096 + entries.len() * 1024);
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    x.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
-    x.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(&format!("{base}{self_path}"))));
-    x.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(&format!("{base}{home_path}"))
-    ));
-    x.push_str(&format!(
-        "  <id>{}</id>\n  <updated>{}</updated>\n",
-        xml_escape(&format!("{base}{self_path}")),
-        rfc3339(updated)
-    ));
-    x.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&s.config.title)));
+    let (self_url, home_url) = (format!("{base}{self_path}"), format!("{base}{home_path}"));
+    let head = atom::Head {
+        title,
+        self_url: &self_url,
+        home_url: &home_url,
+        updated: &rfc3339(updated),
+        author: Some(&s.config.title),
+    };
+    let mut feed = atom::Atom::new(&head, 4096 + entries.len() * 1024);
     for e in entries {
         let item = cx.head(e.item);
         let url = s.absolute(item.url);
-        x.push_str("  <entry>\n");
-        x.push_str(&format!("    <title>{}</title>\n", xml_escape(item.title)));
-        x.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&url)));
-        x.push_str(&format!("    <id>{}</id>\n    <updated>{}</updated>\n", xml_escape(&url), rfc3339(e.updated)));
-        if let Some(a) = e.author {
-            x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(a)));
-        }
-        x.push_str(&format!("    <category term=\"{}\"/>\n", item.kind.label()));
-        x.push_str("    <summary>");
-        push_xml(&mut x, cx.excerpt(e.item));
-        x.push_str("</summary>\n    <content type=\"html\">");
-        push_xml(&mut x, &cx.body(e.item).html);
-        x.push_str("</content>\n");
-        x.push_str("  </entry>\n");
+        feed.entry(&atom::Entry {
+            title: item.title,
+            link: &url,
+            id: &url,
+            updated: &rfc3339(e.updated),
+            author: e.author,
+            category: Some(item.kind.label()),
+            summary: cx.excerpt(e.item),
+            content_html: Some(&cx.body(e.item).html),
+        });
     }
-    x.push_str("</feed>\n");
-    x
+    feed.finish()
 }
 
 fn sitemap(cx: &Cx) -> String {

@@ -2,9 +2,10 @@
 //! (`.../history/`), a compare page per revision (`.../history/SHA/`), and
 //! `/recent-changes/` with its Atom feed.
 
+use super::atom::{Atom, Entry, Head};
 use super::reads::{Cx, Globals};
 use super::views::long_date;
-use super::{feeds::xml_escape, Body, Output};
+use super::{Body, Output};
 use crate::diag::Diagnostic;
 use crate::history::{diff_lines, Change, Commit, DiffLine};
 use crate::model::ItemId;
@@ -230,34 +231,27 @@ pub fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
 fn atom(s: &Globals, changes: &[ChangeView]) -> String {
     let base = &s.config.base_url;
     let self_url = format!("{base}/recent-changes/atom.xml");
-    let updated = changes.first().map_or("1970-01-01T00:00:00Z".to_string(), |c| c.commit.date_iso.clone());
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    x.push_str(&format!("  <title>Recent changes — {}</title>\n", xml_escape(&s.config.title)));
-    x.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(&self_url)));
-    x.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/recent-changes/\"/>\n",
-        xml_escape(base)
-    ));
-    x.push_str(&format!("  <id>{}</id>\n  <updated>{updated}</updated>\n", xml_escape(&self_url)));
+    let home_url = format!("{base}/recent-changes/");
+    let updated = changes.first().map_or("1970-01-01T00:00:00Z", |c| c.commit.date_iso.as_str());
+    let title = format!("Recent changes — {}", s.config.title);
+    let head = Head { title: &title, self_url: &self_url, home_url: &home_url, updated, author: None };
+    let mut feed = Atom::new(&head, 1024 + changes.len() * 512);
     for c in changes {
         let id = format!("{base}/recent-changes/#{}", c.commit.short);
-        let link = c
-            .pages
-            .iter()
-            .find_map(|p| p.compare_url.as_ref())
-            .map_or(format!("{base}/recent-changes/"), |u| s.absolute(u));
+        let link = c.pages.iter().find_map(|p| p.compare_url.as_ref()).map_or(home_url.clone(), |u| s.absolute(u));
         let pages: Vec<&str> = c.pages.iter().map(|p| p.title.as_str()).collect();
-        x.push_str("  <entry>\n");
-        x.push_str(&format!("    <title>{}</title>\n", xml_escape(c.commit.message)));
-        x.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&link)));
-        x.push_str(&format!("    <id>{}</id>\n    <updated>{}</updated>\n", xml_escape(&id), c.commit.date_iso));
-        x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(c.commit.author)));
-        x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&format!("Changed: {}", pages.join(", ")))));
-        x.push_str("  </entry>\n");
+        feed.entry(&Entry {
+            title: c.commit.message,
+            link: &link,
+            id: &id,
+            updated: &c.commit.date_iso,
+            author: Some(c.commit.author),
+            category: None,
+            summary: &format!("Changed: {}", pages.join(", ")),
+            content_html: None,
+        });
     }
-    x.push_str("</feed>\n");
-    x
+    feed.finish()
 }
 
 #[cfg(test)]

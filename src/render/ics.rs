@@ -7,6 +7,7 @@
 
 use super::reads::Cx;
 use crate::model::{Meeting, MeetingId, Status};
+use crate::time::Rule;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -184,10 +185,7 @@ fn zone_spans(cx: &Cx, meetings: &[MeetingId]) -> BTreeMap<String, (TimeZone, Ti
             continue;
         }
         let (Some(first), Some(last)) = (m.occurrences.first(), m.occurrences.last()) else { continue };
-        let open_ended = m
-            .repeat
-            .as_deref()
-            .is_some_and(|r| !r.to_ascii_uppercase().contains("COUNT") && !r.to_ascii_uppercase().contains("UNTIL"));
+        let open_ended = m.repeat.as_ref().is_some_and(Rule::open_ended);
         let mut until = last.end.timestamp();
         if open_ended {
             until = until.checked_add(87_600.hours()).unwrap_or(until);
@@ -308,23 +306,12 @@ fn vevent(out: &mut String, cx: &Cx, m: &Meeting, body_text: &str) {
     line(out, "END", "VEVENT");
 }
 
-/// The meeting's RRULE for the feed: keys upper-case, and UNTIL in the form RFC 5545 asks
-/// for: a UTC time for a timed series, a date for an all-day one.
-pub fn ics_rule(rule: &str, m: &Meeting) -> String {
-    rule.trim()
-        .trim_start_matches("RRULE:")
-        .split(';')
-        .filter(|p| !p.trim().is_empty())
-        .map(|part| {
-            let (k, v) = part.split_once('=').unwrap_or((part, ""));
-            let (k, v) = (k.trim().to_ascii_uppercase(), v.trim().to_ascii_uppercase());
-            if k != "UNTIL" {
-                return format!("{k}={v}");
-            }
-            format!("UNTIL={}", until_value(&v, m))
-        })
-        .collect::<Vec<_>>()
-        .join(";")
+/// The meeting's RRULE for the feed: the checked rule's parts in the order written (upper
+/// case, no `RRULE:` in front), and UNTIL in the form RFC 5545 asks for: a UTC time for a
+/// timed series, a date for an all-day one.
+pub fn ics_rule(rule: &Rule, m: &Meeting) -> String {
+    let text = rule.write_with(|v| Ok::<_, std::convert::Infallible>(until_value(v, m)));
+    text.unwrap_or_else(|never| match never {})
 }
 
 fn until_value(v: &str, m: &Meeting) -> String {
