@@ -106,7 +106,7 @@ fn output(out: std::process::Output) -> Option<String> {
 }
 
 /// The paths under content/ with edits not yet committed.
-pub fn uncommitted(root: &Path) -> Option<HashSet<String>> {
+pub(crate) fn uncommitted(root: &Path) -> Option<HashSet<String>> {
     let (prefix, status) = beside_status(root, || git_in(root, &["rev-parse", "--show-prefix"]).unwrap_or_default());
     Some(edited_paths(&status?, prefix.trim()))
 }
@@ -330,7 +330,7 @@ fn cached_log(root: &Path, repo: &Repo, edited: &HashSet<String>) -> Option<Stri
 }
 
 /// Reads the history of `root/content`, or `None` when there is none to read.
-pub fn read(root: &Path) -> Option<History> {
+pub(crate) fn read(root: &Path) -> Option<History> {
     let content = root.join("content");
     if !content.is_dir() {
         return None;
@@ -385,7 +385,7 @@ impl Repo {
 }
 
 /// Parses `git log -p` output (newest commit first) and follows renames back in time.
-pub fn parse_log(log: String) -> History {
+pub(crate) fn parse_log(log: String) -> History {
     let mut history = History::default();
     let at = |part: &str| part.as_ptr() as usize - log.as_ptr() as usize;
     // A path as it was at some point -> the path it has today.
@@ -486,7 +486,7 @@ fn parse_status(status: &str) -> HashSet<String> {
 
 /// One line of a diff, for the compare page.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DiffLine<'a> {
+pub(crate) struct DiffLine<'a> {
     /// "hunk", "context", "added" or "removed".
     pub kind: &'static str,
     pub old: Option<usize>,
@@ -495,7 +495,7 @@ pub struct DiffLine<'a> {
 }
 
 /// Splits a unified diff into numbered lines.
-pub fn diff_lines(diff: &str) -> Vec<DiffLine<'_>> {
+pub(crate) fn diff_lines(diff: &str) -> Vec<DiffLine<'_>> {
     let mut out = Vec::new();
     let (mut old, mut new) = (0usize, 0usize);
     for l in diff.lines() {

@@ -11,9 +11,11 @@
 //! stage collects its problems as [`diag::Diagnostic`]s instead of stopping at the first, so
 //! one run reports every mistake in a site with its file and line.
 
+#![warn(unreachable_pub)]
+
 pub mod config;
 pub mod diag;
-pub mod history;
+mod history;
 pub mod incremental;
 pub mod load;
 pub mod markdown;
@@ -21,11 +23,11 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod routes;
-pub mod safe;
+mod safe;
 pub mod scaffold;
 pub mod serve;
 pub mod time;
-pub mod write;
+mod write;
 
 use diag::{Diagnostic, Diagnostics};
 use jiff::Timestamp;

@@ -6,7 +6,7 @@
 
 /// What a URL field of the front matter or of moot.toml accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Accept {
+pub(crate) enum Accept {
     /// `https://host/…` or `http://host/…`.
     Web,
     /// A web address or `mailto:someone@example.org`.
@@ -19,7 +19,7 @@ pub enum Accept {
 
 impl Accept {
     /// What the field takes, as messages say it: "an https:// or http:// URL".
-    pub fn forms(self) -> &'static str {
+    pub(crate) fn forms(self) -> &'static str {
         match self {
             Accept::Web => "an https:// or http:// URL",
             Accept::WebOrMailto => "an https:// or http:// URL or a mailto: address",
@@ -34,7 +34,7 @@ const CODE_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
 
 /// Checks the value of a URL field: `Ok` with the value to use (trimmed, its scheme in lower
 /// case), or `Err` with why it is refused, to follow "`key` "value" is not FORMS: ".
-pub fn check_url(value: &str, accept: Accept) -> Result<String, String> {
+pub(crate) fn check_url(value: &str, accept: Accept) -> Result<String, String> {
     let v = value.trim();
     if v.is_empty() {
         return Err("it is empty".into());
@@ -179,7 +179,7 @@ fn is_email(address: &str) -> bool {
 /// its own (`javascript:`, `vbscript:`, `data:`), that scheme in lower case. Read as a browser
 /// reads it: control characters and spaces around it dropped, tabs and line breaks dropped
 /// anywhere, letters compared without case, so `java\tscript:` and ` JavaScript:` are found.
-pub fn code_scheme(dest: &str) -> Option<&'static str> {
+pub(crate) fn code_scheme(dest: &str) -> Option<&'static str> {
     let mut scheme = String::with_capacity(12);
     for c in dest.chars() {
         match c {
@@ -204,7 +204,7 @@ pub fn code_scheme(dest: &str) -> Option<&'static str> {
 /// Whether a `data:` image destination holds a raster image (PNG, GIF, JPEG, WebP, AVIF),
 /// which can hold no script. SVG and every other type are refused: an SVG holds script, and
 /// is run when the image is opened on its own.
-pub fn is_raster_data_image(dest: &str) -> bool {
+pub(crate) fn is_raster_data_image(dest: &str) -> bool {
     let clean: String =
         dest.chars().filter(|c| !c.is_ascii_control() && !c.is_whitespace()).take(32).collect::<String>();
     let lower = clean.to_ascii_lowercase();
@@ -218,12 +218,12 @@ pub fn is_raster_data_image(dest: &str) -> bool {
 /// feeds when read), or a noncharacter (U+FFFE, U+FFFF, U+FDD0 to U+FDEF and the last two of
 /// every plane). XML forbids the C0 controls and U+FFFE/U+FFFF; HTML calls all of them
 /// errors.
-pub fn is_forbidden(c: char) -> bool {
+pub(crate) fn is_forbidden(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n') || is_noncharacter(c)
 }
 
 /// U+FDD0 to U+FDEF, and U+nFFFE and U+nFFFF of every plane.
-pub fn is_noncharacter(c: char) -> bool {
+pub(crate) fn is_noncharacter(c: char) -> bool {
     let u = c as u32;
     (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE
 }
@@ -231,7 +231,7 @@ pub fn is_noncharacter(c: char) -> bool {
 /// How many bytes of a forbidden character start `bytes` (0 if none does). Only lead bytes
 /// of C1 controls (0xC2) and noncharacters (0xEF, 0xF0 to 0xF4) can start one that is not
 /// ASCII; the ASCII ones are the escapers' own business.
-pub fn forbidden_len(bytes: &[u8]) -> usize {
+pub(crate) fn forbidden_len(bytes: &[u8]) -> usize {
     match bytes {
         [0xC2, 0x80..=0x9F, ..] => 2,
         [0xEF, 0xB7, 0x90..=0xAF, ..] | [0xEF, 0xBF, 0xBE | 0xBF, ..] => 3,
@@ -242,7 +242,7 @@ pub fn forbidden_len(bytes: &[u8]) -> usize {
 
 /// The bytes that are, or may start, a forbidden character: the controls but tab and line
 /// feed, DEL, and the lead bytes of [`forbidden_len`].
-pub const SUSPECT: [bool; 256] = {
+pub(crate) const SUSPECT: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 0x20 {
@@ -262,18 +262,18 @@ pub const SUSPECT: [bool; 256] = {
 
 /// Whether `s` holds a forbidden character, by a scan of its bytes (one table lookup for
 /// each, in the common case).
-pub fn has_forbidden(s: &str) -> bool {
+pub(crate) fn has_forbidden(s: &str) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().any(|(i, &x)| SUSPECT[usize::from(x)] && (x < 0x80 || forbidden_len(&b[i..]) > 0))
 }
 
 /// `s` without its forbidden characters.
-pub fn strip_forbidden(s: &str) -> String {
+pub(crate) fn strip_forbidden(s: &str) -> String {
     s.chars().filter(|&c| !is_forbidden(c)).collect()
 }
 
 /// The first forbidden character of `s` and its byte offset.
-pub fn first_forbidden(s: &str) -> Option<(usize, char)> {
+pub(crate) fn first_forbidden(s: &str) -> Option<(usize, char)> {
     if !has_forbidden(s) {
         return None;
     }
@@ -281,7 +281,7 @@ pub fn first_forbidden(s: &str) -> Option<(usize, char)> {
 }
 
 /// What a forbidden character is, for messages: "the control character U+0000 (NUL)".
-pub fn describe(c: char) -> String {
+pub(crate) fn describe(c: char) -> String {
     if is_noncharacter(c) {
         return format!("the noncharacter {}", code_point(c));
     }

@@ -5,7 +5,7 @@
 use super::feeds::push_xml;
 
 /// What a feed says of itself.
-pub struct Head<'a> {
+pub(super) struct Head<'a> {
     pub title: &'a str,
     /// The feed's own address: its `rel="self"` link and its id.
     pub self_url: &'a str,
@@ -17,7 +17,7 @@ pub struct Head<'a> {
 }
 
 /// One entry.
-pub struct Entry<'a> {
+pub(super) struct Entry<'a> {
     pub title: &'a str,
     /// Its `rel="alternate"` link.
     pub link: &'a str,
@@ -34,13 +34,13 @@ pub struct Entry<'a> {
 
 /// A feed being written: its head by [`Atom::new`], then each [`Atom::entry`], then
 /// [`Atom::finish`].
-pub struct Atom {
+pub(super) struct Atom {
     x: String,
 }
 
 impl Atom {
     /// Starts a feed; `capacity` is a guess at its length in bytes.
-    pub fn new(head: &Head, capacity: usize) -> Atom {
+    pub(super) fn new(head: &Head, capacity: usize) -> Atom {
         let mut x = String::with_capacity(capacity);
         x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
         element(&mut x, "  ", "title", head.title);
@@ -54,7 +54,7 @@ impl Atom {
         Atom { x }
     }
 
-    pub fn entry(&mut self, e: &Entry) {
+    pub(super) fn entry(&mut self, e: &Entry) {
         let x = &mut self.x;
         x.push_str("  <entry>\n");
         element(x, "    ", "title", e.title);
@@ -78,7 +78,7 @@ impl Atom {
         x.push_str("  </entry>\n");
     }
 
-    pub fn finish(mut self) -> String {
+    pub(super) fn finish(mut self) -> String {
         self.x.push_str("</feed>\n");
         self.x
     }

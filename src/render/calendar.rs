@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A calendar feed to subscribe to: its name, https URL and webcal:// URL.
 #[derive(Serialize)]
-pub struct Feed {
+pub(super) struct Feed {
     pub title: String,
     pub https: String,
     pub webcal: String,
@@ -27,23 +27,23 @@ impl Feed {
         Feed { title, https, webcal }
     }
 
-    pub fn of_site(config: &Config) -> Feed {
+    pub(super) fn of_site(config: &Config) -> Feed {
         Feed::new(config, format!("All meetings of {}", config.title), &config.routes().file("calendar.ics"))
     }
 
-    pub fn of_group(cx: &Cx, g: GroupId) -> Feed {
+    pub(super) fn of_group(cx: &Cx, g: GroupId) -> Feed {
         let head = cx.head(cx.group_item(g));
         Feed::new(cx.site().config, head.title.to_string(), &crate::routes::calendar_of(head.url))
     }
 }
 
 /// Root-relative URL of a meeting's own .ics: `/meetings/2027/lab.ics` beside `/meetings/2027/lab/`.
-pub fn meeting_ics_url(cx: &Cx, m: &Meeting) -> String {
+pub(super) fn meeting_ics_url(cx: &Cx, m: &Meeting) -> String {
     cx.site().config.routes().meeting_calendar(cx.head(m.item).path)
 }
 
 /// The site's feed: every meeting.
-pub fn site_feed(cx: &Cx) -> Output {
+pub(super) fn site_feed(cx: &Cx) -> Output {
     let s = cx.site();
     let all: Vec<MeetingId> = (0..cx.counts().meetings).map(MeetingId).collect();
     Output {
@@ -53,7 +53,7 @@ pub fn site_feed(cx: &Cx) -> Output {
 }
 
 /// A group's feed: its meetings, shared ones included.
-pub fn group_feed(cx: &Cx, g: GroupId) -> Output {
+pub(super) fn group_feed(cx: &Cx, g: GroupId) -> Output {
     let s = cx.site();
     let group = cx.group(g);
     let head = cx.head(group.item);
@@ -65,7 +65,7 @@ pub fn group_feed(cx: &Cx, g: GroupId) -> Output {
 }
 
 /// One meeting's .ics.
-pub fn meeting_feed(cx: &Cx, m: MeetingId) -> Output {
+pub(super) fn meeting_feed(cx: &Cx, m: MeetingId) -> Output {
     let head = cx.head(cx.meeting_item(m));
     let routes = cx.site().config.routes();
     Output {
@@ -77,7 +77,7 @@ pub fn meeting_feed(cx: &Cx, m: MeetingId) -> Output {
 /// A Google Calendar "add event" link: the meeting, or for a series its first occurrence
 /// with the series' rule (so COUNT and UNTIL mean what they mean in the .ics). Google's link
 /// takes no EXDATE, so skipped dates are only right in the .ics.
-pub fn google_url(cx: &Cx, m: &Meeting, o: &Occurrence) -> String {
+pub(super) fn google_url(cx: &Cx, m: &Meeting, o: &Occurrence) -> String {
     let s = cx.site();
     let item = cx.head(m.item);
     let dates = if m.all_day {
@@ -118,7 +118,7 @@ fn encode(s: &str) -> String {
 }
 
 /// Every occurrence (skipped ones left out) by the local date it starts on.
-pub fn by_day(site: &Site) -> BTreeMap<Date, Pairs> {
+pub(super) fn by_day(site: &Site) -> BTreeMap<Date, Pairs> {
     let mut days: BTreeMap<Date, Pairs> = BTreeMap::new();
     for (mi, m) in site.meetings.iter().enumerate() {
         for (oi, o) in m.occurrences.iter().enumerate() {
@@ -134,12 +134,12 @@ pub fn by_day(site: &Site) -> BTreeMap<Date, Pairs> {
 }
 
 /// The months with occurrences that are not skipped.
-pub fn month_set(days: &BTreeMap<Date, Pairs>) -> BTreeSet<(i16, i8)> {
+pub(super) fn month_set(days: &BTreeMap<Date, Pairs>) -> BTreeSet<(i16, i8)> {
     days.keys().map(|d| (d.year(), d.month())).collect()
 }
 
 /// The months that have occurrences, and this month.
-pub fn months(cx: &Cx) -> Vec<(i16, i8)> {
+pub(super) fn months(cx: &Cx) -> Vec<(i16, i8)> {
     let s = cx.site();
     let today = s.today;
     let mut months = month_set(&cx.list(List::Days).days);
@@ -174,7 +174,7 @@ fn month_url(config: &Config, y: i16, m: i8) -> String {
 }
 
 /// A month as a grid of weeks (Sunday first) and as a list.
-pub fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Output>, Diagnostic> {
+pub(super) fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Output>, Diagnostic> {
     let s = cx.site();
     let first = Date::new(y, m, 1).map_err(|e| Diagnostic::error("calendar", 0, e.to_string()))?;
     let today = s.today;

@@ -19,7 +19,7 @@ struct Entry<'a> {
     author: Option<&'a str>,
 }
 
-pub fn all(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
+pub(super) fn all(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     let s = cx.site();
     let mut out = vec![
         Output {
@@ -89,14 +89,14 @@ fn entries<'a>(cx: &Cx<'_, 'a>, group: Option<GroupId>) -> Vec<Entry<'a>> {
     v
 }
 
-pub fn xml_escape(s: &str) -> String {
+pub(super) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     push_xml(&mut out, s);
     out
 }
 
 /// [`xml_escape`] appended to `out`.
-pub fn push_xml(out: &mut String, s: &str) {
+pub(super) fn push_xml(out: &mut String, s: &str) {
     super::theme::escape_runs(s, xml_replacement, |piece| out.push_str(piece));
 }
 

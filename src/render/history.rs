@@ -17,7 +17,7 @@ const RECENT: usize = 100;
 
 /// What a page shows of its history.
 #[derive(Serialize)]
-pub struct PageHistory {
+pub(super) struct PageHistory {
     pub updated: Option<Stamp>,
     pub published: Option<Stamp>,
     pub url: Option<String>,
@@ -26,7 +26,7 @@ pub struct PageHistory {
 }
 
 #[derive(Serialize)]
-pub struct Stamp {
+pub(super) struct Stamp {
     pub date: String,
     pub date_iso: String,
     pub author: String,
@@ -62,12 +62,12 @@ fn commit_view(c: &Commit) -> CommitView<'_> {
     }
 }
 
-pub fn short(sha: &str) -> &str {
+pub(super) fn short(sha: &str) -> &str {
     &sha[..sha.len().min(10)]
 }
 
 /// The history summary of an item, or `None` without git history.
-pub fn of_page(cx: &Cx, idx: ItemId) -> Option<PageHistory> {
+pub(super) fn of_page(cx: &Cx, idx: ItemId) -> Option<PageHistory> {
     let (h, revs, uncommitted) = cx.history_of(idx)?;
     if revs.is_empty() && !uncommitted {
         return None;
@@ -92,7 +92,7 @@ struct RevisionView<'a> {
 }
 
 /// The history page of an item and a compare page per revision.
-pub fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
+pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
     let Some((h, revs, uncommitted)) = cx.history_of(idx) else { return Ok(Vec::new()) };
     if revs.is_empty() {
         return Ok(Vec::new());
@@ -190,7 +190,7 @@ struct ChangedPage {
 }
 
 /// `/recent-changes/` and `/recent-changes/atom.xml`.
-pub fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
+pub(super) fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     let s = cx.site();
     let Some(h) = cx.history() else { return Ok(Vec::new()) };
     let by_rel: HashMap<String, ItemId> = (0..cx.counts().items)

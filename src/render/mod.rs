@@ -4,16 +4,16 @@
 //! renders on its own, so the writer can run them in parallel and write each output as soon
 //! as it is made, and `serve` can keep them in memory.
 
-pub mod atom;
-pub mod calendar;
-pub mod feeds;
-pub mod history;
+mod atom;
+mod calendar;
+mod feeds;
+mod history;
 pub mod ics;
-pub mod reads;
-pub mod search;
+pub(crate) mod reads;
+mod search;
 mod structured;
 pub mod theme;
-pub mod views;
+mod views;
 
 use crate::diag::Diagnostic;
 use crate::load::{CopyFile, Sources};

@@ -73,7 +73,7 @@ pub enum List {
 }
 
 /// Everything render reads, in one place (fields private: only [`Cx`] hands them out).
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     site: &'a Site,
     bodies: &'a Bodies,
     lists: super::Lists,
@@ -91,7 +91,7 @@ impl<'a> Inputs<'a> {
     }
 
     /// The fingerprint of a fact: equal fingerprints, equal data.
-    pub fn print(&self, fact: Fact) -> u64 {
+    pub(crate) fn print(&self, fact: Fact) -> u64 {
         let mut h = Fingerprint::default();
         let s = self.site;
         match fact {

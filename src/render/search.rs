@@ -32,24 +32,24 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A word shard is cut when it reaches this size (one word's list may be bigger on its own).
-pub const SHARD_BYTES: usize = 48 * 1024;
+pub(super) const SHARD_BYTES: usize = 48 * 1024;
 /// How many pages one `docs-N.json` describes.
-pub const DOCS_PER_FILE: usize = 32;
+pub(super) const DOCS_PER_FILE: usize = 32;
 /// Pages read by one task into one word map: runs this long keep the merging of maps cheap
 /// even when the other jobs of the build split the work finely.
 const PAGES_PER_TASK: usize = 512;
 /// How many characters of the page's excerpt a result shows.
-pub const SNIPPET_CHARS: usize = 140;
+pub(super) const SNIPPET_CHARS: usize = 140;
 /// Words outside these lengths (in characters) are not indexed.
-pub const MIN_WORD: usize = 2;
-pub const MAX_WORD: usize = 40;
+pub(super) const MIN_WORD: usize = 2;
+pub(super) const MAX_WORD: usize = 40;
 
 /// Lower-case Latin letters with accents, and the letters they are searched as.
-pub const FOLD_FROM: &str = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĺļľŀłńņňōŏőŕŗřśŝşšţťŧũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳ";
-pub const FOLD_TO: &str = "aaaaaaceeeeiiiinoooooouuuuyyaaaccccddeeeeegggghhiiiiijklllllnnnooorrrsssstttuuuuuuwyzzzouaiouuuuuaagkoojgnaaaeeiioorruusthaeooooy";
+pub(super) const FOLD_FROM: &str = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĵķĺļľŀłńņňōŏőŕŗřśŝşšţťŧũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳ";
+pub(super) const FOLD_TO: &str = "aaaaaaceeeeiiiinoooooouuuuyyaaaccccddeeeeegggghhiiiiijklllllnnnooorrrsssstttuuuuuuwyzzzouaiouuuuuaagkoojgnaaaeeiioorruusthaeooooy";
 
 /// Words too common to be worth an entry, sorted (for `binary_search`), none longer than 5.
-pub const STOP_WORDS: [&str; 46] = [
+pub(super) const STOP_WORDS: [&str; 46] = [
     "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have", "he", "her", "his", "if",
     "in", "into", "is", "its", "of", "on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then",
     "there", "these", "they", "this", "those", "to", "was", "we", "were", "which", "with", "would", "you",
@@ -65,7 +65,7 @@ const TEXT: (u32, u32) = (1, 5);
 
 /// Calls `f` with each normalized word of `text` (stop words and short words included).
 /// A word already in lower case is passed borrowed, so most words cost no allocation.
-pub fn words<'a>(text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
+pub(super) fn words<'a>(text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
     let bytes = text.as_bytes();
     let char_at = |i: usize| text[i..].chars().next().expect("a char starts here");
     let mut i = 0;
@@ -106,7 +106,7 @@ pub fn words<'a>(text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
 }
 
 /// One word, lower-cased, with the accents of Latin letters removed.
-pub fn normalize(word: &str) -> Cow<'_, str> {
+pub(super) fn normalize(word: &str) -> Cow<'_, str> {
     if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
         Cow::Borrowed(word)
     } else if word.is_ascii() {
@@ -127,7 +127,7 @@ fn fold(c: char) -> char {
 }
 
 /// Whether a normalized word goes in the index.
-pub fn indexed(word: &str) -> bool {
+pub(super) fn indexed(word: &str) -> bool {
     let n = if word.is_ascii() { word.len() } else { word.chars().count() };
     (MIN_WORD..=MAX_WORD).contains(&n) && (word.len() > 5 || STOP_WORDS.binary_search(&word).is_err())
 }
@@ -227,7 +227,7 @@ fn meta<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> Vec<&'a str> {
 }
 
 /// The index: `search/docs-N.json`, the word shards and `search/manifest.json`.
-pub fn outputs(cx: &Cx) -> Vec<Output> {
+pub(super) fn outputs(cx: &Cx) -> Vec<Output> {
     let renderer = cx.renderer();
     let ids: Vec<ItemId> = (0..cx.counts().items).map(ItemId).filter(|&i| cx.has_own_page(i)).collect();
     let pages: Vec<Doc> = ids
@@ -435,7 +435,7 @@ impl Fx {
 type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
 /// The search page, `/search/`.
-pub fn page(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
+pub(super) fn page(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     let mut ctx = cx.context();
     ctx.insert("title", "Search");
     cx.page(&cx.site().config.routes().page("search"), "search.html", &mut ctx)

@@ -9,7 +9,7 @@ use jiff::ZonedDateTime;
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct SiteView<'a> {
+pub(super) struct SiteView<'a> {
     pub title: &'a str,
     pub base_url: &'a str,
     pub base_path: &'a str,
@@ -27,7 +27,7 @@ pub struct SiteView<'a> {
 
 impl<'a> SiteView<'a> {
     /// Made once per build, outside any job: everything here is [`super::reads::Fact::Global`].
-    pub fn new(site: &'a Site) -> Self {
+    pub(super) fn new(site: &'a Site) -> Self {
         let now = site.now.to_zoned_datetime(site.config.timezone.clone());
         SiteView {
             title: &site.config.title,
@@ -51,19 +51,19 @@ pub struct Link<'a> {
     pub kind: &'static str,
 }
 
-pub fn link(head: Head<'_>) -> Link<'_> {
+pub(super) fn link(head: Head<'_>) -> Link<'_> {
     Link { title: head.title, url: head.url, kind: head.kind.label() }
 }
 
 #[derive(Serialize)]
-pub struct TagLink<'a> {
+pub(super) struct TagLink<'a> {
     pub name: &'a str,
     pub url: String,
 }
 
 /// A page in a list: title, kind, date and a line of summary.
 #[derive(Serialize)]
-pub struct Card<'a> {
+pub(super) struct Card<'a> {
     pub kind: &'static str,
     /// `kind` as a class name.
     pub class: &'static str,
@@ -76,7 +76,7 @@ pub struct Card<'a> {
     pub draft: bool,
 }
 
-pub fn card<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> Card<'a> {
+pub(super) fn card<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> Card<'a> {
     let head = cx.head(idx);
     let (date, meta) = match head.kind {
         Kind::Story => {
@@ -96,7 +96,7 @@ pub fn card<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> Card<'a> {
     card_with(head, cx.excerpt(idx), date, meta)
 }
 
-pub fn card_with<'a>(head: Head<'a>, excerpt: &'a str, date: Option<Date>, meta: Option<String>) -> Card<'a> {
+pub(super) fn card_with<'a>(head: Head<'a>, excerpt: &'a str, date: Option<Date>, meta: Option<String>) -> Card<'a> {
     Card {
         kind: head.kind.label(),
         class: head.kind.class(),
@@ -111,23 +111,23 @@ pub fn card_with<'a>(head: Head<'a>, excerpt: &'a str, date: Option<Date>, meta:
 }
 
 /// The card of story number `st`.
-pub fn story_card<'a>(cx: &Cx<'_, 'a>, st: StoryId) -> Card<'a> {
+pub(super) fn story_card<'a>(cx: &Cx<'_, 'a>, st: StoryId) -> Card<'a> {
     let s = cx.story(st);
     card_with(cx.head(s.item), cx.excerpt(s.item), Some(s.date), s.author.clone())
 }
 
 /// The card of article number `a`.
-pub fn article_card<'a>(cx: &Cx<'_, 'a>, a: ArticleId) -> Card<'a> {
+pub(super) fn article_card<'a>(cx: &Cx<'_, 'a>, a: ArticleId) -> Card<'a> {
     let a = cx.article(a);
     card_with(cx.head(a.item), cx.excerpt(a.item), a.date, a.format.clone())
 }
 
-pub fn long_date(d: Date) -> String {
+pub(super) fn long_date(d: Date) -> String {
     d.strftime("%-d %B %Y").to_string()
 }
 
 /// "Thu 3 Dec 2026, 14:00–16:00 PST", "Fri 22 Jan 2027 (all day)".
-pub fn when(m: &Meeting, o: &Occurrence) -> String {
+pub(super) fn when(m: &Meeting, o: &Occurrence) -> String {
     if m.all_day {
         let last = o.end.date().yesterday().unwrap_or(o.end.date());
         if last <= o.start.date() {
@@ -185,7 +185,7 @@ pub struct OccView<'a> {
 /// Occurrences of a list under one heading (or none), by month: built here rather than
 /// grouped in the template, where each `filter` copied the whole list.
 #[derive(Serialize)]
-pub struct OccSection<'a> {
+pub(super) struct OccSection<'a> {
     pub heading: Option<&'static str>,
     /// The heading level of each month's title.
     pub level: u8,
@@ -195,13 +195,13 @@ pub struct OccSection<'a> {
 }
 
 #[derive(Serialize)]
-pub struct OccMonth<'a> {
+pub(super) struct OccMonth<'a> {
     pub name: &'a str,
     pub occurrences: Vec<OccView<'a>>,
 }
 
 impl<'a> OccSection<'a> {
-    pub fn new(heading: Option<&'static str>, level: u8, upcoming: bool, list: Vec<OccView<'a>>) -> Self {
+    pub(super) fn new(heading: Option<&'static str>, level: u8, upcoming: bool, list: Vec<OccView<'a>>) -> Self {
         let mut months: Vec<OccMonth> = Vec::new();
         for o in list {
             match months.last_mut() {
@@ -215,7 +215,7 @@ impl<'a> OccSection<'a> {
 
 /// The text of an occurrence that every list showing it needs: made once per build (an
 /// occurrence is in several lists, and formatting dates was a tenth of a build's time).
-pub struct OccText {
+pub(super) struct OccText {
     when: String,
     weekday: String,
     month: String,
@@ -227,7 +227,7 @@ pub struct OccText {
 }
 
 impl OccText {
-    pub fn new(m: &Meeting, o: &Occurrence) -> OccText {
+    pub(super) fn new(m: &Meeting, o: &Occurrence) -> OccText {
         OccText {
             when: when(m, o),
             weekday: o.start.strftime("%a").to_string(),
@@ -242,7 +242,7 @@ impl OccText {
 }
 
 /// An occurrence as lists show it; `text` is its [`OccText`].
-pub fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a OccText) -> OccView<'a> {
+pub(super) fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a OccText) -> OccView<'a> {
     let head = cx.head(m.item);
     OccView {
         title: head.title,
@@ -268,7 +268,7 @@ pub fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a OccTex
 
 /// Any page's own fields.
 #[derive(Serialize)]
-pub struct PageView<'a> {
+pub(super) struct PageView<'a> {
     pub kind: &'static str,
     pub title: &'a str,
     pub url: &'a str,
@@ -287,7 +287,7 @@ pub struct PageView<'a> {
     pub history: Option<super::history::PageHistory>,
 }
 
-pub fn page<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> PageView<'a> {
+pub(super) fn page<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> PageView<'a> {
     let site = cx.site();
     let item = cx.item(idx);
     let body = cx.body(idx);
@@ -311,17 +311,17 @@ pub fn page<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> PageView<'a> {
     }
 }
 
-pub fn tag_links<'a>(config: &crate::config::Config, item: &'a Item) -> Vec<TagLink<'a>> {
+pub(super) fn tag_links<'a>(config: &crate::config::Config, item: &'a Item) -> Vec<TagLink<'a>> {
     item.tags.iter().map(|(slug, name)| TagLink { name, url: tag_url(config, slug) }).collect()
 }
 
-pub fn tag_url(config: &crate::config::Config, slug: &str) -> String {
+pub(super) fn tag_url(config: &crate::config::Config, slug: &str) -> String {
     config.routes().tag(slug)
 }
 
 /// A list's pages: which one this is and where the others are.
 #[derive(Serialize)]
-pub struct Pager {
+pub(super) struct Pager {
     pub current: usize,
     pub total: usize,
     pub prev: Option<String>,
@@ -332,9 +332,9 @@ pub struct Pager {
     pub pages: Vec<(usize, String)>,
 }
 
-pub use crate::routes::list_page as page_url;
+pub(super) use crate::routes::list_page as page_url;
 
-pub fn pager(base: &str, current: usize, total: usize) -> Pager {
+pub(super) fn pager(base: &str, current: usize, total: usize) -> Pager {
     Pager {
         current,
         total,

@@ -29,14 +29,14 @@ use std::sync::Mutex;
 /// What a write did: outputs made, files written (the rest already held those bytes), and
 /// what the build should know about the folder.
 #[derive(Debug, Default)]
-pub struct Written {
+pub(crate) struct Written {
     pub outputs: usize,
     pub written: usize,
     pub warnings: Vec<Diagnostic>,
 }
 
 /// Where a site is written, and how.
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     /// The site's folder: never written into, nor anything that holds it.
     pub site: &'a Path,
     pub out: &'a Path,
@@ -47,15 +47,15 @@ pub struct Target<'a> {
 /// The last build's manifest of the output folder, read on a thread of its own: started
 /// before the site loads, it is read by the time the write starts, on a core the load leaves
 /// idle.
-pub struct Before(std::thread::JoinHandle<Found>);
+pub(crate) struct Before(std::thread::JoinHandle<Found>);
 
-pub fn read_before(out_dir: &Path) -> Before {
+pub(crate) fn read_before(out_dir: &Path) -> Before {
     let out_dir = out_dir.to_path_buf();
     Before(std::thread::spawn(move || Listed::load(&out_dir)))
 }
 
 /// Renders every job in parallel and writes the site into `target.out`.
-pub fn write_site(r: &Renderer, jobs: &[Job], target: &Target, before: Before) -> Result<Written, Diagnostics> {
+pub(crate) fn write_site(r: &Renderer, jobs: &[Job], target: &Target, before: Before) -> Result<Written, Diagnostics> {
     if let Some(why) = folder::never(target.site, target.out) {
         return Err(Diagnostics(vec![Diagnostic::error(
             target.out,
