@@ -2,7 +2,7 @@
 //! and for recent changes ([`super::history`]). Written by hand, two-space indented, every
 //! text and address escaped by [`push_xml`]. Optional elements are left out when `None`.
 
-use super::feeds::push_xml;
+use super::escape::push_xml;
 
 /// What a feed says of itself.
 pub(super) struct Head<'a> {

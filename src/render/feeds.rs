@@ -89,33 +89,6 @@ fn entries<'a>(cx: &Cx<'_, 'a>, group: Option<GroupId>) -> Vec<Entry<'a>> {
     v
 }
 
-pub(super) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_xml(&mut out, s);
-    out
-}
-
-/// [`xml_escape`] appended to `out`.
-pub(super) fn push_xml(out: &mut String, s: &str) {
-    super::theme::escape_runs(s, xml_replacement, |piece| out.push_str(piece));
-}
-
-/// The XML entities; the controls XML 1.0 does not allow, a stray CR and DEL are dropped
-/// (and by [`super::theme::escape_runs`] the C1 controls and noncharacters, U+FFFE and
-/// U+FFFF among them, which XML does not allow either).
-fn xml_replacement(b: u8) -> Option<&'static str> {
-    match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'\'' => Some("&apos;"),
-        b'\n' | b'\t' => None,
-        0..=0x1f | 0x7f => Some(""),
-        _ => None,
-    }
-}
-
 fn rfc3339(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -169,21 +142,8 @@ fn sitemap(cx: &Cx) -> String {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for u in urls {
-        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&s.absolute(&u))));
+        x.push_str(&format!("  <url><loc>{}</loc></url>\n", super::escape::xml_escape(&s.absolute(&u))));
     }
     x.push_str("</urlset>\n");
     x
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_xml_and_drops_control_characters() {
-        assert_eq!(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-        assert_eq!(xml_escape("é\u{1}x\ty\nz\r"), "éx\ty\nz");
-        assert_eq!(xml_escape("a\u{0}b\u{ffff}c\u{fffe}d\u{85}e"), "abcde");
-        assert_eq!(xml_escape("“quoted” – ✓"), "“quoted” – ✓");
-    }
 }

@@ -135,7 +135,7 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
 /// revision is every line of it, and a tera loop over 10k such pages costs a second.
 /// Every text is escaped.
 fn diff_rows(lines: &[DiffLine]) -> String {
-    use super::theme::push_escaped;
+    use super::escape::push_escaped;
     use std::fmt::Write;
     let mut out = String::with_capacity(lines.iter().map(|l| l.text.len() + 100).sum());
     for l in lines {

@@ -6,6 +6,7 @@
 
 mod atom;
 mod calendar;
+pub(crate) mod escape;
 mod feeds;
 mod history;
 pub mod ics;

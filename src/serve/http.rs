@@ -41,7 +41,7 @@ pub(crate) async fn answer(req: Request<hyper::body::Incoming>, watch: Watch) ->
         let (status, text) = match &snap.error {
             Some(e) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("<h1>The site does not build yet</h1><pre>{}</pre>", crate::render::theme::escape_html(e)),
+                format!("<h1>The site does not build yet</h1><pre>{}</pre>", crate::render::escape::escape_html(e)),
             ),
             None => (StatusCode::SERVICE_UNAVAILABLE, "<h1>Building the site…</h1>".to_string()),
         };
