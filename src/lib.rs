@@ -117,77 +117,33 @@ pub struct Loaded {
     pub stages: Vec<(&'static str, Duration)>,
 }
 
-/// load -> parse -> model -> markdown. Errors are every problem found, sorted by file.
-pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
-    Ok(load_site_reusing(opts, None, None)?.expect("nothing to reuse, so never None"))
+/// The time each stage of a load took, for `--timings`.
+pub(crate) struct Laps {
+    clock: Instant,
+    stages: Vec<(&'static str, Duration)>,
 }
 
-/// For `serve`: every markdown file as last parsed (and the rest of the sources), so that a
-/// change reads and parses again only the files that changed instead of walking the site.
-#[derive(Default)]
-pub struct Parsed {
-    /// Each markdown file of `content/`, in the walk's order; `None` until a walk filled it.
-    files: Option<Vec<(String, Result<parse::Doc, Diagnostic>)>>,
-    /// The problems the walk found that belong to no one parsed file.
-    walk: Vec<Diagnostic>,
-    sources: load::Sources,
-}
+impl Laps {
+    pub(crate) fn new() -> Self {
+        Laps { clock: Instant::now(), stages: Vec::new() }
+    }
 
-impl Parsed {
-    /// Reads and parses again these changed paths (relative to the site root). Where only a
-    /// walk can tell what changed (see [`load::reread`]), empties itself for the next load
-    /// to walk the site again.
-    pub fn refresh(&mut self, root: &Path, changed: &std::collections::HashSet<PathBuf>) {
-        let Some(files) = self.files.as_mut() else { return };
-        let copied: Vec<load::CopyFile> = self.sources.assets.iter().chain(&self.sources.statics).cloned().collect();
-        for rel in changed {
-            let Some(now) = load::reread(root, rel, &copied) else {
-                self.files = None;
-                return;
-            };
-            let (name, doc) = match now {
-                load::Reread::Same => continue,
-                load::Reread::Gone(name) => (name, None),
-                load::Reread::Markdown(name, read) => (name, Some(read.and_then(|f| parse::parse(&f)))),
-            };
-            let shown = Path::new("content").join(&name);
-            self.walk.retain(|d| d.path != shown);
-            // The walk's order: by file name within a folder, a folder's files where its name sorts.
-            let place = files.binary_search_by(|(f, _)| Path::new(f).cmp(Path::new(&name)));
-            match (place, doc) {
-                (Ok(i), Some(doc)) => files[i].1 = doc,
-                (Ok(i), None) => drop(files.remove(i)),
-                (Err(i), Some(doc)) => files.insert(i, (name, doc)),
-                (Err(_), None) => {}
-            }
-        }
+    /// The stage `name` ended now.
+    pub(crate) fn lap(&mut self, name: &'static str) {
+        self.stages.push((name, std::mem::replace(&mut self.clock, Instant::now()).elapsed()));
     }
 }
 
-/// For `serve`: an earlier site, its bodies, and the content files changed since it was loaded.
-pub struct Reuse<'a> {
-    pub old: &'a mut model::Site,
-    pub bodies: &'a mut markdown::Bodies,
-    pub changed: &'a std::collections::HashSet<PathBuf>,
+/// What a load is done with: moot.toml (with `--base-url` applied) and "now".
+pub(crate) struct Settings {
+    config: config::Config,
+    now: Timestamp,
+    /// "Now" is the clock's (not `--now` or `SOURCE_DATE_EPOCH`).
+    from_clock: bool,
 }
 
-/// [`load_site`], taking from `reuse` what the changed files cannot have changed: the
-/// rendered markdown of the other pages and the git history (only `git status` is run).
-/// `Ok(None)` (with `reuse` untouched) when the pages' files, titles, aliases or drafts
-/// differ from the earlier site's, since links may then resolve differently, or when a file
-/// has an error.
-///
-/// With `parsed`, the files it holds are taken as they are (see [`Parsed::refresh`]); an
-/// empty one is filled by walking the site.
-pub fn load_site_reusing(
-    opts: &Options,
-    mut reuse: Option<Reuse>,
-    parsed: Option<&mut Parsed>,
-) -> Result<Option<Loaded>, Diagnostics> {
-    let mut diags = Vec::new();
-    let mut clock = Instant::now();
-    let mut stages = Vec::new();
-    let mut lap = |name| stages.push((name, std::mem::replace(&mut clock, Instant::now()).elapsed()));
+/// The **settings** stage: moot.toml read and checked, `--base-url` applied, "now" fixed.
+pub(crate) fn settings(opts: &Options) -> Result<Settings, Diagnostics> {
     let config_text = load::read_config(&opts.root).map_err(|d| Diagnostics(vec![d]))?;
     let mut config = config::parse(Path::new(config::FILE), &config_text).map_err(Diagnostics)?;
     if let Some(url) = &opts.base_url {
@@ -209,73 +165,67 @@ pub fn load_site_reusing(
         }
         None => (Timestamp::now(), true),
     };
-    // git runs in its own process (and its output is parsed on a thread of its own) while the
-    // files are read, parsed, modelled and rendered to html: it is only needed by the pages.
-    // (When reusing an earlier site, its history is kept instead.)
-    let history = (config.history && reuse.is_none()).then(|| {
+    Ok(Settings { config, now, from_clock })
+}
+
+/// The **history** stage, started early: git runs in its own process (and its output is
+/// parsed on a thread of its own) while the files are read, parsed, modelled and rendered to
+/// html, since only the pages need it. `None` when the site turns history off.
+pub(crate) fn history_thread(
+    opts: &Options,
+    config: &config::Config,
+) -> Option<std::thread::JoinHandle<Option<history::History>>> {
+    config.history.then(|| {
         let root = opts.root.clone();
         std::thread::spawn(move || history::read(&root))
-    });
-    let (sources, docs) = match parsed {
-        Some(Parsed { files: Some(files), walk, sources }) => {
-            diags.extend(walk.iter().cloned());
-            let docs =
-                files.iter().filter_map(|(_, doc)| doc.as_ref().map_err(|d| diags.push(d.clone())).ok().cloned());
-            let docs: Vec<parse::Doc> = docs.collect();
-            lap("load (changed files only)");
-            (sources.clone(), docs)
-        }
-        cache => {
-            let mut walk = Vec::new();
-            let mut sources = load::load(&opts.root, config.theme.as_deref(), &mut walk);
-            lap("load");
-            // The raw bytes are not needed once parsed; dropping them keeps a big site's memory down.
-            let markdown = std::mem::take(&mut sources.markdown);
-            let files: Vec<(String, Result<parse::Doc, Diagnostic>)> =
-                markdown.into_par_iter().map(|f| (f.rel.clone(), parse::parse(&f))).collect();
-            diags.extend(walk.iter().cloned());
-            let docs: Vec<parse::Doc> = match cache {
-                Some(cache) => {
-                    let docs =
-                        files.iter().filter_map(|(_, d)| d.as_ref().map_err(|d| diags.push(d.clone())).ok().cloned());
-                    let docs = docs.collect();
-                    *cache = Parsed { files: Some(files), walk, sources: sources.clone() };
-                    docs
-                }
-                None => files.into_iter().filter_map(|(_, d)| d.map_err(|d| diags.push(d)).ok()).collect(),
-            };
-            (sources, docs)
-        }
-    };
-    lap("parse");
-    let (mut site, model_diags) = model::build(config, docs, sources.assets.clone(), now, opts.drafts);
-    diags.extend(model_diags);
+    })
+}
+
+/// Every markdown file of `content/`, parsed, in the walk's order, named by its path
+/// relative to `content/` (a file that does not parse is its error).
+pub(crate) type ParsedFiles = Vec<(String, Result<parse::Doc, Diagnostic>)>;
+
+/// The **load** and **parse** stages: the site's files read, the markdown parsed in parallel;
+/// with the problems of the walk (unreadable files, links skipped).
+pub(crate) fn read_and_parse(
+    opts: &Options,
+    config: &config::Config,
+    laps: &mut Laps,
+) -> (load::Sources, ParsedFiles, Vec<Diagnostic>) {
+    let mut walk = Vec::new();
+    let mut sources = load::load(&opts.root, config.theme.as_deref(), &mut walk);
+    laps.lap("load");
+    // The raw bytes are not needed once parsed; dropping them keeps a big site's memory down.
+    let markdown = std::mem::take(&mut sources.markdown);
+    let files = markdown.into_par_iter().map(|f| (f.rel.clone(), parse::parse(&f))).collect();
+    laps.lap("parse");
+    (sources, files, walk)
+}
+
+/// The **model** stage: parsed documents -> the site (with, when "now" is the clock's, the
+/// feeds' DTSTAMP at the start of the UTC day, so rebuilds during a day leave them alone).
+pub(crate) fn model_site(
+    settings: Settings,
+    docs: Vec<parse::Doc>,
+    assets: Vec<load::CopyFile>,
+    drafts: bool,
+) -> (model::Site, Vec<Diagnostic>) {
+    let Settings { config, now, from_clock } = settings;
+    let (mut site, diags) = model::build(config, docs, assets, now, drafts);
     if from_clock {
         let day = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         site.dtstamp = time::start_of_day(&jiff::tz::TimeZone::UTC, day).timestamp();
     }
-    lap("model");
-    let (bodies, link_problems) = match reuse.as_mut() {
-        None => markdown::render_all(&mut site),
-        Some(r) => {
-            // With errors, the markdown runs anyway (the link warnings are reported with
-            // them, as in a fresh build), and links into a broken site may resolve differently.
-            if diags.iter().any(|d| d.severity == diag::Severity::Error) || !same_link_targets(r.old, &site) {
-                return Ok(None);
-            }
-            let mut history = r.old.history.take();
-            if let Some(h) = history.as_mut() {
-                h.uncommitted = history::uncommitted(&opts.root).unwrap_or_default();
-            }
-            site.history = history;
-            markdown::render_all_reusing(&mut site, Some((&r.old.items, std::mem::take(r.bodies), r.changed)))
-        }
-    };
-    lap("markdown");
-    if let Some(history) = history {
-        site.history = history.join().unwrap_or(None);
-    }
-    lap("git history (the rest of it)");
+    (site, diags)
+}
+
+/// The end of a load: its problems and the markdown's link problems (errors for `moot
+/// check`), sorted by file; `Err` with all of them if any is an error, else the warnings.
+pub(crate) fn conclude(
+    opts: &Options,
+    mut diags: Vec<Diagnostic>,
+    link_problems: Vec<Diagnostic>,
+) -> Result<Vec<Diagnostic>, Diagnostics> {
     diags.extend(link_problems.into_iter().map(|d| {
         if opts.check_only {
             Diagnostic { severity: diag::Severity::Error, ..d }
@@ -288,23 +238,26 @@ pub fn load_site_reusing(
     if all.has_errors() {
         return Err(all);
     }
-    Ok(Some(Loaded { site, bodies, sources, warnings: all.0, stages }))
+    Ok(all.0)
 }
 
-/// Whether every link resolves in `new` as in `old`: the same pages, at the same addresses,
-/// with the same titles, aliases and drafts.
-fn same_link_targets(old: &model::Site, new: &model::Site) -> bool {
-    old.items.len() == new.items.len()
-        && old.items.iter().zip(&new.items).all(|(a, b)| {
-            a.shown == b.shown
-                && a.kind == b.kind
-                && a.url == b.url
-                && a.path == b.path
-                && a.title == b.title
-                && a.aliases == b.aliases
-                && a.draft == b.draft
-        })
-        && old.draft_names == new.draft_names
+/// settings -> history (started) -> load -> parse -> model -> markdown. Errors are every
+/// problem found, sorted by file.
+pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
+    let mut laps = Laps::new();
+    let settings = settings(opts)?;
+    let history = history_thread(opts, &settings.config);
+    let (sources, files, mut diags) = read_and_parse(opts, &settings.config, &mut laps);
+    let docs = files.into_iter().filter_map(|(_, doc)| doc.map_err(|d| diags.push(d)).ok()).collect();
+    let (mut site, problems) = model_site(settings, docs, sources.assets.clone(), opts.drafts);
+    diags.extend(problems);
+    laps.lap("model");
+    let (bodies, link_problems) = markdown::render_all(&mut site);
+    laps.lap("markdown");
+    site.history = history.and_then(|h| h.join().ok().flatten());
+    laps.lap("git history (the rest of it)");
+    let warnings = conclude(opts, diags, link_problems)?;
+    Ok(Loaded { site, bodies, sources, warnings, stages: laps.stages })
 }
 
 /// The whole pipeline: load, check, render and (unless `check_only`) write.

@@ -23,12 +23,15 @@
 //! Either way the result is byte-identical to a fresh build; `tests/incremental.rs` checks
 //! that after each of a random sequence of edits, creations, deletions and renames.
 
+mod reload;
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::ItemId;
 use crate::render::reads::Fact;
 use crate::render::{Body, Job, Renderer};
 use crate::{Loaded, Options};
 use rayon::prelude::*;
+use reload::{reload, Before, Parsed};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,7 +59,7 @@ pub struct Live {
     /// The jobs phase one of a change left for phase two.
     pending: Vec<Job>,
     /// Every file as last parsed, to parse again only what changed.
-    parsed: crate::Parsed,
+    parsed: Parsed,
     /// The last reload failed (a file is broken): until one succeeds, every change takes
     /// the reload path, to report what a fresh build would.
     failed: bool,
@@ -102,8 +105,8 @@ impl Live {
     /// Builds the whole site into memory.
     pub fn new(opts: Options) -> Result<(Live, Outcome), Diagnostics> {
         let started = Instant::now();
-        let mut parsed = crate::Parsed::default();
-        let loaded = load_fresh(&opts, &mut parsed)?;
+        let mut parsed = Parsed::default();
+        let (loaded, _) = reload(&opts, &mut parsed, None)?;
         let tera = crate::render::theme::load(&loaded.sources).map_err(Diagnostics)?;
         let mut live = Live {
             parsed,
@@ -278,13 +281,8 @@ impl Live {
             clock = Instant::now();
         };
         self.parsed.refresh(&self.opts.root, &changed_files);
-        let reuse =
-            crate::Reuse { old: &mut self.loaded.site, bodies: &mut self.loaded.bodies, changed: &changed_files };
-        let (loaded, bodies_kept) = match crate::load_site_reusing(&self.opts, Some(reuse), Some(&mut self.parsed))? {
-            Some(loaded) => (loaded, true),
-            // Titles or addresses moved: links may resolve differently, so all markdown again.
-            None => (self.load_again()?, false),
-        };
+        let before = Before { site: &mut self.loaded.site, bodies: &mut self.loaded.bodies, changed: &changed_files };
+        let (loaded, bodies_kept) = reload(&self.opts, &mut self.parsed, Some(before))?;
         // Jobs and facts name pages, groups and meetings by number: they keep their meaning
         // while every page keeps its number and its place among its kind (groups are sorted
         // by status and title, so a group's new title can move the others).
@@ -370,8 +368,8 @@ impl Live {
     pub fn full(&mut self) -> Result<Outcome, Diagnostics> {
         self.failed = true;
         let started = Instant::now();
-        self.parsed = crate::Parsed::default();
-        self.loaded = load_fresh(&self.opts, &mut self.parsed)?;
+        self.parsed = Parsed::default();
+        self.loaded = reload(&self.opts, &mut self.parsed, None)?.0;
         self.tera = crate::render::theme::load(&self.loaded.sources).map_err(Diagnostics)?;
         let mut outcome = self.render_all()?;
         outcome.elapsed = started.elapsed();
@@ -503,12 +501,6 @@ impl Live {
         path.strip_prefix(&self.opts.root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
     }
 
-    /// The site loaded again from the files as last parsed, all markdown rendered again.
-    fn load_again(&mut self) -> Result<Loaded, Diagnostics> {
-        Ok(crate::load_site_reusing(&self.opts, None, Some(&mut self.parsed))?
-            .expect("nothing to reuse, so never None"))
-    }
-
     /// The warnings of the current site.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.loaded.warnings
@@ -541,12 +533,6 @@ impl Live {
         }
         (!edits.is_empty()).then_some(edits)
     }
-}
-
-/// The site loaded from a walk of its folders, filling `parsed`.
-fn load_fresh(opts: &Options, parsed: &mut crate::Parsed) -> Result<Loaded, Diagnostics> {
-    *parsed = crate::Parsed::default();
-    Ok(crate::load_site_reusing(opts, None, Some(parsed))?.expect("nothing to reuse, so never None"))
 }
 
 /// Runs jobs in parallel; each with its outputs and what it read.
