@@ -197,6 +197,9 @@ pub struct Site {
     pub position: Vec<usize>,
     /// Lower-case titles, aliases and paths of drafts left out, so links to them are named as such.
     pub draft_names: std::collections::HashSet<String>,
+    /// The files of drafts left out, `/`-separated and relative to `content/`: their edits
+    /// appear nowhere, recent changes included.
+    pub draft_files: std::collections::HashSet<String>,
     /// Page history from git, if the site is in a repository.
     pub history: Option<crate::history::History>,
     /// Files beside the pages: (destination, source).
@@ -298,6 +301,7 @@ pub fn build(
         tags: BTreeMap::new(),
         position: Vec::new(),
         draft_names: Default::default(),
+        draft_files: Default::default(),
         history: None,
         assets,
     };
@@ -314,6 +318,9 @@ pub fn build(
                     site.draft_names.extend(item.aliases.iter().map(|a| a.to_lowercase()));
                     draft_paths.push((item.kind.folder().to_string(), item.key.clone()));
                     draft_paths.push((item.kind.folder().to_string(), item.slug.clone()));
+                    if let Some(rel) = item.shown.strip_prefix("content").ok().and_then(Path::to_str) {
+                        site.draft_files.insert(rel.replace('\\', "/"));
+                    }
                     continue;
                 }
                 let idx = ItemId(site.items.len());

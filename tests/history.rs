@@ -182,3 +182,32 @@ fn the_history_cache_gives_what_a_full_read_gives() {
     git(root, &["commit", "-q", "--amend", "-m", "Merged, reworded"], "Ana Ruiz", "2026-10-12T10:00:00Z");
     same_as_without_cache("an amended commit");
 }
+
+#[test]
+fn drafts_appear_nowhere_in_recent_changes() {
+    let site = site_in_git("");
+    let root = site.path();
+    write(root, "content/wiki/secret-plan.md", "---\ntitle: \"Secret plan\"\ndraft: true\n---\n\nNot yet.\n");
+    git(root, &["add", "content/wiki/secret-plan.md"], "Ana Ruiz", "2026-10-07T10:00:00Z");
+    git(root, &["commit", "-q", "-m", "Draft the secret plan"], "Ana Ruiz", "2026-10-07T10:00:00Z");
+    write(root, "content/wiki/secret-plan.md", "---\ntitle: \"Secret plan\"\ndraft: true\n---\n\nAlmost.\n");
+    write(root, "content/wiki/rules.md", "---\ntitle: \"Rules\"\n---\n\nBe kind.\nListen first.\nAsk.\n");
+    git(root, &["commit", "-q", "-am", "Ask, and more of the plan"], "Ben Ito", "2026-10-08T10:00:00Z");
+    let out = build(root);
+    for rel in ["recent-changes/index.html", "recent-changes/atom.xml"] {
+        let text = read(&out, rel);
+        for leak in ["secret-plan", "Secret plan", "Draft the secret plan", "draft"] {
+            assert!(!text.contains(leak), "{rel} shows {leak:?}:\n{text}");
+        }
+        assert!(text.contains("Ask, and more of the plan"), "{rel}: a commit with a published page stays");
+    }
+    // With --drafts the draft is a page, and its edits are shown.
+    let out = tempfile::tempdir().unwrap();
+    let mut o = moot::Options::new(root);
+    o.output = out.path().join("public");
+    o.now = Some(Timestamp::from_second(1_795_608_000).unwrap());
+    o.drafts = true;
+    moot::build(&o).unwrap_or_else(|e| panic!("{e}"));
+    let recent = read(&out, "recent-changes/index.html");
+    assert!(recent.contains("Draft the secret plan") && recent.contains("Secret plan"), "{recent}");
+}

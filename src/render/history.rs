@@ -198,16 +198,21 @@ pub(super) fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
         .filter(|&i| cx.has_own_page(i))
         .filter_map(|i| Some((cx.head(i).shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/"), i)))
         .collect();
+    // A draft's edits appear nowhere: its file is left out of each commit, and a commit of
+    // drafts only is left out.
+    let drafts = cx.draft_files();
+    let shown = |f: &&String| f.ends_with(".md") && !drafts.contains(*f);
     let changes: Vec<ChangeView> = h
         .commits
         .iter()
+        .filter(|c| c.files.iter().any(|f| shown(&f)) || !c.files.iter().any(|f| f.ends_with(".md")))
         .take(RECENT)
         .map(|c| ChangeView {
             commit: commit_view(c),
             pages: c
                 .files
                 .iter()
-                .filter(|f| f.ends_with(".md"))
+                .filter(shown)
                 .map(|f| match by_rel.get(f).map(|&i| cx.head(i)) {
                     Some(head) => ChangedPage {
                         title: head.title.to_string(),
@@ -215,7 +220,7 @@ pub(super) fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
                         kind: head.kind.label(),
                         compare_url: Some(crate::routes::revision_of(head.url, short(&c.sha))),
                     },
-                    None => ChangedPage { title: f.clone(), url: None, kind: "removed or draft", compare_url: None },
+                    None => ChangedPage { title: f.clone(), url: None, kind: "removed", compare_url: None },
                 })
                 .collect(),
         })

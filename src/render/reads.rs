@@ -168,10 +168,15 @@ impl<'a> Inputs<'a> {
                 (s.home, intros).hash(h);
             }
             List::Tags => s.tags.hash(h),
-            List::Changes => match &s.history {
-                Some(history) => history.print_all(h),
-                None => 0.hash(h),
-            },
+            List::Changes => {
+                match &s.history {
+                    Some(history) => history.print_all(h),
+                    None => 0.hash(h),
+                }
+                let mut drafts: Vec<&String> = s.draft_files.iter().collect();
+                drafts.sort_unstable();
+                drafts.hash(h);
+            }
             List::Items => (s.items.len(), &s.position).hash(h),
             List::Copies => self.copies.iter().map(|c| (&c.dest, &c.from)).collect::<Vec<_>>().hash(h),
         }
@@ -585,6 +590,12 @@ impl<'r, 'a> Cx<'r, 'a> {
     pub fn history(&self) -> Option<&'a crate::history::History> {
         self.rec.note(Fact::List(List::Changes));
         self.inputs.site.history.as_ref()
+    }
+
+    /// The files of the drafts left out of this build (`/`-separated, under `content/`).
+    pub fn draft_files(&self) -> &'a std::collections::HashSet<String> {
+        self.rec.note(Fact::List(List::Changes));
+        &self.inputs.site.draft_files
     }
 
     /// A derived list as a whole.
