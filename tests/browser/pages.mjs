@@ -177,6 +177,31 @@ try {
     await page.close();
   }
 
+  // ---- the header on a phone: under 120 px, and a menu that opens without script ---------------
+  {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    for (const [kind, rel] of pageKinds()) {
+      await page.goto(`${base}/sample/${rel}`);
+      const height = await page.locator('header.site-header').evaluate((h) => h.getBoundingClientRect().height);
+      check(`phone: the header of ${kind} (/${rel}) is at most 120 px high`, height <= 120, `${height} px`);
+    }
+    await page.goto(`${base}/sample/`);
+    const menu = page.locator('header .nav-menu');
+    const shownBefore = await page.locator('header .nav-menu a').evaluateAll((as) => as.filter((a) => a.checkVisibility()).length);
+    await menu.locator('summary').click();
+    const shown = await page.locator('header .nav-menu a').evaluateAll((as) => as.filter((a) => a.checkVisibility()).length);
+    check('phone, no script: the menu is closed, then opens on a tap and shows the 8 links', shownBefore === 0 && shown === 8, `${shownBefore} then ${shown}`);
+    if (process.env.OUT) await page.screenshot({ path: path.join(process.env.OUT, 'phone-menu.png') });
+    await context.close();
+    const wide = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await wide.goto(`${base}/sample/`);
+    const row = await wide.locator('header .nav-wide a').evaluateAll((as) => as.filter((a) => a.checkVisibility()).length);
+    const folded = await wide.locator('header .nav-menu').evaluate((d) => getComputedStyle(d).display);
+    check('wide screen: the 8 links are in a row and the menu is hidden', row === 8 && folded === 'none', `${row} links, menu ${folded}`);
+    await wide.close();
+  }
+
   // ---- accessibility: axe-core on every kind of page of the sample site ----------------------
   const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   for (const [scheme, viewport] of [
