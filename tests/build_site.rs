@@ -727,3 +727,19 @@ fn every_page_has_link_preview_tags() {
     assert!(story.contains("<meta property=\"og:type\" content=\"article\">"));
     assert!(story.contains("<meta property=\"og:title\" content=\"Our first circle\">"), "{story}");
 }
+
+#[test]
+fn a_series_page_lists_its_dates_compactly_with_the_rest_behind_disclosures() {
+    let b = build();
+    let page = b.read("meetings/2026/weekly-lab/index.html");
+    let dates = &page[page.find("class=\"series-dates\"").expect("a dates section")..];
+    let dates = &dates[..dates.find("</section>").unwrap()];
+    let (soon, rest) = dates.split_at(dates.find("<details class=\"more-dates\">").expect("a disclosure for the rest"));
+    assert_eq!(soon.matches("<li ").count(), 6, "{soon}");
+    assert!(soon
+        .contains("<s>Thu 4 Mar 2027, 14:00–15:30 PST</s></time> <span class=\"label label-skipped\">Skipped</span>"));
+    assert!(rest.contains("<summary>2 more upcoming dates</summary>"), "{rest}");
+    assert_eq!(rest.matches("<li ").count(), 2, "{rest}");
+    // "Add to calendar" comes before the dates, not after a wall of them.
+    assert!(page.find("id=\"calendar-links\"").unwrap() < page.find("class=\"series-dates\"").unwrap());
+}

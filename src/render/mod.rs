@@ -48,6 +48,9 @@ pub type Pairs = Vec<(MeetingId, usize)>;
 
 /// How many entries a list page holds.
 pub const PER_PAGE: usize = 30;
+/// How many dates of a series its page shows at once, and at most behind each disclosure.
+const SOON: usize = 6;
+const DATES: usize = 100;
 /// How many entries the home page and a group page show before "see all".
 pub const SHORT_LIST: usize = 8;
 
@@ -496,8 +499,23 @@ impl<'r, 'a> Cx<'r, 'a> {
             repeat: m.repeat.as_ref().map(describe_rule),
             series,
             past: !s.is_upcoming(m.occurrences.last().unwrap_or(first)),
-            occurrences: if series { upcoming.iter().take(20).map(|&o| self.occ(mi, o)).collect() } else { Vec::new() },
-            more_occurrences: upcoming.len().saturating_sub(20),
+            dates_soon: if series {
+                upcoming.iter().take(SOON).map(|&o| self.occ(mi, o)).collect()
+            } else {
+                Vec::new()
+            },
+            dates_later: if series {
+                upcoming.iter().skip(SOON).take(DATES - SOON).map(|&o| self.occ(mi, o)).collect()
+            } else {
+                Vec::new()
+            },
+            more_dates: upcoming.len().saturating_sub(DATES),
+            dates_past: if series {
+                let past = (0..m.occurrences.len()).rev().filter(|&o| !s.is_upcoming(&m.occurrences[o]));
+                past.take(DATES).map(|o| self.occ(mi, o)).collect()
+            } else {
+                Vec::new()
+            },
             stories: m.stories.iter().map(|&st| story_card(self, st)).collect(),
             jsonld: structured::meeting(self, m, self.excerpt(m.item)),
             ics_url: calendar::meeting_ics_url(self, m),
@@ -844,8 +862,12 @@ struct MeetingView<'a> {
     repeat: Option<String>,
     series: bool,
     past: bool,
-    occurrences: Vec<OccView<'a>>,
-    more_occurrences: usize,
+    /// A series' next dates, shown; the rest of its upcoming dates (behind "All N upcoming
+    /// dates"), how many more there are than that, and its past dates, newest first.
+    dates_soon: Vec<OccView<'a>>,
+    dates_later: Vec<OccView<'a>>,
+    more_dates: usize,
+    dates_past: Vec<OccView<'a>>,
     stories: Vec<Card<'a>>,
     /// schema.org JSON-LD, for inside a `<script>` (see [`structured`]).
     jsonld: String,
