@@ -126,6 +126,7 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
     // open now (an image's description may hold another image).
     let mut link_left_out = false;
     let mut images_left_out: Vec<bool> = Vec::new();
+    let mut in_table = false;
     let line_of = |offset: usize| item.body_line + src[..offset].matches('\n').count();
     for (event, range) in parsed {
         // The file holds no forbidden character (parse refuses them), but an entity such as
@@ -247,6 +248,21 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
                 Event::Html(open.into())
             }
             Event::End(TagEnd::CodeBlock) => Event::Html("</code></pre>\n".into()),
+            // A table scrolls sideways in a box of its own when it is wider than the page,
+            // a box that takes the keyboard focus (so it scrolls without a mouse) and is
+            // named for screen readers.
+            Event::Start(Tag::Table(alignments)) => {
+                in_table = true;
+                events.push(Event::Html(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n".into(),
+                ));
+                Event::Start(Tag::Table(alignments))
+            }
+            Event::End(TagEnd::Table) => {
+                in_table = false;
+                events.push(Event::End(TagEnd::Table));
+                Event::Html("</div>\n".into())
+            }
             Event::Text(_) if skip_text_of_wikilink => continue,
             other => other,
         };
@@ -254,7 +270,9 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
             Some((_, _, inner)) => inner.push(event),
             None => events.push(event),
         }
-        if events.len() > 256 {
+        // Written out in chunks, never inside a table: pulldown-cmark's writer keeps a table's
+        // state (head or body, each column's alignment) only within one call.
+        if events.len() > 256 && !in_table {
             pulldown_cmark::html::push_html(&mut html, events.drain(..));
         }
     }

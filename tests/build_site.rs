@@ -743,3 +743,22 @@ fn a_series_page_lists_its_dates_compactly_with_the_rest_behind_disclosures() {
     // "Add to calendar" comes before the dates, not after a wall of them.
     assert!(page.find("id=\"calendar-links\"").unwrap() < page.find("class=\"series-dates\"").unwrap());
 }
+
+#[test]
+fn a_long_table_keeps_its_head_body_and_alignment_and_scrolls_in_a_focusable_box() {
+    // 40 rows are more events than one chunk of the html writer: the body's cells used to
+    // turn into head cells and lose their alignment past the first chunk.
+    let rows: String = (0..40).map(|i| format!("| r{i} | {} | x |\n", "long ".repeat(30))).collect();
+    let s =
+        site(&[("content/wiki/t.md", &format!("---\ntitle: T\n---\n| a | b | c |\n|:--|--:|---|\n{rows}\nAfter.\n"))]);
+    let b = build_with(s.path(), |_| {});
+    let html = b.read("wiki/t/index.html");
+    assert_eq!(html.matches("<th").count() - html.matches("<thead").count(), 3, "{html}");
+    assert_eq!(html.matches("<td").count(), 120);
+    assert_eq!(html.matches("style=\"text-align: right\"").count(), 41);
+    assert_eq!(
+        html.matches("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">").count(),
+        1
+    );
+    assert!(html.contains("</table>\n</div>"), "{html}");
+}

@@ -45,6 +45,7 @@ const git = (...args) => execFileSync('git', args, { cwd: site, env: gitEnv, std
 
 write('moot.toml', 'title = "S"\nbase_url = "https://s.example.org"\n');
 write('content/wiki/a.md', '---\ntitle: "Alpha"\n---\nOne.\n\nTwo.\n');
+write('content/wiki/wide.md', '---\ntitle: "Wide"\n---\n| ' + Array.from({ length: 12 }, (_, i) => `column ${i}`).join(' | ') + ' |\n|' + '---|'.repeat(12) + '\n| ' + Array.from({ length: 12 }, () => 'a-long-cell-value').join(' | ') + ' |\n');
 git('init', '-q', '-b', 'main');
 git('add', '-A');
 git('commit', '-q', '-m', 'First version', '--date', '2026-11-01T10:00:00Z');
@@ -174,6 +175,16 @@ try {
         `added ${added[0]}, unchanged ${JSON.stringify(context)}`,
       );
     }
+    await page.close();
+  }
+
+  // ---- a wide table on a phone: it scrolls in its box, the page does not ---------------------
+  {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${base}/wiki/wide/`);
+    const box = await page.locator('.table-scroll').evaluate((b) => ({ scroll: b.scrollWidth, width: b.clientWidth, focusable: b.tabIndex === 0 }));
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    check('phone: a wide table scrolls in a focusable box and the page itself does not scroll sideways', box.scroll > box.width && box.focusable && pageWidth <= 390, JSON.stringify({ ...box, pageWidth }));
     await page.close();
   }
 
