@@ -178,6 +178,21 @@ try {
     await page.close();
   }
 
+  // ---- print: a meeting's sign-up and online addresses on paper, no faint buttons ---------------
+  {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/sample/meetings/2026/accessibility-pdf-remediation/`);
+    await page.emulateMedia({ media: 'print' });
+    const links = await page.locator('.facts a[href]').evaluateAll((as) =>
+      as.map((a) => ({ href: a.getAttribute('href'), color: getComputedStyle(a).color, bg: getComputedStyle(a).backgroundColor, after: getComputedStyle(a, '::after').content })),
+    );
+    const signup = links.find((l) => l.href.includes('forms.example.org'));
+    const online = links.find((l) => l.href.includes('meet.example.org'));
+    check('print: the sign-up link prints black on no background, with its address', signup && signup.color === 'rgb(0, 0, 0)' && signup.bg === 'rgba(0, 0, 0, 0)' && signup.after.includes(signup.href), JSON.stringify(signup));
+    check('print: the online link prints with its address', online && online.after.includes(online.href), JSON.stringify(online));
+    await page.close();
+  }
+
   // ---- a wide table on a phone: it scrolls in its box, the page does not ---------------------
   {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
