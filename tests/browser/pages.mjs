@@ -5,7 +5,8 @@
 //   node tests/browser/pages.mjs      (after `npm ci` in tests/browser and `cargo build`)
 //
 // Env: MOOT_BIN (default target/debug/moot under the repo root), CHROMIUM (default
-// /usr/bin/chromium). Prints `ok - ...` / `not ok - ...` per check, then `N passed, M failed`;
+// /usr/bin/chromium), OUT (if set, screenshots of the compare page and the phone menu go
+// there). Prints `ok - ...` / `not ok - ...` per check, then `N passed, M failed`;
 // exits non-zero if any check failed.
 
 import { chromium } from 'playwright-core';
@@ -169,6 +170,12 @@ try {
         added.length > 0 && added.every((c) => c === added[0]),
         JSON.stringify(added),
       );
+      const share = await page.locator('table.diff tr.diff-added').first().evaluate((row) => {
+        const numbers = [...row.querySelectorAll('td.ln, td.mark')].reduce((a, td) => a + td.getBoundingClientRect().width, 0);
+        return numbers / row.closest('table').getBoundingClientRect().width;
+      });
+      if (process.env.OUT) await page.screenshot({ path: path.join(process.env.OUT, `compare-${viewport.width}-${scheme}.png`) });
+      check(`${what}: the line numbers take at most a quarter of the comparison's width`, share <= 0.25, `${Math.round(share * 100)}%`);
       check(
         `${what}: added lines are highlighted unlike unchanged ones`,
         added.length > 0 && context.every((c) => c !== added[0]),
