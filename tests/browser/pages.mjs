@@ -185,6 +185,59 @@ try {
     await page.close();
   }
 
+  // ---- the keyboard: skip link, visible focus, the month grid and search -----------------------
+  {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/sample/`);
+    await page.keyboard.press('Tab');
+    const skip = await page.evaluate(() => {
+      const a = document.activeElement;
+      const r = a.getBoundingClientRect();
+      return { cls: a.className, inView: r.top >= 0 && r.bottom <= innerHeight && r.width > 20 };
+    });
+    check('keyboard: the first Tab shows the skip link', skip.cls.includes('skip-link') && skip.inView, JSON.stringify(skip));
+    await page.keyboard.press('Enter');
+    check('keyboard: the skip link moves the focus to the main content', await page.evaluate(() => document.activeElement.id === 'main'));
+    // Every focusable thing of a few pages shows where the focus is.
+    for (const rel of ['', 'calendar/', 'meetings/2026/storytime-swap/', 'wiki/', 'search/']) {
+      await page.goto(`${base}/sample/${rel}`);
+      const unseen = [];
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const f = await page.evaluate(() => {
+          const a = document.activeElement;
+          if (!a || a === document.body) return null;
+          const st = getComputedStyle(a);
+          const card = a.closest('.card');
+          const cardStyle = card ? getComputedStyle(card) : null;
+          const shown = (st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0) || st.boxShadow !== 'none' ||
+            (cardStyle && cardStyle.outlineStyle !== 'none' && parseFloat(cardStyle.outlineWidth) > 0);
+          return { what: a.tagName + (a.className ? '.' + a.className : '') + ' ' + (a.textContent || '').trim().slice(0, 30), shown };
+        });
+        if (!f) break;
+        if (!f.shown) unseen.push(f.what);
+      }
+      check(`keyboard: every focused element of /${rel} shows its focus`, unseen.length === 0, JSON.stringify(unseen.slice(0, 5)));
+    }
+    // The month grid's meetings are links the keyboard reaches.
+    await page.goto(`${base}/sample/calendar/2026/09/`);
+    let reached = false;
+    for (let i = 0; i < 80 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => !!document.activeElement.closest('.cal-grid .cal-event'));
+    }
+    check('keyboard: Tab reaches the meetings in the month grid', reached);
+    // Search from the header: type and press Enter, the results come.
+    await page.goto(`${base}/sample/`);
+    await page.locator('#site-search-q').focus();
+    await page.keyboard.type('alt text');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/search\/\?q=/);
+    const results = await page.locator('#search-results a, .search-results a').first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+    check('keyboard: a search typed in the header and Enter shows results', results, page.url());
+    await page.close();
+  }
+
   // ---- print: a meeting's sign-up and online addresses on paper, no faint buttons ---------------
   {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
