@@ -53,6 +53,20 @@ fn build(root: &Path) -> tempfile::TempDir {
     out
 }
 
+/// The revisions a history page links to (their short hashes), newest first.
+fn revisions(history: &str, page: &str) -> Vec<String> {
+    let prefix = format!("href=\"{page}history/");
+    let mut shas: Vec<String> = history
+        .split(&prefix)
+        .skip(1)
+        .filter_map(|rest| rest.split('/').next())
+        .filter(|sha| sha.len() >= 7 && sha.chars().all(|c| c.is_ascii_hexdigit()))
+        .map(str::to_string)
+        .collect();
+    shas.dedup();
+    shas
+}
+
 fn read(out: &tempfile::TempDir, rel: &str) -> String {
     std::fs::read_to_string(out.path().join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
@@ -75,7 +89,7 @@ fn pages_show_their_history_and_diffs() {
         history.find("Add a rule about listening").unwrap() < history.find("Start the wiki").unwrap(),
         "newest first"
     );
-    let sha = history.split("href=\"/wiki/rules/history/").nth(1).unwrap().split('/').next().unwrap().to_string();
+    let sha = revisions(&history, "/wiki/rules/")[0].clone();
     let compare = read(&out, &format!("wiki/rules/history/{sha}/index.html"));
     assert!(compare.contains("<tr class=\"diff-added\">") && compare.contains("<ins>Listen first.</ins>"), "{compare}");
     assert!(compare.contains("<tr class=\"diff-context\">") && compare.contains("Be kind."), "with context");
@@ -210,4 +224,47 @@ fn drafts_appear_nowhere_in_recent_changes() {
     moot::build(&o).unwrap_or_else(|e| panic!("{e}"));
     let recent = read(&out, "recent-changes/index.html");
     assert!(recent.contains("Draft the secret plan") && recent.contains("Secret plan"), "{recent}");
+}
+
+#[test]
+fn an_edited_line_marks_the_words_that_changed() {
+    let site = site_in_git("");
+    let root = site.path();
+    write(root, "content/wiki/rules.md", "---\ntitle: \"Rules\"\n---\n\nBe very kind.\nListen first.\n");
+    git(root, &["commit", "-q", "-am", "Kinder"], "Ana Ruiz", "2026-10-09T10:00:00Z");
+    let out = build(root);
+    let history = read(&out, "wiki/rules/history/index.html");
+    let sha = revisions(&history, "/wiki/rules/")[0].clone();
+    let compare = read(&out, &format!("wiki/rules/history/{sha}/index.html"));
+    let removed = compare.lines().find(|l| l.contains("class=\"diff-removed\"")).expect("a removed line");
+    let added = compare.lines().find(|l| l.contains("class=\"diff-added\"")).expect("an added line");
+    assert!(removed.contains("<del>Be kind.</del>"), "nothing of the old line is gone but its place: {removed}");
+    assert!(added.contains("<ins>Be <mark>very </mark>kind.</ins>"), "{added}");
+    // A line only added (no removed partner) is not marked word by word.
+    let first = revisions(&history, "/wiki/rules/").last().unwrap().clone();
+    let created = read(&out, &format!("wiki/rules/history/{first}/index.html"));
+    assert!(!created.contains("<mark>"), "{created}");
+}
+
+#[test]
+fn a_page_has_a_feed_of_its_changes() {
+    let site = site_in_git("");
+    let out = build(site.path());
+    let history = read(&out, "wiki/rules/history/index.html");
+    assert!(history.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Changes to Rules\" href=\"/wiki/rules/history/atom.xml\">"));
+    let feed = read(&out, "wiki/rules/history/atom.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap_or_else(|e| panic!("{e}: {feed}"));
+    let entries: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("entry")).collect();
+    let titles: Vec<&str> = entries
+        .iter()
+        .map(|e| e.children().find(|c| c.has_tag_name("title")).and_then(|t| t.text()).unwrap_or(""))
+        .collect();
+    assert_eq!(titles, ["Add a rule about listening", "Start the wiki"], "newest first");
+    for e in &entries {
+        let href = e.children().find(|c| c.has_tag_name("link")).and_then(|l| l.attribute("href")).unwrap();
+        assert!(href.starts_with("https://h.example.org/wiki/rules/history/") && href.ends_with('/'), "{href}");
+        let rel = href.trim_start_matches("https://h.example.org/");
+        assert!(out.path().join("public").join(rel).join("index.html").exists(), "{rel} is a compare page");
+    }
+    assert!(feed.contains("<title>Changes to Rules — H</title>"), "{feed}");
 }

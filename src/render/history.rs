@@ -117,7 +117,10 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
     ctx.insert("revisions", &views);
     ctx.insert("uncommitted", &uncommitted);
     let base = crate::routes::history_of(item.url);
+    let feed = crate::routes::feed_of(&base);
+    ctx.insert("feed_url", &feed);
     let mut out = cx.page(&base, "history.html", &mut ctx)?;
+    out.push(page_feed(cx, item.title, item.url, &feed, &views));
     for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
         let lines: Vec<DiffLine> = diff_lines(h.diff(rev));
         ctx.insert("revision", view);
@@ -133,12 +136,14 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
 
 /// The rows of the diff table, made here rather than in the template: a page's first
 /// revision is every line of it, and a tera loop over 10k such pages costs a second.
-/// Every text is escaped.
+/// Every text is escaped. Where a run of removed lines is followed by as many added ones,
+/// each pair is a line that was edited: the words that changed in it are marked.
 fn diff_rows(lines: &[DiffLine]) -> String {
     use super::escape::push_escaped;
     use std::fmt::Write;
     let mut out = String::with_capacity(lines.iter().map(|l| l.text.len() + 100).sum());
-    for l in lines {
+    let partners = edited_pairs(lines);
+    for (i, l) in lines.iter().enumerate() {
         if l.kind == "hunk" {
             out.push_str("<tr class=\"diff-hunk\"><td colspan=\"4\">");
             push_escaped(&mut out, l.text);
@@ -159,11 +164,64 @@ fn diff_rows(lines: &[DiffLine]) -> String {
             let _ = write!(out, "{n}");
         }
         let _ = write!(out, "</td><td class=\"mark\">{mark}</td><td class=\"code\">{open}");
-        push_escaped(&mut out, l.text);
+        match partners[i] {
+            Some(j) => changed_words(&mut out, lines, i, j),
+            None => push_escaped(&mut out, l.text),
+        }
         out.push_str(close);
         out.push_str("</td></tr>\n");
     }
     out
+}
+
+/// For each line, the line it was edited into or from: in a run of n removed lines followed
+/// by n added ones, the k-th of each.
+fn edited_pairs(lines: &[DiffLine]) -> Vec<Option<usize>> {
+    let mut partners = vec![None; lines.len()];
+    let mut i = 0;
+    while i < lines.len() {
+        let removed = lines[i..].iter().take_while(|l| l.kind == "removed").count();
+        let added = lines[i + removed..].iter().take_while(|l| l.kind == "added").count();
+        if removed > 0 && removed == added {
+            for k in 0..removed {
+                partners[i + k] = Some(i + removed + k);
+                partners[i + removed + k] = Some(i + k);
+            }
+        }
+        i += (removed + added).max(1);
+    }
+    partners
+}
+
+/// Line `i` (escaped), its words that line `j` does not have in `<mark>`.
+fn changed_words(out: &mut String, lines: &[DiffLine], i: usize, j: usize) {
+    use super::escape::push_escaped;
+    use similar::ChangeTag;
+    let (this, other) = (&lines[i], &lines[j]);
+    let (old, new) = if this.kind == "removed" { (this.text, other.text) } else { (other.text, this.text) };
+    let diff = similar::TextDiff::from_words(old, new);
+    // Both sides of this line's kind, and those both lines share.
+    let own = if this.kind == "removed" { ChangeTag::Delete } else { ChangeTag::Insert };
+    // Two lines with no word in common are a line replaced, not edited: nothing to mark.
+    if !diff.iter_all_changes().any(|c| c.tag() == ChangeTag::Equal && !c.value().trim().is_empty()) {
+        return push_escaped(out, this.text);
+    }
+    let mut marked = false;
+    for change in diff.iter_all_changes() {
+        let tag = change.tag();
+        if tag != ChangeTag::Equal && tag != own {
+            continue;
+        }
+        let is_change = tag == own;
+        if is_change != marked {
+            out.push_str(if is_change { "<mark>" } else { "</mark>" });
+            marked = is_change;
+        }
+        push_escaped(out, change.value());
+    }
+    if marked {
+        out.push_str("</mark>");
+    }
 }
 
 fn count(diff: &str) -> (usize, usize) {
@@ -233,6 +291,33 @@ pub(super) fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     Ok(out)
 }
 
+/// A page's "changes" feed (`/PAGE/history/atom.xml`): each revision, newest first, so that
+/// members can watch a page.
+fn page_feed(cx: &Cx, title: &str, url: &str, feed: &str, revisions: &[RevisionView]) -> Output {
+    let s = cx.site();
+    let self_url = s.absolute(feed);
+    let home_url = s.absolute(url);
+    let updated = revisions.first().map_or("1970-01-01T00:00:00Z", |r| r.commit.date_iso.as_str());
+    let title = format!("Changes to {title} — {}", s.config.title);
+    let head = Head { title: &title, self_url: &self_url, home_url: &home_url, updated, author: None };
+    let mut atom = Atom::new(&head, 1024 + revisions.len() * 400);
+    for r in revisions {
+        let link = s.absolute(&r.url);
+        let summary = format!("{} lines added, {} removed", r.added, r.removed);
+        atom.entry(&Entry {
+            title: r.commit.message,
+            link: &link,
+            id: &link,
+            updated: &r.commit.date_iso,
+            author: Some(r.commit.author),
+            category: None,
+            summary: &summary,
+            content_html: None,
+        });
+    }
+    Output { path: s.config.routes().file_output(feed), body: Body::Bytes(atom.finish().into_bytes()) }
+}
+
 fn atom(s: &Globals, changes: &[ChangeView]) -> String {
     let base = &s.config.base_url;
     let self_url = format!("{base}/recent-changes/atom.xml");
@@ -271,5 +356,9 @@ mod tests {
         assert!(html.contains("<ins>&lt;script&gt;x&lt;/script&gt;</ins>"));
         assert!(html.contains("same &amp; more"));
         assert!(!html.contains("<script>"));
+        assert!(!html.contains("<mark>"), "lines with no word in common are not marked");
+        let edited = diff_rows(&diff_lines("@@ -1 +1 @@\n-a <b> c\n+a <i> c\n"));
+        assert!(edited.contains("<del>a <mark>&lt;b&gt;</mark> c</del>"), "{edited}");
+        assert!(edited.contains("<ins>a <mark>&lt;i&gt;</mark> c</ins>"), "{edited}");
     }
 }
