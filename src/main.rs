@@ -33,6 +33,18 @@ enum Command {
     Init {
         /// Where to create the site
         dir: Option<PathBuf>,
+        /// The site's title
+        #[arg(long)]
+        title: Option<String>,
+        /// Its time zone, an IANA name such as Europe/London (default: this machine's)
+        #[arg(long)]
+        timezone: Option<String>,
+        /// Where it will be published, e.g. https://learn.example.org
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Do not start a git repository (page history needs one)
+        #[arg(long)]
+        no_git: bool,
     },
     /// Build the site into the output folder
     Build {
@@ -110,12 +122,15 @@ fn site_options(site: &SiteArgs) -> Options {
 
 fn run(command: Command) -> Result<(), String> {
     match command {
-        Command::Init { dir } => {
+        Command::Init { dir, title, timezone, base_url, no_git } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             let today = scaffold::today(&dir);
-            let files = scaffold::init(&dir, today)?;
+            let files = scaffold::init(&dir, &scaffold::InitRequest { title, timezone, base_url }, today)?;
             for f in files {
                 println!("created {}", f.display());
+            }
+            if !no_git && scaffold::git_init(&dir) {
+                println!("started a git repository in {} (page history comes from it)", dir.display());
             }
             println!("now run: cd {} && moot serve", dir.display());
             Ok(())

@@ -121,13 +121,82 @@ pub fn new_page(root: &Path, req: &NewRequest) -> Result<PathBuf, String> {
 }
 
 /// Writes a small working site into `dir`.
-pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
+/// What `moot init` is asked for; what is left out takes a default.
+#[derive(Debug, Default, Clone)]
+pub struct InitRequest {
+    /// The site's title (default "Our Learning Groups").
+    pub title: Option<String>,
+    /// An IANA time zone (default: the machine's, else UTC).
+    pub timezone: Option<String>,
+    /// Where the site will be published (default `https://learn.example.org`).
+    pub base_url: Option<String>,
+}
+
+/// The machine's time zone by its IANA name, if it has one; else UTC.
+pub fn machine_timezone() -> String {
+    jiff::tz::TimeZone::system()
+        .iana_name()
+        .filter(|n| crate::time::zone_by_name(n).is_ok())
+        .unwrap_or("UTC")
+        .to_string()
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// The moot.toml of a new site, checked as a build would check it.
+fn init_config(req: &InitRequest) -> Result<String, String> {
+    let zone = req.timezone.clone().unwrap_or_else(machine_timezone);
+    if let Err(hint) = crate::time::zone_by_name(&zone) {
+        return Err(format!("--timezone {zone:?} is not a time zone: {hint}"));
+    }
+    let title = req.title.as_deref().unwrap_or("Our Learning Groups");
+    let base_url = req.base_url.as_deref().unwrap_or("https://learn.example.org");
+    let text = format!(
+        "title = {}\nbase_url = {}\ntimezone = {}\nlanguage = \"en\"\ndefault_duration = \"2h\"\n",
+        toml_string(title),
+        toml_string(base_url),
+        toml_string(&zone)
+    );
+    crate::config::parse(Path::new(crate::config::FILE), &text).map_err(|problems| {
+        let why: Vec<String> = problems.iter().map(|d| d.message.clone()).collect();
+        format!("cannot start a site with these settings: {}", why.join("; "))
+    })?;
+    Ok(text)
+}
+
+/// Starts a git repository in `dir` (page history needs one), when git is installed and
+/// `dir` is not inside a repository already. Whether it did.
+pub fn git_init(dir: &Path) -> bool {
+    let inside = std::process::Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    match inside {
+        Ok(s) if s.success() => false,
+        Ok(_) => std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success()),
+        Err(_) => false,
+    }
+}
+
+pub fn init(dir: &Path, req: &InitRequest, today: Date) -> Result<Vec<PathBuf>, String> {
     if dir.join(crate::config::FILE).exists() {
         return Err(format!("{} already holds a site (moot.toml exists)", dir.display()));
     }
+    let config = init_config(req)?;
     let next = today.checked_add(jiff::ToSpan::days(7)).unwrap_or(today);
     let files = [
-        ("moot.toml", "title = \"Our Learning Groups\"\nbase_url = \"https://learn.example.org\"\ntimezone = \"America/Los_Angeles\"\nlanguage = \"en\"\ndefault_duration = \"2h\"\n".to_string()),
+        ("moot.toml", config),
         ("content/index.md", "---\ntitle: \"Welcome\"\n---\n\nWe are library staff who learn from each other in small groups. Anyone may lead a meeting: see [[Start here]].\n".to_string()),
         ("content/groups/first-group.md", "---\ntitle: \"First learning group\"\nsummary: \"Peer learning for anyone who wants to join\"\nleaders: [\"Your Name\"]\ncontact: \"you@example.org\"\nstatus: active\n---\n\nWhat the group is about and how to join.\n".to_string()),
         (

@@ -762,3 +762,49 @@ fn a_long_table_keeps_its_head_body_and_alignment_and_scrolls_in_a_focusable_box
     );
     assert!(html.contains("</table>\n</div>"), "{html}");
 }
+
+#[test]
+fn init_takes_a_title_a_time_zone_and_an_address_and_starts_a_git_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let r = moot(
+        &[
+            "init",
+            "site",
+            "--title",
+            "Ça va \"club\"",
+            "--timezone",
+            "Europe/Paris",
+            "--base-url",
+            "https://circles.example.org/learn",
+        ],
+        dir.path(),
+    );
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let config = std::fs::read_to_string(root.join("moot.toml")).unwrap();
+    assert!(config.starts_with("title = 'Ça va \"club\"'\n"), "{config}");
+    assert!(
+        config.contains("timezone = \"Europe/Paris\"\n")
+            && config.contains("base_url = \"https://circles.example.org/learn\"\n")
+    );
+    assert!(config.ends_with('\n'));
+    if std::process::Command::new("git").arg("--version").output().is_ok() {
+        assert!(root.join(".git").is_dir(), "a repository, for page history");
+        assert!(String::from_utf8_lossy(&r.stdout).contains("started a git repository"));
+    }
+    let built = moot(&["build"], &root);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+    assert!(home.contains("<title>Ça va &quot;club&quot;</title>"), "{home}");
+    assert!(home.contains("href=\"/learn/static/style.css\""));
+    // A time zone that is not one: an error naming it, and nothing written.
+    let bad = moot(&["init", "other", "--timezone", "Europe/Pariss"], dir.path());
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("--timezone \"Europe/Pariss\" is not a time zone: did you mean \"Europe/Paris\""), "{err}");
+    assert!(!dir.path().join("other").exists());
+    // --no-git: no repository.
+    let r = moot(&["init", "plain", "--no-git"], dir.path());
+    assert!(r.status.success());
+    assert!(!dir.path().join("plain/.git").exists());
+}
