@@ -263,6 +263,15 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
                 events.push(Event::End(TagEnd::Table));
                 Event::Html("</div>\n".into())
             }
+            // A task list's box is named, for screen readers (axe-core's "label" rule).
+            Event::TaskListMarker(done) => Event::Html(
+                if done {
+                    "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>\n"
+                } else {
+                    "<input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>\n"
+                }
+                .into(),
+            ),
             Event::Text(_) if skip_text_of_wikilink => continue,
             other => other,
         };

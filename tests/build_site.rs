@@ -808,3 +808,14 @@ fn init_takes_a_title_a_time_zone_and_an_address_and_starts_a_git_repository() {
     assert!(r.status.success());
     assert!(!dir.path().join("plain/.git").exists());
 }
+
+#[test]
+fn task_list_boxes_are_named_for_screen_readers() {
+    let b = build();
+    let page = b.read("wiki/peer/ground-rules/index.html");
+    assert!(
+        page.contains("<li><input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>\ndone</li>"),
+        "{page}"
+    );
+    assert!(page.contains("<li><input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>\ntodo</li>"));
+}

@@ -57,6 +57,12 @@ execFileSync(mootBin, ['build', '--root', site, '--output', out], {
   env: { ...process.env, SOURCE_DATE_EPOCH: '1795608000' },
   stdio: 'pipe',
 });
+// The test fixture with every kind of page (and of meeting state), under /fixture/.
+const fixtureOut = path.join(out, 'fixture');
+execFileSync(mootBin, ['build', '--root', path.join(repo, 'tests/fixtures/valid'), '--output', fixtureOut, '--base-url', 'http://127.0.0.1/fixture'], {
+  env: { ...process.env, SOURCE_DATE_EPOCH: '1795608000' },
+  stdio: 'pipe',
+});
 // The sample site of the repository, under /sample/ (its own base path).
 const sampleOut = path.join(out, 'sample');
 execFileSync(mootBin, ['build', '--root', repo, '--output', sampleOut, '--base-url', 'http://127.0.0.1/sample', '--force'], {
@@ -83,17 +89,17 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 // ---- the sample site's pages, one of each kind ---------------------------------------------
 
-function pageKinds() {
+function pageKinds(siteOut = sampleOut) {
   const pages = [];
   const walk = (dir) => {
     for (const name of fs.readdirSync(dir).sort()) {
       const p = path.join(dir, name);
       if (fs.statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.html')) pages.push(path.relative(sampleOut, p).split(path.sep).join('/'));
+      else if (name.endsWith('.html')) pages.push(path.relative(siteOut, p).split(path.sep).join('/'));
     }
   };
-  walk(sampleOut);
-  const text = (rel) => fs.readFileSync(path.join(sampleOut, rel), 'utf8');
+  walk(siteOut);
+  const text = (rel) => fs.readFileSync(path.join(siteOut, rel), 'utf8');
   const rules = [
     ['home', (r) => r === 'index.html'],
     ['not found', (r) => r === '404.html'],
@@ -253,6 +259,20 @@ try {
     await page.close();
   }
 
+  // ---- print: the month grid on one page (A4 and Letter, landscape or not as the browser does)
+  {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    for (const rel of ['calendar/2026/12/', 'calendar/2026/09/']) {
+      await page.goto(`${base}/sample/${rel}`);
+      for (const format of ['A4', 'Letter']) {
+        const pdf = await page.pdf({ format, printBackground: false });
+        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+        check(`print: the month /${rel} prints on one ${format} page`, pages === 1, `${pages} pages`);
+      }
+    }
+    await page.close();
+  }
+
   // ---- a wide table on a phone: it scrolls in its box, the page does not ---------------------
   {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -297,8 +317,9 @@ try {
   ]) {
     const what = `${scheme}, ${viewport.width} px`;
     const page = await browser.newPage({ viewport, colorScheme: scheme });
-    for (const [kind, rel] of pageKinds()) {
-      await page.goto(`${base}/sample/${rel}`);
+    const both = [...pageKinds().map(([k, r]) => [k, `sample/${r}`]), ...pageKinds(fixtureOut).map(([k, r]) => [`fixture ${k}`, `fixture/${r}`])];
+    for (const [kind, rel] of both) {
+      await page.goto(`${base}/${rel}`);
       await page.addScriptTag({ content: axeSource });
       const found = await page.evaluate(async () => {
         const r = await window.axe.run(document, { resultTypes: ['violations'] });
