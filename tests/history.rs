@@ -268,3 +268,28 @@ fn a_page_has_a_feed_of_its_changes() {
     }
     assert!(feed.contains("<title>Changes to Rules — H</title>"), "{feed}");
 }
+
+#[test]
+fn a_compare_page_shows_the_text_as_it_was_after_its_change() {
+    let site = site_in_git("");
+    let out = build(site.path());
+    let history = read(&out, "wiki/rules/history/index.html");
+    let shas = revisions(&history, "/wiki/rules/");
+    assert_eq!(shas.len(), 2, "{shas:?}");
+    let text_of = |sha: &str| {
+        let page = read(&out, &format!("wiki/rules/history/{sha}/index.html"));
+        let at = page.find("<details class=\"as-it-was\">").unwrap_or_else(|| panic!("no text: {page}"));
+        let code = &page[at..];
+        code[code.find("<code>").unwrap() + 6..code.find("</code>").unwrap()].to_string()
+    };
+    assert_eq!(text_of(&shas[0]), "---\ntitle: &quot;Rules&quot;\n---\n\nBe kind.\nListen first.\n");
+    assert_eq!(text_of(&shas[1]), "---\ntitle: &quot;Rules&quot;\n---\n\nBe kind.\n");
+    // The renamed page: its text follows it through the rename.
+    let renamed = read(&out, "wiki/new-name/history/index.html");
+    let shas = revisions(&renamed, "/wiki/new-name/");
+    assert_eq!(shas.len(), 2, "created, then renamed: {shas:?}");
+    for sha in shas {
+        let page = read(&out, &format!("wiki/new-name/history/{sha}/index.html"));
+        assert!(page.contains("First text."), "{page}");
+    }
+}

@@ -121,8 +121,10 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
     ctx.insert("feed_url", &feed);
     let mut out = cx.page(&base, "history.html", &mut ctx)?;
     out.push(page_feed(cx, item.title, item.url, &feed, &views));
+    let texts = texts_after(revs.iter().map(|rev| diff_lines(h.diff(rev))).collect());
     for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
         let lines: Vec<DiffLine> = diff_lines(h.diff(rev));
+        ctx.insert("text_after", &texts[i]);
         ctx.insert("revision", view);
         ctx.insert("has_lines", &!lines.is_empty());
         ctx.insert("diff_html", &diff_rows(&lines));
@@ -172,6 +174,52 @@ fn diff_rows(lines: &[DiffLine]) -> String {
         out.push_str("</td></tr>\n");
     }
     out
+}
+
+/// The page's text after each revision (newest first, as `diffs`), rebuilt by applying the
+/// diffs in order from the first, which added the file. `None` from the first diff that
+/// does not apply to the text before it (a history that starts after the file was added).
+fn texts_after(diffs: Vec<Vec<DiffLine>>) -> Vec<Option<String>> {
+    let mut texts = vec![None; diffs.len()];
+    let mut text: Option<Vec<&str>> = Some(Vec::new());
+    for (i, lines) in diffs.iter().enumerate().rev() {
+        text = text.and_then(|old| apply(&old, lines));
+        texts[i] = text.as_ref().map(|t| t.iter().map(|l| format!("{l}\n")).collect());
+    }
+    texts
+}
+
+/// `old` with a unified diff's lines applied, if its context and removed lines are `old`'s.
+fn apply<'a>(old: &[&'a str], lines: &[DiffLine<'a>]) -> Option<Vec<&'a str>> {
+    let mut out: Vec<&str> = Vec::with_capacity(old.len() + lines.len());
+    let mut pos = 0;
+    for l in lines {
+        match l.kind {
+            "context" | "removed" => {
+                let n = l.old?.checked_sub(1)?;
+                out.extend(old.get(pos..n)?);
+                pos = n;
+                if old.get(pos) != Some(&l.text) {
+                    return None;
+                }
+                if l.kind == "context" {
+                    out.push(l.text);
+                }
+                pos += 1;
+            }
+            "added" => {
+                let before = l.new?.checked_sub(1)?;
+                while out.len() < before {
+                    out.push(old.get(pos)?);
+                    pos += 1;
+                }
+                out.push(l.text);
+            }
+            _ => {}
+        }
+    }
+    out.extend(old.get(pos..)?);
+    Some(out)
 }
 
 /// For each line, the line it was edited into or from: in a run of n removed lines followed
@@ -347,6 +395,16 @@ fn atom(s: &Globals, changes: &[ChangeView]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_are_rebuilt_from_the_diffs_and_a_gap_in_history_gives_none() {
+        let added = diff_lines("@@ -0,0 +1,2 @@\n+a\n+b\n");
+        let edited = diff_lines("@@ -1,2 +1,3 @@\n a\n-b\n+B\n+c\n");
+        // Newest first.
+        assert_eq!(texts_after(vec![edited.clone(), added.clone()]), [Some("a\nB\nc\n".into()), Some("a\nb\n".into())]);
+        // A history whose first diff is an edit of a file it never saw added.
+        assert_eq!(texts_after(vec![edited]), [None]);
+    }
 
     #[test]
     fn diff_rows_escape_the_text() {
