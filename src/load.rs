@@ -97,7 +97,8 @@ pub enum Reread {
 
 /// [`Reread`] for one changed path; `None` when only a walk can tell what the change did:
 /// a folder, a link, a copied file added or removed, a name that is not UTF-8.
-pub fn reread(root: &Path, rel: &Path, copied: &[CopyFile]) -> Option<Reread> {
+/// `sources` are the site's as last walked (for its copied files).
+pub fn reread(root: &Path, rel: &Path, sources: &Sources) -> Option<Reread> {
     let mut parts = rel.components();
     let top = parts.next()?.as_os_str().to_str()?;
     let inner = parts.as_path();
@@ -135,7 +136,7 @@ pub fn reread(root: &Path, rel: &Path, copied: &[CopyFile]) -> Option<Reread> {
         return Some(Reread::Markdown(inner, read));
     }
     // A copied file is read when served: while it stays a file where it was, nothing changed.
-    (is_file && copied.iter().any(|c| c.from == abs)).then_some(Reread::Same)
+    (is_file && sources.assets.iter().chain(&sources.statics).any(|c| c.from == abs)).then_some(Reread::Same)
 }
 
 /// Reads `root/moot.toml`, once it is known to be a file: a named pipe there would make the
@@ -313,8 +314,11 @@ mod tests {
         std::fs::create_dir_all(root.join("static")).unwrap();
         std::fs::write(root.join("content/wiki/a.md"), "# A\n").unwrap();
         std::fs::write(root.join("static/s.css"), "p {}").unwrap();
-        let copied = [CopyFile { dest: "s.css".into(), from: root.join("static/s.css") }];
-        let what = |rel: &str| format!("{:?}", reread(root, Path::new(rel), &copied));
+        let sources = Sources {
+            statics: vec![CopyFile { dest: "s.css".into(), from: root.join("static/s.css") }],
+            ..Sources::default()
+        };
+        let what = |rel: &str| format!("{:?}", reread(root, Path::new(rel), &sources));
         assert!(
             what("content/wiki/a.md").starts_with("Some(Markdown(\"wiki/a.md\", Ok("),
             "{}",

@@ -127,6 +127,13 @@ pub struct Occurrence {
     pub skipped: bool,
 }
 
+impl Occurrence {
+    /// The last day an all-day occurrence covers (its end is the midnight after it).
+    pub fn last_day(&self) -> Date {
+        self.end.date().yesterday().unwrap_or(self.end.date()).max(self.start.date())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Meeting {
     pub item: ItemId,

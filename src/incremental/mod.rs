@@ -161,10 +161,7 @@ impl Live {
     /// together. `serve` calls the phases apart, to serve the edited page sooner.
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
         let started = Instant::now();
-        let mut outcome = match self.pages_phase(paths)? {
-            Some(first) => first,
-            None => self.front_or_full(paths)?,
-        };
+        let mut outcome = self.first_phase(paths)?;
         let rest = self.lists_phase()?;
         outcome.changed.extend(rest.changed);
         outcome.changed.sort();
@@ -174,13 +171,35 @@ impl Live {
         Ok(outcome)
     }
 
-    /// Phase one of a change to existing pages' bodies only: their markdown is rendered again,
-    /// and the jobs of those pages that read what changed run. `None` when the change is not
-    /// of bodies only; then nothing was modified, and [`Live::front_or_full`] is due.
-    pub fn pages_phase(&mut self, paths: &[PathBuf]) -> Result<Option<Outcome>, Diagnostics> {
-        let started = Instant::now();
+    /// Phase one of a change: the changed files read and parsed again (once), then the
+    /// body-only path if that is what the change is, else the site loaded again. `serve`
+    /// publishes its result, then runs [`Live::lists_phase_until`].
+    pub fn first_phase(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
+        self.refresh(paths);
+        match self.body_phase(paths)? {
+            Some(first) => Ok(first),
+            None => self.front_or_full(paths),
+        }
+    }
+
+    /// The changed files read and parsed again.
+    fn refresh(&mut self, paths: &[PathBuf]) {
         let rel: HashSet<PathBuf> = paths.iter().map(|p| self.relative(p)).collect();
         self.parsed.refresh(&self.opts.root, &rel);
+    }
+
+    /// Phase one of a change to existing pages' bodies only (see [`Live::body_phase`]).
+    pub fn pages_phase(&mut self, paths: &[PathBuf]) -> Result<Option<Outcome>, Diagnostics> {
+        self.refresh(paths);
+        self.body_phase(paths)
+    }
+
+    /// Phase one of a change to existing pages' bodies only, the files already read again:
+    /// their markdown is rendered again, and the jobs of those pages that read what changed
+    /// run. `None` when the change is not of bodies only; then nothing was modified, and
+    /// [`Live::front_or_full`] is due.
+    fn body_phase(&mut self, paths: &[PathBuf]) -> Result<Option<Outcome>, Diagnostics> {
+        let started = Instant::now();
         let Some(edits) = self.body_edits(paths).filter(|_| !self.failed) else { return Ok(None) };
         let mut candidates: Vec<Fact> = vec![Fact::List(crate::render::reads::List::Changes)];
         let mut warnings = Vec::new();
@@ -254,9 +273,10 @@ impl Live {
         !self.pending.is_empty()
     }
 
-    /// Any other change: the site is loaded again and the facts compared, or, when the theme
-    /// or the configuration changed or the pages were renumbered, every job runs.
-    pub fn front_or_full(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
+    /// Any other change (its files already read again): the site is loaded again and the
+    /// facts compared, or, when the theme or the configuration changed or the pages were
+    /// renumbered, every job runs.
+    fn front_or_full(&mut self, paths: &[PathBuf]) -> Result<Outcome, Diagnostics> {
         self.failed = true;
         let outcome = self.reload(paths)?;
         self.failed = false;
@@ -280,7 +300,6 @@ impl Live {
             }
             clock = Instant::now();
         };
-        self.parsed.refresh(&self.opts.root, &changed_files);
         let before = Before { site: &mut self.loaded.site, bodies: &mut self.loaded.bodies, changed: &changed_files };
         let (loaded, bodies_kept) = reload(&self.opts, &mut self.parsed, Some(before))?;
         // Jobs and facts name pages, groups and meetings by number: they keep their meaning
@@ -515,15 +534,10 @@ impl Live {
         for p in paths {
             let abs = if p.is_absolute() { p.to_path_buf() } else { self.opts.root.join(p) };
             let rel = abs.strip_prefix(self.opts.root.join("content")).ok()?.to_str()?.replace('\\', "/");
-            let shown = Path::new("content").join(&rel);
-            let &idx = by_file.get(shown.as_path())?;
-            // A page's file replaced by a link (or anything but a file) is for a full reload,
-            // which skips it as the first load would have.
-            if !std::fs::symlink_metadata(&abs).ok()?.is_file() {
-                return None;
-            }
-            let bytes = std::fs::read(&abs).ok()?;
-            let doc = crate::parse::parse(&crate::load::SourceFile { rel, shown, bytes }).ok()?;
+            let &idx = by_file.get(Path::new("content").join(&rel).as_path())?;
+            // As just read again: a file that is gone, no longer a file (a link, which the
+            // walk skips) or does not parse is for the full reload.
+            let doc = self.parsed.doc(&rel)?.clone();
             if doc.front_text != self.loaded.site.items[idx].front {
                 return None;
             }

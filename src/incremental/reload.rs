@@ -9,7 +9,7 @@
 //!   addresses, titles, aliases and drafts ([`same_link_targets`]).
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::load::{self, CopyFile, Sources};
+use crate::load::{self, Sources};
 use crate::markdown::{self, Bodies};
 use crate::model::Site;
 use crate::{Laps, Loaded, Options, ParsedFiles};
@@ -32,9 +32,8 @@ impl Parsed {
     /// walk can tell what changed, empties itself for the next load to walk the site again.
     pub(crate) fn refresh(&mut self, root: &Path, changed: &HashSet<PathBuf>) {
         let Some(files) = self.files.as_mut() else { return };
-        let copied: Vec<CopyFile> = self.sources.assets.iter().chain(&self.sources.statics).cloned().collect();
         for rel in changed {
-            let Some(now) = load::reread(root, rel, &copied) else {
+            let Some(now) = load::reread(root, rel, &self.sources) else {
                 self.files = None;
                 return;
             };
@@ -54,6 +53,15 @@ impl Parsed {
                 (Err(_), None) => {}
             }
         }
+    }
+}
+
+impl Parsed {
+    /// The file at `rel` (under `content/`) as last parsed, if it parsed.
+    pub(crate) fn doc(&self, rel: &str) -> Option<&crate::parse::Doc> {
+        let files = self.files.as_ref()?;
+        let at = files.binary_search_by(|(f, _)| Path::new(f).cmp(Path::new(rel))).ok()?;
+        files[at].1.as_ref().ok()
     }
 }
 

@@ -29,13 +29,20 @@ pub(crate) fn push_escaped(out: &mut String, input: &str) {
     escape_runs(input, replacement, |piece| out.push_str(piece));
 }
 
+/// The HTML table: `'` as `&#x27;` (HTML has no `&apos;` before HTML5).
 fn replacement(b: u8) -> Option<&'static str> {
+    entities(b, "&#x27;")
+}
+
+/// What HTML and XML both replace: the entities (`'` as `apos`), and the controls neither
+/// may hold (a stray CR and DEL among them) dropped; tabs and line breaks kept.
+fn entities(b: u8, apos: &'static str) -> Option<&'static str> {
     match b {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),
         b'>' => Some("&gt;"),
         b'"' => Some("&quot;"),
-        b'\'' => Some("&#x27;"),
+        b'\'' => Some(apos),
         b'\t' | b'\n' => None,
         0..=0x1f | 0x7f => Some(""),
         _ => None,
@@ -101,16 +108,7 @@ pub(crate) fn push_xml(out: &mut String, s: &str) {
 /// (and by [`escape_runs`] the C1 controls and noncharacters, U+FFFE and
 /// U+FFFF among them, which XML does not allow either).
 fn xml_replacement(b: u8) -> Option<&'static str> {
-    match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'\'' => Some("&apos;"),
-        b'\n' | b'\t' => None,
-        0..=0x1f | 0x7f => Some(""),
-        _ => None,
-    }
+    entities(b, "&apos;")
 }
 
 #[cfg(test)]

@@ -480,6 +480,18 @@ impl<'r, 'a> Cx<'r, 'a> {
         let upcoming: Vec<usize> = (0..m.occurrences.len()).filter(|&o| s.is_upcoming(&m.occurrences[o])).collect();
         let next = upcoming.iter().map(|&o| &m.occurrences[o]).find(|o| !o.skipped).unwrap_or(first);
         let series = m.repeat.is_some();
+        // A series' dates: the next ones (at most DATES, the first SOON shown at once), and
+        // the past ones, newest first.
+        let (mut dates_soon, dates_past) = if series {
+            let past = (0..m.occurrences.len()).rev().filter(|&o| !s.is_upcoming(&m.occurrences[o]));
+            (
+                upcoming.iter().take(DATES).map(|&o| self.occ(mi, o)).collect(),
+                past.take(DATES).map(|o| self.occ(mi, o)).collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let dates_later = dates_soon.split_off(SOON.min(dates_soon.len()));
         MeetingView {
             when: when(m, next),
             start_iso: next.start.timestamp().to_string(),
@@ -499,23 +511,10 @@ impl<'r, 'a> Cx<'r, 'a> {
             repeat: m.repeat.as_ref().map(describe_rule),
             series,
             past: !s.is_upcoming(m.occurrences.last().unwrap_or(first)),
-            dates_soon: if series {
-                upcoming.iter().take(SOON).map(|&o| self.occ(mi, o)).collect()
-            } else {
-                Vec::new()
-            },
-            dates_later: if series {
-                upcoming.iter().skip(SOON).take(DATES - SOON).map(|&o| self.occ(mi, o)).collect()
-            } else {
-                Vec::new()
-            },
+            dates_soon,
+            dates_later,
             more_dates: upcoming.len().saturating_sub(DATES),
-            dates_past: if series {
-                let past = (0..m.occurrences.len()).rev().filter(|&o| !s.is_upcoming(&m.occurrences[o]));
-                past.take(DATES).map(|o| self.occ(mi, o)).collect()
-            } else {
-                Vec::new()
-            },
+            dates_past,
             stories: m.stories.iter().map(|&st| story_card(self, st)).collect(),
             jsonld: structured::meeting(self, m, self.excerpt(m.item)),
             ics_url: calendar::meeting_ics_url(self, m),

@@ -101,8 +101,7 @@ pub(crate) fn home(cx: &Cx) -> String {
 /// day, inclusive), else the local time with its UTC offset.
 fn dates(m: &Meeting, o: &Occurrence) -> (String, String) {
     if m.all_day {
-        let last = o.end.date().yesterday().unwrap_or(o.end.date()).max(o.start.date());
-        (o.start.date().to_string(), last.to_string())
+        (o.start.date().to_string(), o.last_day().to_string())
     } else {
         let f = |z: &jiff::ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
         (f(&o.start), f(&o.end))

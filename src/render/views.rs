@@ -129,8 +129,8 @@ pub(super) fn long_date(d: Date) -> String {
 /// "Thu 3 Dec 2026, 14:00–16:00 PST", "Fri 22 Jan 2027 (all day)".
 pub(super) fn when(m: &Meeting, o: &Occurrence) -> String {
     if m.all_day {
-        let last = o.end.date().yesterday().unwrap_or(o.end.date());
-        if last <= o.start.date() {
+        let last = o.last_day();
+        if last == o.start.date() {
             return format!("{} (all day)", o.start.strftime("%a %-d %b %Y"));
         }
         return format!("{} – {} (all day)", o.start.strftime("%a %-d %b"), last.strftime("%a %-d %b %Y"));

@@ -175,12 +175,7 @@ fn rebuild(opts: &Options, live: &mut Option<Live>, publisher: &mut Publisher, p
             *live = Some(l);
             return Ok(outcome);
         };
-        let only_markdown = paths.iter().all(|p| p.extension().is_some_and(|x| x == "md"));
-        let first = if only_markdown { l.pages_phase(paths).map_err(|e| e.to_string())? } else { None };
-        match first {
-            Some(first) => Ok(first),
-            None => l.front_or_full(paths).map_err(|e| e.to_string()),
-        }
+        l.first_phase(paths).map_err(|e| e.to_string())
     });
 }
 

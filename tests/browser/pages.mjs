@@ -12,16 +12,10 @@
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const mootBin = path.resolve(repo, process.env.MOOT_BIN || 'target/debug/moot');
-const chromiumBin = process.env.CHROMIUM || '/usr/bin/chromium';
+import { MODES, build, chromiumBin, htmlPages, repo, serve } from './site.mjs';
 
 // ---- a site with a wiki page edited in two commits -----------------------------------------
 
@@ -53,52 +47,23 @@ git('commit', '-q', '-m', 'First version', '--date', '2026-11-01T10:00:00Z');
 write('content/wiki/a.md', '---\ntitle: "Alpha"\n---\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\nSix.\n');
 git('add', '-A');
 git('commit', '-q', '-m', 'Four more lines', '--date', '2026-11-02T10:00:00Z');
-execFileSync(mootBin, ['build', '--root', site, '--output', out], {
-  env: { ...process.env, SOURCE_DATE_EPOCH: '1795608000' },
-  stdio: 'pipe',
-});
+build(site, out);
 // The test fixture with every kind of page (and of meeting state), under /fixture/.
 const fixtureOut = path.join(out, 'fixture');
-execFileSync(mootBin, ['build', '--root', path.join(repo, 'tests/fixtures/valid'), '--output', fixtureOut, '--base-url', 'http://127.0.0.1/fixture'], {
-  env: { ...process.env, SOURCE_DATE_EPOCH: '1795608000' },
-  stdio: 'pipe',
-});
+build(path.join(repo, 'tests/fixtures/valid'), fixtureOut, '--base-url', 'http://127.0.0.1/fixture');
 // The sample site of the repository, under /sample/ (its own base path).
 const sampleOut = path.join(out, 'sample');
-execFileSync(mootBin, ['build', '--root', repo, '--output', sampleOut, '--base-url', 'http://127.0.0.1/sample', '--force'], {
-  env: { ...process.env, SOURCE_DATE_EPOCH: '1795608000' },
-  stdio: 'pipe',
-});
+build(repo, sampleOut, '--base-url', 'http://127.0.0.1/sample', '--force');
 
 // ---- the output folder over HTTP -----------------------------------------------------------
 
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
-const server = http.createServer((req, res) => {
-  let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  if (rel.endsWith('/')) rel += 'index.html';
-  const file = path.join(out, rel);
-  if (!file.startsWith(out + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    res.writeHead(404).end('not found');
-    return;
-  }
-  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
-  res.end(fs.readFileSync(file));
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}`;
+const server = await serve(out);
+const base = server.base;
 
 // ---- the sample site's pages, one of each kind ---------------------------------------------
 
 function pageKinds(siteOut = sampleOut) {
-  const pages = [];
-  const walk = (dir) => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.html')) pages.push(path.relative(siteOut, p).split(path.sep).join('/'));
-    }
-  };
-  walk(siteOut);
+  const pages = htmlPages(siteOut);
   const text = (rel) => fs.readFileSync(path.join(siteOut, rel), 'utf8');
   const rules = [
     ['home', (r) => r === 'index.html'],
@@ -150,11 +115,7 @@ function check(name, ok, detail = '') {
 
 const browser = await chromium.launch({ executablePath: chromiumBin, args: ['--no-sandbox'] });
 try {
-  for (const [scheme, viewport] of [
-    ['light', { width: 1280, height: 900 }],
-    ['dark', { width: 1280, height: 900 }],
-    ['light', { width: 390, height: 844 }],
-  ]) {
+  for (const { scheme, viewport } of MODES) {
     const what = `${scheme}, ${viewport.width} px`;
     const page = await browser.newPage({ viewport, colorScheme: scheme });
     await page.goto(`${base}/wiki/a/history/`);
@@ -310,11 +271,7 @@ try {
 
   // ---- accessibility: axe-core on every kind of page of the sample site ----------------------
   const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  for (const [scheme, viewport] of [
-    ['light', { width: 1280, height: 900 }],
-    ['dark', { width: 1280, height: 900 }],
-    ['light', { width: 390, height: 844 }],
-  ]) {
+  for (const { scheme, viewport } of MODES) {
     const what = `${scheme}, ${viewport.width} px`;
     const page = await browser.newPage({ viewport, colorScheme: scheme });
     const both = [...pageKinds().map(([k, r]) => [k, `sample/${r}`]), ...pageKinds(fixtureOut).map(([k, r]) => [`fixture ${k}`, `fixture/${r}`])];
