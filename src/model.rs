@@ -17,6 +17,8 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+mod series;
+
 /// Defines the id of one kind of thing: its place in the site's list of them, typed, so that
 /// a page's number cannot be taken for a group's.
 macro_rules! ids {
@@ -125,6 +127,40 @@ pub struct Occurrence {
     pub end: ZonedDateTime,
     /// On a date listed in `except`.
     pub skipped: bool,
+    /// Where the series places it, when an entry of `sessions` moved it (its RECURRENCE-ID).
+    pub moved_from: Option<ZonedDateTime>,
+    /// The entry of [`Meeting::sessions`] that changes it, if one does.
+    pub session: Option<u16>,
+}
+
+/// One entry of a series' `sessions`: what it changes in the session on `date`. Its new time,
+/// if any, is already in the occurrence.
+#[derive(Debug, Clone, Hash)]
+pub struct Session {
+    /// The date the series places the session on.
+    pub date: Date,
+    /// The line of the entry in its file.
+    pub line: usize,
+    pub title: Option<String>,
+    pub location: Option<String>,
+    pub online: Option<String>,
+    pub leader: Option<String>,
+    pub co_leaders: Option<Vec<String>>,
+    pub status: Option<Status>,
+    pub note: Option<String>,
+}
+
+/// The dates `except` skips: one day, or a range of days (both inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Except {
+    pub first: Date,
+    pub last: Date,
+}
+
+impl Except {
+    pub fn contains(&self, d: Date) -> bool {
+        self.first <= d && d <= self.last
+    }
 }
 
 impl Occurrence {
@@ -151,11 +187,57 @@ pub struct Meeting {
     pub status: Status,
     /// The `repeat` rule, checked when the meeting was read.
     pub repeat: Option<time::Rule>,
-    pub except: Vec<Date>,
+    pub except: Vec<Except>,
+    /// Changes to single sessions of the series, in the order written.
+    pub sessions: Vec<Session>,
     pub signup: Option<String>,
     pub capacity: Option<u32>,
     pub occurrences: Vec<Occurrence>,
     pub stories: Vec<StoryId>,
+}
+
+/// What one occurrence is like: the meeting's fields, as its entry in `sessions` changes them.
+impl Meeting {
+    pub fn session_of(&self, o: &Occurrence) -> Option<&Session> {
+        o.session.and_then(|i| self.sessions.get(usize::from(i)))
+    }
+
+    /// A cancelled meeting cancels all its sessions; otherwise a session may set its own.
+    pub fn status_at(&self, o: &Occurrence) -> Status {
+        match (self.status, self.session_of(o).and_then(|s| s.status)) {
+            (Status::Cancelled, _) | (_, None) => self.status,
+            (_, Some(own)) => own,
+        }
+    }
+
+    /// Whether a member can come to it: not skipped, not cancelled.
+    pub fn takes_place(&self, o: &Occurrence) -> bool {
+        !o.skipped && self.status_at(o) != Status::Cancelled
+    }
+
+    pub fn title_at<'a>(&'a self, o: &Occurrence, title: &'a str) -> &'a str {
+        self.session_of(o).and_then(|s| s.title.as_deref()).unwrap_or(title)
+    }
+
+    pub fn location_at(&self, o: &Occurrence) -> Option<&str> {
+        self.session_of(o).and_then(|s| s.location.as_deref()).or(self.location.as_deref())
+    }
+
+    pub fn online_at(&self, o: &Occurrence) -> Option<&str> {
+        self.session_of(o).and_then(|s| s.online.as_deref()).or(self.online.as_deref())
+    }
+
+    pub fn leader_at(&self, o: &Occurrence) -> Option<&str> {
+        self.session_of(o).and_then(|s| s.leader.as_deref()).or(self.leader.as_deref())
+    }
+
+    pub fn co_leaders_at(&self, o: &Occurrence) -> &[String] {
+        self.session_of(o).and_then(|s| s.co_leaders.as_deref()).unwrap_or(&self.co_leaders)
+    }
+
+    pub fn note_at(&self, o: &Occurrence) -> Option<&str> {
+        self.session_of(o).and_then(|s| s.note.as_deref())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -534,6 +616,18 @@ fn check_url(
     accept: Accept,
     errs: &mut Vec<Diagnostic>,
 ) -> Option<String> {
+    check_url_at(doc, key, doc.line_of(key), value, accept, errs)
+}
+
+/// [`check_url`] for a field on a given line (inside a list, say).
+fn check_url_at(
+    doc: &Doc,
+    key: &str,
+    line: usize,
+    value: &Option<String>,
+    accept: Accept,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let v = value.as_deref()?;
     match crate::safe::check_url(v, accept) {
         Ok(url) => Some(url),
@@ -549,7 +643,7 @@ fn check_url(
                 _ => "signup: \"https://forms.example.org/alma\" or signup: \"mailto:circle@example.org\"",
             };
             errs.push(
-                doc.error(key, format!("`{key}` {v:?} is not {}: {why}", accept.forms()))
+                Diagnostic::error(&doc.shown, line, format!("`{key}` {v:?} is not {}: {why}", accept.forms()))
                     .hint(format!("write it like: {example}")),
             );
             None
@@ -665,25 +759,23 @@ fn check_meeting(
         status,
         repeat,
         except,
+        sessions,
         signup,
         capacity,
     } = f;
     let refs = Refs { groups: group_refs(doc, group, groups, errs), meeting: None };
-    let status = match status.as_deref().map(str::trim) {
-        None | Some("confirmed") => Status::Confirmed,
-        Some("tentative") => Status::Tentative,
-        Some("cancelled") | Some("canceled") => Status::Cancelled,
-        Some(other) => {
-            errs.push(
-                doc.error("status", format!("meeting status {other:?} is not known"))
-                    .hint("use `confirmed`, `tentative` or `cancelled`"),
-            );
+    let status = match status.as_deref().map(parse_status) {
+        None => Status::Confirmed,
+        Some(Ok(s)) => s,
+        Some(Err((message, hint))) => {
+            errs.push(doc.error("status", message).hint(hint));
             Status::Confirmed
         }
     };
     let own_zone = zone_field(doc, timezone, errs);
     let (tz_name, tz) = own_zone.clone().unwrap_or_else(|| (config.timezone_name.clone(), config.timezone.clone()));
-    let except_dates: Vec<Date> = except.iter().flatten().filter_map(|d| parse_date(doc, "except", d, errs)).collect();
+    let except = series::check_except(doc, except, errs);
+    let (sessions, session_times) = series::check_sessions(doc, sessions, repeat.is_some(), errs);
     if start.is_none() {
         errs.push(Diagnostic::error(&doc.shown, 2, "missing `start`").hint(time::MOMENT_FORMS));
     }
@@ -696,6 +788,8 @@ fn check_meeting(
         duration: at("duration", duration),
         repeat_line: doc.line_of("repeat"),
         repeat_error: None,
+        except_line: doc.line_of("except"),
+        sessions: session_times,
     };
     // Checked here, once; a refused rule is reported where the series is expanded (after the
     // times are placed), as before.
@@ -721,13 +815,24 @@ fn check_meeting(
         co_leaders: co_leaders.clone().unwrap_or_default(),
         status,
         repeat,
-        except: except_dates,
+        except,
+        sessions,
         signup: check_url(doc, "signup", signup, Accept::WebOrMailto, errs),
         capacity: *capacity,
         occurrences: Vec::new(),
         stories: Vec::new(),
     };
     (m, refs, times)
+}
+
+/// A meeting's or a session's `status`, or the error and its hint.
+fn parse_status(text: &str) -> Result<Status, (String, &'static str)> {
+    match text.trim() {
+        "confirmed" => Ok(Status::Confirmed),
+        "tentative" => Ok(Status::Tentative),
+        "cancelled" | "canceled" => Ok(Status::Cancelled),
+        other => Err((format!("meeting status {other:?} is not known"), "use `confirmed`, `tentative` or `cancelled`")),
+    }
 }
 
 /// The time fields as written, with their lines, placed once the meeting's zone is known.
@@ -740,11 +845,18 @@ struct MeetingTimes {
     repeat_line: usize,
     /// Why `repeat` was refused by [`time::check_rule`], if it was.
     repeat_error: Option<String>,
+    except_line: usize,
+    /// The time fields of each entry of `sessions`, beside [`Meeting::sessions`].
+    sessions: Vec<series::SessionTimes>,
 }
 
 impl MeetingTimes {
     fn error(&self, line: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.shown, line, message)
+    }
+
+    fn warning(&self, line: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(&self.shown, line, message)
     }
 }
 
@@ -754,7 +866,7 @@ fn place_meeting(
     t: &MeetingTimes,
     m: &mut Meeting,
     now: Timestamp,
-    warnings: &mut Vec<Diagnostic>,
+    diags: &mut Vec<Diagnostic>,
 ) -> Result<(), Diagnostic> {
     let (start_text, start_line) = &t.start;
     let start = time::parse_moment(start_text).map_err(|e| t.error(*start_line, e).hint(time::MOMENT_FORMS))?;
@@ -775,6 +887,9 @@ fn place_meeting(
                 .map_err(|msg| t.error(*line, msg).hint("write it like \"2h\", \"90m\" or \"1h30m\""))
         })
         .transpose()?;
+    // The first start as placed and the exact length of a timed meeting (an all-day one
+    // counts in days, from `m.start` and `m.end`).
+    let (mut first, mut length) = (time::start_of_day(&m.tz, m.start.date()), SignedDuration::ZERO);
     match start {
         Moment::Date(d) => {
             m.all_day = true;
@@ -797,21 +912,21 @@ fn place_meeting(
             m.end = last.tomorrow().unwrap_or(last).to_datetime(jiff::civil::Time::midnight());
         }
         Moment::Local(_) | Moment::Instant(_) => {
-            m.start = match start {
-                Moment::Instant(ts) => ts.to_zoned_datetime(m.tz.clone()).datetime(),
-                Moment::Local(w) => w,
+            // An instant (an offset was written) is kept as it is: in a fold it picks which
+            // of the two times is meant.
+            let zstart = match start {
+                Moment::Instant(ts) => ts.to_zoned_datetime(m.tz.clone()),
+                Moment::Local(w) => {
+                    let (z, note) =
+                        time::place(&m.tz, w).map_err(|e| t.error(*start_line, e).hint("check the year of `start`"))?;
+                    if let Some(note) = note {
+                        diags.push(Diagnostic::warning(&t.shown, *start_line, note.message).hint(note.hint));
+                    }
+                    z
+                }
                 Moment::Date(_) => unreachable!("handled above"),
             };
-            let (zstart, note) = time::place(&m.tz, m.start).map_err(|e| {
-                t.error(*start_line, e)
-                    .hint("pick a time that exists, or write it with an offset like 2027-03-14T03:30:00-07:00")
-            })?;
-            if let Some(note) = note {
-                warnings.push(
-                    Diagnostic::warning(&t.shown, *start_line, note)
-                        .hint("write the time with an offset to choose the other one"),
-                );
-            }
+            m.start = zstart.datetime();
             let zend = match end {
                 Some(Moment::Local(w)) => time::place(&m.tz, w).map_err(|e| t.error(end_line, e))?.0,
                 Some(Moment::Instant(ts)) => ts.to_zoned_datetime(m.tz.clone()),
@@ -837,61 +952,14 @@ fn place_meeting(
                     .hint("check the date and time of `end`, or use `duration`"));
             }
             m.end = zend.datetime();
+            first = zstart.clone();
+            length = zstart.duration_until(&zend);
         }
     }
-    m.occurrences = occurrences(t, m, now)?;
+    let mut errs = Vec::new();
+    m.occurrences = series::occurrences(t, m, &first, length, now, &mut errs, diags)?;
+    diags.extend(errs);
     Ok(())
-}
-
-/// Expands a meeting into its occurrences: one, or the series of its `repeat` rule up to a
-/// horizon 12 months after the later of now and its start (and at most 1000).
-fn occurrences(t: &MeetingTimes, m: &Meeting, now: Timestamp) -> Result<Vec<Occurrence>, Diagnostic> {
-    let invalid = |e: &str| {
-        t.error(t.repeat_line, format!("`repeat` is not a valid RRULE: {e}"))
-            .hint("write an RFC 5545 rule, e.g. \"FREQ=WEEKLY;COUNT=6\" or \"FREQ=MONTHLY;BYDAY=1TU\"")
-    };
-    if let Some(e) = &t.repeat_error {
-        return Err(invalid(e));
-    }
-    let wall_starts = match &m.repeat {
-        None => vec![m.start],
-        Some(rule) => {
-            let now_wall = now.to_zoned_datetime(m.tz.clone()).datetime();
-            let base = now_wall.max(m.start);
-            let horizon = base.checked_add(12.months()).unwrap_or(base);
-            let starts = time::expand(rule, &m.tz, m.start, horizon, 1000).map_err(|e| invalid(&e))?;
-            if starts.is_empty() {
-                return Err(t
-                    .error(t.repeat_line, "the rule gives no occurrence at all")
-                    .hint("check UNTIL and COUNT"));
-            }
-            starts
-        }
-    };
-    let length = exact_length(m);
-    let days = m.start.date().until(m.end.date()).map(|s| s.get_days()).unwrap_or(1);
-    Ok(wall_starts
-        .into_iter()
-        .map(|w| {
-            let (start, end) = if m.all_day {
-                let last = w.date().checked_add(days.days()).unwrap_or(w.date());
-                (time::start_of_day(&m.tz, w.date()), time::start_of_day(&m.tz, last))
-            } else {
-                let start = time::place(&m.tz, w).map_or_else(|_| time::start_of_day(&m.tz, w.date()), |p| p.0);
-                let end = start.checked_add(length).unwrap_or_else(|_| start.clone());
-                (start, end)
-            };
-            Occurrence { skipped: m.except.contains(&w.date()), start, end }
-        })
-        .collect())
-}
-
-/// The exact length of a timed meeting (its first occurrence).
-fn exact_length(m: &Meeting) -> SignedDuration {
-    match (time::place(&m.tz, m.start), time::place(&m.tz, m.end)) {
-        (Ok((s, _)), Ok((e, _))) => s.duration_until(&e),
-        _ => m.start.duration_until(m.end),
-    }
 }
 
 fn check_story(doc: &Doc, f: &StoryFront, errs: &mut Vec<Diagnostic>) -> (Story, Refs) {

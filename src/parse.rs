@@ -109,10 +109,28 @@ front_matter!(
         status: Option<String>,
         repeat: Option<String>,
         except: Option<Vec<String>>,
+        sessions: Option<Vec<serde_saphyr::Spanned<SessionFront>>>,
         signup: Option<String>,
         capacity: Option<u32>,
     }
 );
+
+/// One entry of a meeting's `sessions`: a change to one session of a series.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionFront {
+    pub date: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub duration: Option<String>,
+    pub location: Option<String>,
+    pub online: Option<String>,
+    pub leader: Option<String>,
+    pub co_leaders: Option<Vec<String>>,
+    pub title: Option<String>,
+    pub status: Option<String>,
+    pub note: Option<String>,
+}
 
 front_matter!(
     /// `stories/*.md`

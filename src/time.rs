@@ -7,7 +7,7 @@
 //! asks for a DTSTART with a TZID, and it keeps a 14:00 weekly meeting at 14:00 across DST.
 
 use jiff::civil::{Date, DateTime};
-use jiff::tz::{Disambiguation, TimeZone};
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ZonedDateTime};
 
 /// A point in time as written in front matter, before a zone is applied.
@@ -145,26 +145,50 @@ pub fn zone_by_name(name: &str) -> Result<TimeZone, String> {
     }
 }
 
-/// Places a wall time in a zone. A time inside a DST gap is an error; a time inside a fold
-/// (it happens twice) takes the earlier one and says so.
-pub fn place(tz: &TimeZone, wall: DateTime) -> Result<(ZonedDateTime, Option<String>), String> {
-    let amb = tz.to_ambiguous_zoned_datetime(wall);
-    if matches!(amb.offset(), jiff::tz::AmbiguousOffset::Fold { .. }) {
-        let z = amb.disambiguate(Disambiguation::Earlier).map_err(|e| e.to_string())?;
-        let note = format!(
-            "{wall} happens twice in {} (clocks go back); the earlier one ({}) was chosen",
-            tz.iana_name().unwrap_or("this zone"),
-            z.offset()
-        );
-        return Ok((z, Some(note)));
-    }
+/// What [`place`] says about a wall time that does not name one instant: the message, and
+/// what the author can write instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceNote {
+    pub message: String,
+    pub hint: &'static str,
+}
+
+/// Places a wall time in a zone as RFC 5545 (3.3.5) reads a local time with a TZID: a time
+/// inside a DST gap moves forward by the gap (02:30 on spring-forward day is 03:30 new
+/// time), a time inside a fold (it happens twice) is the earlier one. Either way the note
+/// says so. Only a time outside the years moot can place is an error.
+pub fn place(tz: &TimeZone, wall: DateTime) -> Result<(ZonedDateTime, Option<PlaceNote>), String> {
     let zone = tz.iana_name().unwrap_or("this zone");
-    let gap = matches!(amb.offset(), jiff::tz::AmbiguousOffset::Gap { .. });
-    match amb.unambiguous() {
-        Ok(z) => Ok((z, None)),
-        Err(_) if gap => Err(format!("{wall} does not exist in {zone} (clocks go forward at that hour)")),
-        Err(_) => Err(format!("{wall} in {zone} is outside the times moot can place (years 0001 to 9999 in UTC)")),
-    }
+    let amb = tz.to_ambiguous_zoned_datetime(wall);
+    let outside = || format!("{wall} in {zone} is outside the times moot can place (years 0001 to 9999 in UTC)");
+    let note = match amb.offset() {
+        jiff::tz::AmbiguousOffset::Unambiguous { .. } => None,
+        jiff::tz::AmbiguousOffset::Gap { .. } => Some(false),
+        jiff::tz::AmbiguousOffset::Fold { .. } => Some(true),
+    };
+    let z = amb.compatible().map_err(|_| outside())?;
+    let note = note.map(|fold| {
+        let hm = z.strftime("%H:%M");
+        let abbr = abbreviation(&z);
+        if fold {
+            PlaceNote {
+                message: format!(
+                    "{wall} happens twice in {zone} (clocks go back); the first one, {hm} {abbr} ({}), was chosen",
+                    z.offset()
+                ),
+                hint: "write the time with its offset to choose the second one, e.g. 2027-11-07T01:30:00-08:00",
+            }
+        } else {
+            PlaceNote {
+                message: format!(
+                    "{wall} does not exist in {zone} (clocks go forward at that hour); it is taken as {hm} {abbr}, \
+                     as calendar programs take it"
+                ),
+                hint: "write the time that is meant, e.g. the hour after",
+            }
+        }
+    });
+    Ok((z, note))
 }
 
 /// Wall time of a date at midnight in a zone, shifting forward through a gap.
@@ -269,14 +293,16 @@ impl Rule {
         self.get("COUNT").is_none() && self.get("UNTIL").is_none()
     }
 
-    /// The rule as text: `NAME=VALUE` parts in the order written, joined by `;` (no `RRULE:`
+    /// The rule as text: `NAME=VALUE` parts, FREQ first and the rest in the order written, joined by `;` (no `RRULE:`
     /// in front, no spaces), the value of UNTIL as `until` rewrites it. The one writer of
     /// rules: for the rrule crate ([`expand`]), the calendar feeds and [`Display`].
     ///
     /// [`Display`]: std::fmt::Display
     pub fn write_with<E>(&self, mut until: impl FnMut(&str) -> Result<String, E>) -> Result<String, E> {
         let mut out = String::with_capacity(64);
-        for (i, (key, value)) in self.parts.iter().enumerate() {
+        let freq_first =
+            self.parts.iter().filter(|(k, _)| *k == "FREQ").chain(self.parts.iter().filter(|(k, _)| *k != "FREQ"));
+        for (i, (key, value)) in freq_first.enumerate() {
             if i > 0 {
                 out.push(';');
             }
@@ -645,9 +671,21 @@ mod tests {
     #[test]
     fn gaps_and_folds() {
         let tz = zone_by_name("America/Los_Angeles").unwrap();
-        assert!(place(&tz, date(2027, 3, 14).at(2, 30, 0, 0)).is_err());
-        let (_, note) = place(&tz, date(2026, 11, 1).at(1, 30, 0, 0)).unwrap();
-        assert!(note.unwrap().contains("earlier"));
+        // RFC 5545 3.3.5: a time in a gap moves forward by the gap, a time in a fold is the first.
+        let (z, note) = place(&tz, date(2027, 3, 14).at(2, 30, 0, 0)).unwrap();
+        assert_eq!(z.to_string(), "2027-03-14T03:30:00-07:00[America/Los_Angeles]");
+        assert_eq!(
+            note.unwrap().message,
+            "2027-03-14T02:30:00 does not exist in America/Los_Angeles (clocks go forward at that hour); \
+             it is taken as 03:30 PDT, as calendar programs take it"
+        );
+        let (z, note) = place(&tz, date(2026, 11, 1).at(1, 30, 0, 0)).unwrap();
+        assert_eq!(z.to_string(), "2026-11-01T01:30:00-07:00[America/Los_Angeles]");
+        assert_eq!(
+            note.unwrap().message,
+            "2026-11-01T01:30:00 happens twice in America/Los_Angeles (clocks go back); the first one, 01:30 PDT (-07), \
+             was chosen"
+        );
     }
 
     #[test]

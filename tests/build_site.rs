@@ -592,9 +592,75 @@ fn an_ambiguous_local_time_is_a_warning_that_says_what_was_chosen() {
     let dir = tempfile::tempdir().unwrap();
     let report = moot::build(&options(s.path(), &dir.path().join("p"))).unwrap();
     let w: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        w,
+        ["content/meetings/m.md:3:1: warning: 2026-10-25T01:30:00 happens twice in Europe/London (clocks go back); \
+          the first one, 01:30 BST (+01), was chosen\n  hint: write the time with its offset to choose the second one, \
+          e.g. 2027-11-07T01:30:00-08:00"]
+    );
+}
+
+/// RFC 5545 3.3.5 on the site and in the feed alike: a time in a gap moves forward by the
+/// gap, a time in a fold is the first unless an offset says otherwise, and where a local time
+/// could be read two ways the feed writes the instant (UTC).
+#[test]
+fn gaps_and_folds_read_the_same_on_the_site_and_in_the_feed() {
+    let la = |name: &str, front: &str| {
+        (
+            format!("content/meetings/{name}.md"),
+            format!("---\ntitle: \"{name}\"\ntimezone: America/Los_Angeles\n{front}---\n"),
+        )
+    };
+    let files = [
+        la("gap", "start: \"2027-03-14 02:30\"\n"),
+        la("fold", "start: \"2027-11-07 01:30\"\nduration: \"1h\"\n"),
+        la("second", "start: \"2027-11-07T01:30:00-08:00\"\nduration: \"1h\"\n"),
+        la("weekly", "start: \"2027-03-07 02:30\"\nrepeat: \"FREQ=WEEKLY;COUNT=3\"\nduration: \"1h\"\n"),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let s = site(&files);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p");
+    let report = moot::build(&options(s.path(), &out)).unwrap();
+    let w: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        w,
+        [
+            "content/meetings/fold.md:4:1: warning: 2027-11-07T01:30:00 happens twice in America/Los_Angeles (clocks go \
+             back); the first one, 01:30 PDT (-07), was chosen\n  hint: write the time with its offset to choose the \
+             second one, e.g. 2027-11-07T01:30:00-08:00",
+            "content/meetings/gap.md:4:1: warning: 2027-03-14T02:30:00 does not exist in America/Los_Angeles (clocks go \
+             forward at that hour); it is taken as 03:30 PDT, as calendar programs take it\n  hint: write the time that \
+             is meant, e.g. the hour after",
+        ]
+    );
+    let ics = |name: &str| std::fs::read_to_string(out.join(format!("meetings/{name}.ics"))).unwrap();
+    let html = |name: &str| std::fs::read_to_string(out.join(format!("meetings/{name}/index.html"))).unwrap();
+    // The gap: 03:30 PDT, written as the local time that exists.
+    assert!(ics("gap").contains("DTSTART;TZID=America/Los_Angeles:20270314T033000\r\n"), "{}", ics("gap"));
+    assert!(html("gap").contains("Sun 14 Mar 2027, 03:30–05:30 PDT"), "{}", html("gap"));
+    // The fold: the first 01:30 (PDT, 08:30Z) and the end an hour later (01:30 PST): both
+    // local times could be read two ways, so both are instants, and DTEND is after DTSTART.
+    let fold = ics("fold");
+    assert!(fold.contains("DTSTART:20271107T083000Z\r\nDTEND:20271107T093000Z\r\n"), "{fold}");
+    assert!(html("fold").contains("Sun 7 Nov 2027, 01:30 PDT – 01:30 PST"), "{}", html("fold"));
+    // An offset chooses the second 01:30 (PST, 09:30Z); its end, 02:30 PST, happens once.
+    let second = ics("second");
     assert!(
-        w.iter().any(|w| w.starts_with("content/meetings/m.md:3:1: warning: 2026-10-25T01:30:00 happens twice in Europe/London (clocks go back); the earlier one (+01) was chosen")),
-        "{w:?}"
+        second.contains("DTSTART:20271107T093000Z\r\nDTEND;TZID=America/Los_Angeles:20271107T023000\r\n"),
+        "{second}"
+    );
+    assert!(html("second").contains("Sun 7 Nov 2027, 01:30–02:30 PST"), "{}", html("second"));
+    // A series: the session in the gap is 03:30 PDT on the site; the feed keeps the rule's
+    // local time (readers move it forward as RFC 5545 says).
+    let weekly = html("weekly");
+    assert!(weekly.contains("Sun 14 Mar 2027, 03:30–04:30 PDT"), "{weekly}");
+    assert!(
+        ics("weekly").contains(
+            "DTSTART;TZID=America/Los_Angeles:20270307T023000\r\nDTEND;TZID=America/Los_Angeles:20270307T033000\r\n"
+        ),
+        "{}",
+        ics("weekly")
     );
 }
 

@@ -58,13 +58,9 @@ fn every_feed_is_well_formed() {
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "{} has a line of {} octets", f.display(), line.len());
         }
-        for needle in [
-            "METHOD:PUBLISH",
-            "X-WR-CALNAME:",
-            "X-WR-TIMEZONE:America/Los_Angeles",
-            "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
-            "X-PUBLISHED-TTL:PT12H",
-        ] {
+        // No METHOD: a feed is not a scheduling message (PUBLISH would need an ORGANIZER).
+        assert!(!text.contains("METHOD:"), "{}", f.display());
+        for needle in ["X-WR-CALNAME:", "REFRESH-INTERVAL;VALUE=DURATION:PT12H", "X-PUBLISHED-TTL:PT12H"] {
             assert!(text.contains(needle), "{needle} in {}", f.display());
         }
         // every TZID used has its VTIMEZONE
@@ -103,7 +99,12 @@ fn series_all_day_status_and_sharing() {
     let day = event(&evs, "Winter learning day");
     assert_eq!(day["DTSTART;VALUE=DATE"], "20270122");
     assert_eq!(day["DTEND;VALUE=DATE"], "20270123", "exclusive end");
-    assert_eq!(event(&evs, "Holiday pop-up")["STATUS"], "CANCELLED");
+    // Google Calendar drops STATUS:CANCELLED from subscriptions: the title says it too.
+    assert_eq!(event(&evs, "Cancelled: Holiday pop-up")["STATUS"], "CANCELLED");
+    // X-WR-TIMEZONE names the zone of the feed's events: the site's, or a meeting's own.
+    assert!(all.contains("X-WR-TIMEZONE:America/Los_Angeles\r\n"));
+    let ny_feed = std::fs::read_to_string(out.join("meetings/2026/ny.ics")).unwrap();
+    assert!(ny_feed.contains("X-WR-TIMEZONE:America/New_York\r\n"), "{ny_feed}");
     let ny = event(&evs, "Licensing basics");
     assert_eq!(ny["DTSTART;TZID=America/New_York"], "20261209T100000");
     assert!(all.contains("BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n"));
@@ -180,4 +181,137 @@ fn month_pages_show_each_occurrence_on_its_day() {
     );
     assert!(meeting.contains("webcal://learn.example.org/groups/alma/calendar.ics"));
     assert!(meeting.contains("https://learn.example.org/calendar.ics"));
+}
+
+/// A small site of its own (not a git repository, so no SEQUENCE or LAST-MODIFIED).
+fn build_site(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("moot.toml"),
+        "title = \"T\"\nbase_url = \"https://t.example.org\"\ntimezone = \"America/Los_Angeles\"\n",
+    )
+    .unwrap();
+    for (rel, text) in files {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let mut o = moot::Options::new(root);
+    o.output = root.join("public");
+    o.now = Some(Timestamp::from_second(NOW).unwrap());
+    let report = moot::build(&o).unwrap_or_else(|e| panic!("{e}"));
+    let warnings = report.warnings.iter().map(|w| w.to_string()).collect();
+    let out = root.join("public");
+    (dir, out, warnings)
+}
+
+const SESSIONS: &str = "---
+title: \"Alma sets and jobs\"
+start: \"2027-03-02 14:00\"
+duration: \"2h\"
+location: \"Room 2\"
+leader: \"Ana Ruiz\"
+repeat: \"COUNT=6;FREQ=WEEKLY;BYDAY=TU\"
+except: [\"2027-03-09\", \"2027-03-30..2027-04-03\"]
+sessions:
+  - date: \"2027-03-16\"
+    start: \"2027-03-17 15:00\"
+    note: \"Moved a day because of the all-staff meeting.\"
+  - date: \"2027-03-23\"
+    status: cancelled
+  - date: \"2027-04-06\"
+    leader: \"Elif Kaya\"
+    location: \"Room 5, Annex\"
+    title: \"Alma sets and jobs: special guest\"
+---
+Bring a set.
+";
+
+#[test]
+fn one_session_of_a_series_can_move_be_cancelled_or_be_led_by_another() {
+    let (_d, out, warnings) = build_site(&[("content/meetings/alma.md", SESSIONS)]);
+    assert_eq!(warnings, Vec::<String>::new());
+    let feed = std::fs::read_to_string(out.join("meetings/alma.ics")).unwrap();
+    let evs = events(&feed);
+    assert_eq!(evs.len(), 4, "the series and its three changed sessions:\n{feed}");
+    let master = &evs[0];
+    assert_eq!(master["RRULE"], "FREQ=WEEKLY;COUNT=6;BYDAY=TU", "FREQ first");
+    // Every occurrence on an `except` date (a day, and the days of a range) is an EXDATE.
+    assert_eq!(master["EXDATE;TZID=America/Los_Angeles"], "20270309T140000|20270330T140000");
+    assert!(!master.contains_key("RECURRENCE-ID;TZID=America/Los_Angeles"));
+    let by_id = |id: &str| {
+        evs.iter().find(|e| e.get("RECURRENCE-ID;TZID=America/Los_Angeles").map(String::as_str) == Some(id)).unwrap()
+    };
+    let moved = by_id("20270316T140000");
+    assert_eq!(moved["UID"], master["UID"]);
+    assert_eq!(moved["DTSTART;TZID=America/Los_Angeles"], "20270317T150000");
+    assert_eq!(moved["DTEND;TZID=America/Los_Angeles"], "20270317T170000", "the series' length");
+    assert!(moved["DESCRIPTION"].starts_with("Moved a day because of the all-staff meeting.\\n\\nLed by Ana Ruiz."));
+    let cancelled = by_id("20270323T140000");
+    assert_eq!(cancelled["STATUS"], "CANCELLED");
+    assert_eq!(cancelled["SUMMARY"], "Cancelled: Alma sets and jobs");
+    let guest = by_id("20270406T140000");
+    assert_eq!(guest["SUMMARY"], "Alma sets and jobs: special guest");
+    assert_eq!(guest["LOCATION"], "Room 5\\, Annex");
+    assert!(guest["DESCRIPTION"].starts_with("Led by Elif Kaya."), "{}", guest["DESCRIPTION"]);
+    // The site: the meeting page lists each session with its change.
+    let page = std::fs::read_to_string(out.join("meetings/alma/index.html")).unwrap();
+    assert!(page.contains("Wed 17 Mar 2027, 15:00–17:00 PDT"), "{page}");
+    assert!(page.contains("Moved from Tue 16 Mar, 14:00. Moved a day because of the all-staff meeting."), "{page}");
+    assert!(
+        page.contains(
+            "<s>Tue 23 Mar 2027, 14:00–16:00 PDT</s></time> <span class=\"label label-cancelled\">Cancelled</span>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("Led by Elif Kaya."), "{page}");
+    // The month grid shows the moved session on its new day, with its new time.
+    let march = std::fs::read_to_string(out.join("calendar/2027/03/index.html")).unwrap();
+    assert!(march.contains("2027-03-17T22:00:00Z") && !march.contains("2027-03-16T21:00:00Z"), "{march}");
+    // Search engines: the moved session is rescheduled, the cancelled one cancelled.
+    assert!(page.contains("\"eventStatus\":\"https://schema.org/EventRescheduled\""), "{page}");
+    assert!(page.contains("\"previousStartDate\":\"2027-03-16T14:00:00-07:00\""), "{page}");
+    assert_eq!(page.matches("\"eventStatus\":\"https://schema.org/EventCancelled\"").count(), 1, "{page}");
+    assert!(page.contains("\"name\":\"Alma sets and jobs: special guest\""), "{page}");
+}
+
+#[test]
+fn except_dates_that_skip_nothing_are_warnings() {
+    let text = SESSIONS.replace(
+        "except: [\"2027-03-09\", \"2027-03-30..2027-04-03\"]",
+        "except: [\"2027-03-10\", \"2027-05-01..2027-05-31\"]",
+    );
+    let (_d, out, warnings) = build_site(&[("content/meetings/alma.md", &text)]);
+    assert_eq!(
+        warnings,
+        [
+            "content/meetings/alma.md:8:1: warning: `except` \"2027-03-10\" is not a date of this series, so it skips \
+             nothing\n  hint: the nearest dates of the series are 2027-03-09 and 2027-03-16",
+            "content/meetings/alma.md:8:1: warning: `except` \"2027-05-01..2027-05-31\" is not a date of this series, \
+             so it skips nothing\n  hint: the nearest dates of the series are 2027-04-06",
+        ]
+    );
+    let feed = std::fs::read_to_string(out.join("meetings/alma.ics")).unwrap();
+    assert!(!feed.contains("EXDATE"), "{feed}");
+}
+
+#[test]
+fn except_removes_every_session_of_its_date() {
+    let text = "---\ntitle: \"Twice a day\"\nstart: \"2027-03-01 10:00\"\nduration: \"1h\"\n\
+                repeat: \"FREQ=DAILY;BYHOUR=10,14;COUNT=6\"\nexcept: [\"2027-03-02\"]\n---\n";
+    let (_d, out, warnings) = build_site(&[("content/meetings/twice.md", text)]);
+    assert_eq!(warnings, Vec::<String>::new());
+    let feed = std::fs::read_to_string(out.join("meetings/twice.ics")).unwrap();
+    let evs = events(&feed);
+    assert_eq!(evs[0]["EXDATE;TZID=America/Los_Angeles"], "20270302T100000|20270302T140000", "{feed}");
+}
+
+#[test]
+fn a_group_without_meetings_has_a_valid_feed() {
+    let (_d, out, _) = build_site(&[("content/groups/quiet.md", "---\ntitle: \"Quiet\"\n---\n")]);
+    let feed = std::fs::read_to_string(out.join("groups/quiet/calendar.ics")).unwrap();
+    // RFC 5545: a VCALENDAR holds at least one component.
+    assert!(feed.contains("BEGIN:VTIMEZONE\r\nTZID:America/Los_Angeles\r\n"), "{feed}");
+    assert!(events(&feed).is_empty());
 }

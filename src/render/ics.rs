@@ -6,7 +6,8 @@
 //! `ical`'s writer is not used: it neither escapes TEXT nor folds by octets.
 
 use super::reads::Cx;
-use crate::model::{Meeting, MeetingId, Status};
+use crate::model::{Meeting, MeetingId, Occurrence, Status};
+use crate::time;
 use crate::time::Rule;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
@@ -142,22 +143,30 @@ fn utc(t: Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// A whole calendar of the given meetings; `event` gives each one's VEVENT (see [`event`]),
-/// which callers keep, since a meeting is in several feeds.
+/// A whole calendar of the given meetings; `event` gives each one's VEVENTs (see [`event`]),
+/// which callers keep, since a meeting is in several feeds. No METHOD: a feed to subscribe
+/// to is not a scheduling message (RFC 5546's PUBLISH would need an ORGANIZER on every event).
+/// A calendar without meetings holds the site zone's VTIMEZONE, since a VCALENDAR needs a
+/// component.
 pub fn calendar(cx: &Cx, name: &str, meetings: &[MeetingId]) -> String {
     let site = cx.site();
     let events: Vec<&str> = meetings.iter().map(|&m| cx.vevent(m)).collect();
     let mut out = String::with_capacity(4096 + events.iter().map(|e| e.len()).sum::<usize>());
+    let mut spans = zone_spans(cx, meetings);
+    let main_zone = main_zone(cx, meetings).unwrap_or(&site.config.timezone_name);
+    if spans.is_empty() {
+        let now = site.dtstamp;
+        spans.insert(site.config.timezone_name.clone(), (site.config.timezone.clone(), now, now));
+    }
     line(&mut out, "BEGIN", "VCALENDAR");
     line(&mut out, "VERSION", "2.0");
     line(&mut out, "PRODID", "-//moot//moot static site generator//EN");
     line(&mut out, "CALSCALE", "GREGORIAN");
-    line(&mut out, "METHOD", "PUBLISH");
     text_line(&mut out, "X-WR-CALNAME", name);
-    line(&mut out, "X-WR-TIMEZONE", &site.config.timezone_name);
+    line(&mut out, "X-WR-TIMEZONE", main_zone);
     line(&mut out, "REFRESH-INTERVAL;VALUE=DURATION", "PT12H");
     line(&mut out, "X-PUBLISHED-TTL", "PT12H");
-    for (tz_name, (tz, from, until)) in zone_spans(cx, meetings) {
+    for (tz_name, (tz, from, until)) in spans {
         vtimezone(&mut out, &tz_name, &tz, from, until);
     }
     for e in events {
@@ -167,11 +176,28 @@ pub fn calendar(cx: &Cx, name: &str, meetings: &[MeetingId]) -> String {
     out
 }
 
-/// One meeting's VEVENT, content lines and all.
+/// The zone most of the feed's meetings use (the first in name order among equals).
+fn main_zone<'a>(cx: &Cx<'_, 'a>, meetings: &[MeetingId]) -> Option<&'a str> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for &m in meetings {
+        *counts.entry(cx.meeting(m).tz_name.as_str()).or_default() += 1;
+    }
+    let most = counts.values().copied().max()?;
+    counts.into_iter().find(|&(_, n)| n == most).map(|(z, _)| z)
+}
+
+/// One meeting's VEVENTs, content lines and all: the meeting (a series' master) and one for
+/// each session that `sessions` changes (same UID, with a RECURRENCE-ID).
 pub fn event(cx: &Cx, m: &Meeting) -> String {
     let body = &cx.body(m.item).text;
     let mut out = String::with_capacity(1024 + body.len() * 11 / 10);
-    vevent(&mut out, cx, m, body);
+    let stamp = Stamp::of(cx, m);
+    vevent(&mut out, cx, m, None, body, &stamp);
+    if m.repeat.is_some() {
+        for o in m.occurrences.iter().filter(|o| o.session.is_some() && !o.skipped) {
+            vevent(&mut out, cx, m, Some(o), body, &stamp);
+        }
+    }
     out
 }
 
@@ -186,37 +212,137 @@ fn zone_spans(cx: &Cx, meetings: &[MeetingId]) -> BTreeMap<String, (TimeZone, Ti
         }
         let (Some(first), Some(last)) = (m.occurrences.first(), m.occurrences.last()) else { continue };
         let open_ended = m.repeat.as_ref().is_some_and(Rule::open_ended);
+        let mut from = first.start.timestamp();
         let mut until = last.end.timestamp();
+        for o in &m.occurrences {
+            from = from.min(o.moved_from.as_ref().unwrap_or(&o.start).timestamp());
+            until = until.max(o.end.timestamp());
+        }
         if open_ended {
             until = until.checked_add(87_600.hours()).unwrap_or(until);
         }
-        let entry = spans.entry(m.tz_name.clone()).or_insert((m.tz.clone(), first.start.timestamp(), until));
-        entry.1 = entry.1.min(first.start.timestamp());
+        let entry = spans.entry(m.tz_name.clone()).or_insert((m.tz.clone(), from, until));
+        entry.1 = entry.1.min(from);
         entry.2 = entry.2.max(until);
     }
     spans
 }
 
-/// A VTIMEZONE with one STANDARD or DAYLIGHT part per transition inside the span, plus the
-/// one in force at its start.
+/// One change of offset, as a VTIMEZONE observance describes it.
+#[derive(Debug, Clone)]
+struct Change {
+    at: Timestamp,
+    /// The local time just before it (what DTSTART of an observance is).
+    local: DateTime,
+    from: jiff::tz::Offset,
+    to: jiff::tz::Offset,
+    dst: bool,
+    abbr: String,
+}
+
+/// How a yearly change falls: the month, and the weekday with its number in the month
+/// (`-1` for the last), at the same local time.
+fn yearly_pattern(c: &Change) -> Option<(i8, i8, jiff::civil::Weekday)> {
+    let d = c.local.date();
+    let n = (d.day() - 1) / 7 + 1;
+    let last = d.day() + 7 > d.days_in_month();
+    Some((d.month(), if last { -1 } else { n }, d.weekday())).filter(|_| n <= 4 || last)
+}
+
+/// Whether `c` follows `prev` a year later by the same rule: same kind and offsets, same
+/// local time, and the same weekday rule (`nth` may be -1 or the number, whichever fits both).
+fn same_rule(prev: &Change, c: &Change, nth: &mut Option<i8>) -> bool {
+    let (Some((pm, pn, pw)), Some((cm, cn, cw))) = (yearly_pattern(prev), yearly_pattern(c)) else { return false };
+    let number = |ch: &Change| (ch.local.date().day() - 1) / 7 + 1;
+    let lasts = |ch: &Change| ch.local.date().day() + 7 > ch.local.date().days_in_month();
+    let fits = |n: i8| match n {
+        -1 => lasts(prev) && lasts(c),
+        n => number(prev) == n && number(c) == n,
+    };
+    let kept = match *nth {
+        Some(n) => fits(n).then_some(n),
+        None => [pn, cn, -1].into_iter().find(|&n| fits(n)),
+    };
+    let ok = c.local.date().year() == prev.local.date().year() + 1
+        && (pm, pw) == (cm, cw)
+        && prev.local.time() == c.local.time()
+        && (prev.from, prev.to, prev.dst, &prev.abbr) == (c.from, c.to, c.dst, &c.abbr)
+        && kept.is_some();
+    if ok {
+        *nth = kept;
+    }
+    ok
+}
+
+/// A VTIMEZONE as Outlook and libical expect it: the zone's rules as STANDARD and DAYLIGHT
+/// observances with yearly RRULEs (a rule that ended has an UNTIL; the one in force has
+/// none, so it covers every later event however far), a dated observance for each change
+/// that follows no yearly rule. It covers `from` to `until`: the changes in that span, the
+/// one in force at `from`, and enough years after `until` to see that a rule goes on.
 fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until: Timestamp) {
     line(out, "BEGIN", "VTIMEZONE");
     line(out, "TZID", name);
-    let first = tz.preceding(from.checked_add(1.second()).unwrap_or(from)).next();
-    let rest = tz.following(from).take_while(|t| t.timestamp() <= until);
-    let mut any = false;
-    for t in first.into_iter().chain(rest) {
+    let change = |t: jiff::tz::TimeZoneTransition| {
         let before = tz.to_offset(t.timestamp().checked_sub(1.second()).unwrap_or(t.timestamp()));
-        let kind = if t.dst().is_dst() { "DAYLIGHT" } else { "STANDARD" };
-        line(out, "BEGIN", kind);
-        line(out, "DTSTART", &local(before.to_datetime(t.timestamp())));
-        line(out, "TZOFFSETFROM", &offset(before));
-        line(out, "TZOFFSETTO", &offset(t.offset()));
-        text_line(out, "TZNAME", t.abbreviation());
-        line(out, "END", kind);
-        any = true;
+        Change {
+            at: t.timestamp(),
+            local: before.to_datetime(t.timestamp()),
+            from: before,
+            to: t.offset(),
+            dst: t.dst().is_dst(),
+            abbr: t.abbreviation().to_string(),
+        }
+    };
+    // Two years past the span, so that a rule still in force shows as one.
+    let beyond = until.checked_add(17_520.hours()).unwrap_or(until);
+    let first = tz.preceding(from.checked_add(1.second()).unwrap_or(from)).next();
+    let changes: Vec<Change> =
+        first.into_iter().chain(tz.following(from).take_while(|t| t.timestamp() <= beyond)).map(change).collect();
+    // Runs of changes that follow one yearly rule, by kind of change.
+    let mut runs: Vec<(Vec<Change>, Option<i8>)> = Vec::new();
+    for c in changes.iter() {
+        let open = runs.iter_mut().rev().find(|(run, _)| {
+            run.last().is_some_and(|p| p.dst == c.dst && p.local.date().month() == c.local.date().month())
+        });
+        let joined = open.is_some_and(|(run, nth)| {
+            let fits = run.last().is_some_and(|p| same_rule(p, c, nth));
+            if fits {
+                run.push(c.clone());
+            }
+            fits
+        });
+        if !joined {
+            runs.push((vec![c.clone()], None));
+        }
     }
-    if !any {
+    let last_at = changes.last().map(|c| c.at);
+    runs.sort_by_key(|(run, _)| run[0].at);
+    for (run, nth) in &runs {
+        let c = &run[0];
+        let kind = if c.dst { "DAYLIGHT" } else { "STANDARD" };
+        line(out, "BEGIN", kind);
+        line(out, "DTSTART", &local(c.local));
+        if let (true, Some(n)) = (run.len() > 1, nth) {
+            let end = run.last().map(|l| l.at);
+            // A rule whose last change is the last one listed is still in force.
+            let ongoing = end == last_at || run.last().is_some_and(|l| l.at > until);
+            let day = weekday_code(c.local.date().weekday());
+            let mut rule = format!("FREQ=YEARLY;BYMONTH={};BYDAY={n}{day}", c.local.date().month());
+            if let (false, Some(end)) = (ongoing, end) {
+                rule.push_str(&format!(";UNTIL={}", utc(end)));
+            }
+            line(out, "RRULE", &rule);
+        } else {
+            for extra in &run[1..] {
+                line(out, "RDATE", &local(extra.local));
+            }
+        }
+        line(out, "TZOFFSETFROM", &offset(c.from));
+        line(out, "TZOFFSETTO", &offset(c.to));
+        text_line(out, "TZNAME", &c.abbr);
+        line(out, "END", kind);
+    }
+    if runs.is_empty() {
         // A zone without transitions (UTC, or a fixed offset).
         let info = tz.to_offset_info(from);
         line(out, "BEGIN", "STANDARD");
@@ -227,6 +353,19 @@ fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until
         line(out, "END", "STANDARD");
     }
     line(out, "END", "VTIMEZONE");
+}
+
+fn weekday_code(w: jiff::civil::Weekday) -> &'static str {
+    use jiff::civil::Weekday::*;
+    match w {
+        Monday => "MO",
+        Tuesday => "TU",
+        Wednesday => "WE",
+        Thursday => "TH",
+        Friday => "FR",
+        Saturday => "SA",
+        Sunday => "SU",
+    }
 }
 
 fn offset(o: jiff::tz::Offset) -> String {
@@ -245,41 +384,148 @@ pub fn uid(cx: &Cx, m: &Meeting) -> String {
     format!("{}@{}", cx.head(m.item).path, crate::config::host_of(&cx.site().config.base_url))
 }
 
-fn vevent(out: &mut String, cx: &Cx, m: &Meeting, body_text: &str) {
+/// SEQUENCE and LAST-MODIFIED of a meeting's events, from its file's git history: the
+/// number of commits after the first that changed its time, place or status fields, and
+/// the time of the newest commit. Without history: 0, and no LAST-MODIFIED.
+struct Stamp {
+    sequence: usize,
+    modified: Option<Timestamp>,
+}
+
+/// The front-matter fields whose change makes a calendar program show the event anew.
+const SIGNIFICANT: [&str; 12] = [
+    "start", "end", "duration", "timezone", "repeat", "except", "sessions", "date", "location", "online", "status",
+    "title",
+];
+
+impl Stamp {
+    fn of(cx: &Cx, m: &Meeting) -> Stamp {
+        let Some((history, revisions, _)) = cx.history_of(m.item) else { return Stamp { sequence: 0, modified: None } };
+        let significant = |diff: &str| {
+            diff.lines().any(|l| {
+                let changed =
+                    (l.starts_with('+') && !l.starts_with("+++")) || (l.starts_with('-') && !l.starts_with("---"));
+                let text = l.get(1..).unwrap_or("").trim_start();
+                let text = text.strip_prefix("- ").unwrap_or(text);
+                changed
+                    && SIGNIFICANT.iter().any(|k| text.strip_prefix(k).is_some_and(|r| r.trim_start().starts_with(':')))
+            })
+        };
+        // Newest first; the last is the commit that added the file.
+        let later = revisions.len().saturating_sub(1);
+        let sequence = revisions[..later].iter().filter(|r| significant(history.diff(r))).count();
+        Stamp { sequence, modified: revisions.first().map(|r| history.commits[r.commit].date) }
+    }
+}
+
+/// Whether a wall time names exactly the instant `z` in its zone (not in a gap or a fold).
+fn plain_local(z: &jiff::ZonedDateTime) -> bool {
+    z.time_zone().to_ambiguous_zoned_datetime(z.datetime()).unambiguous().is_ok_and(|u| u.timestamp() == z.timestamp())
+}
+
+/// DTSTART or DTEND of a timed event: local time with the TZID, or UTC where the local time
+/// could be read two ways (a fold, or a time moved out of a gap).
+fn timed(out: &mut String, name: &str, tz_name: &str, z: &jiff::ZonedDateTime) {
+    if plain_local(z) {
+        line(out, &format!("{name};TZID={tz_name}"), &local(z.datetime()));
+    } else {
+        line(out, name, &utc(z.timestamp()));
+    }
+}
+
+/// The VEVENT of meeting `m` (a series' master when `o` is None) or of its changed session `o`.
+fn vevent(out: &mut String, cx: &Cx, m: &Meeting, o: Option<&Occurrence>, body_text: &str, stamp: &Stamp) {
     let site = cx.site();
     let item = cx.item(m.item);
     let url = site.absolute(&item.url);
+    let tzid = format!(";TZID={}", m.tz_name);
     line(out, "BEGIN", "VEVENT");
     text_line(out, "UID", &uid(cx, m));
     line(out, "DTSTAMP", &utc(site.dtstamp));
-    if m.all_day {
-        line(out, "DTSTART;VALUE=DATE", &date(m.start.date()));
-        line(out, "DTEND;VALUE=DATE", &date(m.end.date()));
-    } else {
-        let tzid = format!(";TZID={}", m.tz_name);
-        line(out, &format!("DTSTART{tzid}"), &local(m.start));
-        line(out, &format!("DTEND{tzid}"), &local(m.end));
-    }
-    if let Some(rule) = &m.repeat {
-        line(out, "RRULE", &ics_rule(rule, m));
-        for d in &m.except {
+    match o {
+        Some(o) => {
+            let original = o.moved_from.as_ref().unwrap_or(&o.start);
             if m.all_day {
-                line(out, "EXDATE;VALUE=DATE", &date(*d));
+                line(out, "RECURRENCE-ID;VALUE=DATE", &date(original.date()));
+                line(out, "DTSTART;VALUE=DATE", &date(o.start.date()));
+                line(out, "DTEND;VALUE=DATE", &date(o.end.date()));
             } else {
-                line(out, &format!("EXDATE;TZID={}", m.tz_name), &local(d.to_datetime(m.start.time())));
+                line(out, &format!("RECURRENCE-ID{tzid}"), &local(series_wall(m, original)));
+                timed(out, "DTSTART", &m.tz_name, &o.start);
+                timed(out, "DTEND", &m.tz_name, &o.end);
+            }
+        }
+        None if m.all_day => {
+            line(out, "DTSTART;VALUE=DATE", &date(m.start.date()));
+            line(out, "DTEND;VALUE=DATE", &date(m.end.date()));
+        }
+        None => {
+            let first = m.occurrences.iter().find(|o| o.moved_from.is_none() && o.session.is_none());
+            let (start, end) = match m.occurrences.first() {
+                Some(f) => (f.moved_from.clone().unwrap_or_else(|| f.start.clone()), first.map(|x| x.end.clone())),
+                None => (time::start_of_day(&m.tz, m.start.date()), None),
+            };
+            let length = first.map(|x| x.start.duration_until(&x.end));
+            if m.repeat.is_some() {
+                // The rule runs on the local time of DTSTART, so it keeps its TZID; the length
+                // as a DURATION where the local end could be read two ways.
+                line(out, &format!("DTSTART{tzid}"), &local(m.start));
+                match (end.filter(plain_local), length) {
+                    (Some(e), _) if first.is_some_and(|f| f.start.datetime() == m.start) => {
+                        line(out, &format!("DTEND{tzid}"), &local(e.datetime()))
+                    }
+                    (_, Some(len)) => line(out, "DURATION", &duration(len)),
+                    _ => line(out, &format!("DTEND{tzid}"), &local(m.end)),
+                }
+            } else {
+                timed(out, "DTSTART", &m.tz_name, &start);
+                let end = m.occurrences.first().map_or_else(|| start.clone(), |f| f.end.clone());
+                timed(out, "DTEND", &m.tz_name, &end);
             }
         }
     }
-    text_line(out, "SUMMARY", &item.title);
+    if o.is_none() {
+        if let Some(rule) = &m.repeat {
+            line(out, "RRULE", &ics_rule(rule, m));
+            for x in m.occurrences.iter().filter(|x| x.skipped) {
+                if m.all_day {
+                    line(out, "EXDATE;VALUE=DATE", &date(x.start.date()));
+                } else {
+                    line(out, &format!("EXDATE{tzid}"), &local(series_wall(m, &x.start)));
+                }
+            }
+        }
+    }
+    if stamp.sequence > 0 {
+        line(out, "SEQUENCE", &stamp.sequence.to_string());
+    }
+    if let Some(t) = stamp.modified {
+        line(out, "LAST-MODIFIED", &utc(t));
+    }
+    let title = o.map_or(item.title.as_str(), |o| m.title_at(o, &item.title));
+    let status = o.map_or(m.status, |o| m.status_at(o));
+    // Google Calendar drops STATUS:CANCELLED from subscribed calendars: the title says it.
+    let summary = match status {
+        Status::Cancelled => format!("Cancelled: {title}"),
+        _ => title.to_string(),
+    };
+    text_line(out, "SUMMARY", &summary);
     let mut description = String::new();
-    if let Some(leader) = &m.leader {
+    if let Some(note) = o.and_then(|o| m.note_at(o)) {
+        description.push_str(note);
+        description.push_str("\n\n");
+    }
+    let leader = o.map_or(m.leader.as_deref(), |o| m.leader_at(o));
+    let co_leaders = o.map_or(m.co_leaders.as_slice(), |o| m.co_leaders_at(o));
+    if let Some(leader) = leader {
         description.push_str(&format!("Led by {leader}"));
-        if !m.co_leaders.is_empty() {
-            description.push_str(&format!(" with {}", m.co_leaders.join(", ")));
+        if !co_leaders.is_empty() {
+            description.push_str(&format!(" with {}", co_leaders.join(", ")));
         }
         description.push_str(".\n\n");
     }
-    if let Some(online) = &m.online {
+    let online = o.map_or(m.online.as_deref(), |o| m.online_at(o));
+    if let Some(online) = online {
         description.push_str(&format!("Join online: {online}\n\n"));
     }
     let body = body_text.trim();
@@ -289,11 +535,11 @@ fn vevent(out: &mut String, cx: &Cx, m: &Meeting, body_text: &str) {
     }
     description.push_str(&url);
     text_line(out, "DESCRIPTION", &description);
-    if let Some(place) = m.location.as_deref().or(m.online.as_deref()) {
+    if let Some(place) = o.map_or(m.location.as_deref(), |o| m.location_at(o)).or(online) {
         text_line(out, "LOCATION", place);
     }
     line(out, "URL;VALUE=URI", &url);
-    let status = match m.status {
+    let status = match status {
         Status::Confirmed => "CONFIRMED",
         Status::Tentative => "TENTATIVE",
         Status::Cancelled => "CANCELLED",
@@ -306,9 +552,37 @@ fn vevent(out: &mut String, cx: &Cx, m: &Meeting, body_text: &str) {
     line(out, "END", "VEVENT");
 }
 
-/// The meeting's RRULE for the feed: the checked rule's parts in the order written (upper
-/// case, no `RRULE:` in front), and UNTIL in the form RFC 5545 asks for: a UTC time for a
-/// timed series, a date for an all-day one.
+/// The local time the series' rule gives for an occurrence placed at `z`: the series' time
+/// of day on its date (a time in a gap was moved forward when placed; the rule still names
+/// the time as written).
+fn series_wall(m: &Meeting, z: &jiff::ZonedDateTime) -> DateTime {
+    if plain_local(z) {
+        z.datetime()
+    } else {
+        z.date().to_datetime(m.start.time())
+    }
+}
+
+/// An exact length as an RFC 5545 DURATION (`PT1H30M`).
+fn duration(d: jiff::SignedDuration) -> String {
+    let secs = d.as_secs().max(0);
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let mut out = String::from("PT");
+    if h > 0 {
+        out.push_str(&format!("{h}H"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}M"));
+    }
+    if s > 0 || out.len() == 2 {
+        out.push_str(&format!("{s}S"));
+    }
+    out
+}
+
+/// The meeting's RRULE for the feed: the checked rule's parts, FREQ first (some readers
+/// want it there), then in the order written (upper case, no `RRULE:` in front), and UNTIL
+/// in the form RFC 5545 asks for: a UTC time for a timed series, a date for an all-day one.
 pub fn ics_rule(rule: &Rule, m: &Meeting) -> String {
     let text = rule.write_with(|v| Ok::<_, std::convert::Infallible>(until_value(v, m)));
     text.unwrap_or_else(|never| match never {})
@@ -366,20 +640,61 @@ mod tests {
         assert_eq!(text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
     }
 
-    #[test]
-    fn vtimezone_covers_both_sides_of_a_dst_change() {
-        let tz = crate::time::zone_by_name("America/Los_Angeles").unwrap();
-        let from: Timestamp = "2027-02-18T22:00:00Z".parse().unwrap();
-        let until: Timestamp = "2027-04-08T23:30:00Z".parse().unwrap();
+    fn zone(name: &str, from: &str, until: &str) -> String {
+        let tz = crate::time::zone_by_name(name).unwrap();
         let mut out = String::new();
-        vtimezone(&mut out, "America/Los_Angeles", &tz, from, until);
+        vtimezone(&mut out, name, &tz, from.parse().unwrap(), until.parse().unwrap());
+        out
+    }
+
+    #[test]
+    fn vtimezone_writes_the_rule_in_force_as_yearly_rules() {
+        // Six weeks across one change: the rule in force, open-ended, so a reader places
+        // every later event right too.
         assert_eq!(
-            out,
+            zone("America/Los_Angeles", "2027-02-18T22:00:00Z", "2027-04-08T23:30:00Z"),
             "BEGIN:VTIMEZONE\r\nTZID:America/Los_Angeles\r\n\
-             BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nTZNAME:PST\r\nEND:STANDARD\r\n\
-             BEGIN:DAYLIGHT\r\nDTSTART:20270314T020000\r\nTZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nTZNAME:PDT\r\nEND:DAYLIGHT\r\n\
+             BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n\
+             TZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nTZNAME:PST\r\nEND:STANDARD\r\n\
+             BEGIN:DAYLIGHT\r\nDTSTART:20270314T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n\
+             TZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nTZNAME:PDT\r\nEND:DAYLIGHT\r\n\
              END:VTIMEZONE\r\n"
         );
+        // Forty years: still the same two observances.
+        assert_eq!(
+            zone("America/Los_Angeles", "2027-02-18T22:00:00Z", "2067-04-08T23:30:00Z"),
+            zone("America/Los_Angeles", "2027-02-18T22:00:00Z", "2027-04-08T23:30:00Z")
+        );
+    }
+
+    #[test]
+    fn vtimezone_ends_a_past_rule_with_until() {
+        // The US rule changed in 2007: the old one ends with an UNTIL, the new one goes on.
+        assert_eq!(
+            zone("America/Los_Angeles", "2005-01-10T18:00:00Z", "2009-06-01T18:00:00Z"),
+            "BEGIN:VTIMEZONE\r\nTZID:America/Los_Angeles\r\n\
+             BEGIN:STANDARD\r\nDTSTART:20041031T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU;UNTIL=20061029T090000Z\r\n\
+             TZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nTZNAME:PST\r\nEND:STANDARD\r\n\
+             BEGIN:DAYLIGHT\r\nDTSTART:20050403T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU;UNTIL=20060402T100000Z\r\n\
+             TZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nTZNAME:PDT\r\nEND:DAYLIGHT\r\n\
+             BEGIN:DAYLIGHT\r\nDTSTART:20070311T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n\
+             TZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nTZNAME:PDT\r\nEND:DAYLIGHT\r\n\
+             BEGIN:STANDARD\r\nDTSTART:20071104T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n\
+             TZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nTZNAME:PST\r\nEND:STANDARD\r\n\
+             END:VTIMEZONE\r\n"
+        );
+    }
+
+    #[test]
+    fn vtimezone_of_southern_half_hour_and_fixed_zones() {
+        let sydney = zone("Australia/Sydney", "2027-01-10T00:00:00Z", "2027-12-01T00:00:00Z");
+        assert!(sydney.contains("BEGIN:DAYLIGHT\r\nDTSTART:20261004T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU\r\nTZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100\r\n"), "{sydney}");
+        assert!(sydney.contains("BEGIN:STANDARD\r\nDTSTART:20270404T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU\r\nTZOFFSETFROM:+1100\r\nTZOFFSETTO:+1000\r\n"), "{sydney}");
+        let lord_howe = zone("Australia/Lord_Howe", "2027-01-10T00:00:00Z", "2027-12-01T00:00:00Z");
+        assert!(lord_howe.contains("TZOFFSETFROM:+1030\r\nTZOFFSETTO:+1100\r\n"), "{lord_howe}");
+        assert_eq!(lord_howe.matches("RRULE:FREQ=YEARLY").count(), 2, "{lord_howe}");
+        let kolkata = zone("Asia/Kolkata", "2027-01-10T00:00:00Z", "2027-12-01T00:00:00Z");
+        assert!(kolkata.contains("TZOFFSETTO:+0530\r\n") && !kolkata.contains("RRULE"), "{kolkata}");
     }
 
     #[test]

@@ -478,7 +478,13 @@ impl<'r, 'a> Cx<'r, 'a> {
         let first = &m.occurrences[0];
         // The upcoming dates, by their place in the series.
         let upcoming: Vec<usize> = (0..m.occurrences.len()).filter(|&o| s.is_upcoming(&m.occurrences[o])).collect();
-        let next = upcoming.iter().map(|&o| &m.occurrences[o]).find(|o| !o.skipped).unwrap_or(first);
+        // The next session to go to: not skipped, not cancelled.
+        let next = upcoming
+            .iter()
+            .map(|&o| &m.occurrences[o])
+            .find(|o| m.takes_place(o))
+            .or_else(|| upcoming.first().map(|&o| &m.occurrences[o]))
+            .unwrap_or(first);
         let series = m.repeat.is_some();
         // A series' dates: the next ones (at most DATES, the first SOON shown at once), and
         // the past ones, newest first.
@@ -571,7 +577,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                     next: self.list(List::GroupMeetings(gi)).group_occ[gi.0]
                         .0
                         .iter()
-                        .find(|&&(m, _)| self.meeting(m).status != crate::model::Status::Cancelled)
+                        .find(|&&(m, o)| self.meeting(m).takes_place(&self.meeting(m).occurrences[o]))
                         .map(|&(m, o)| when(self.meeting(m), &self.meeting(m).occurrences[o])),
                     meetings: g.meetings.len(),
                 })

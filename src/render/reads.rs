@@ -277,16 +277,18 @@ fn meeting_into(h: &mut Fingerprint, m: &Meeting, s: &Site) {
         status,
         repeat,
         except,
+        sessions,
         signup,
         capacity,
         occurrences,
         stories,
     } = m;
     (item, groups, all_day, tz_name, start, end, location, online, leader, co_leaders, status).hash(h);
-    (repeat, except, signup, capacity, stories).hash(h);
+    (repeat, except, sessions, signup, capacity, stories).hash(h);
+    let instant = |z: &jiff::ZonedDateTime| (z.timestamp(), z.offset().seconds());
     for o in occurrences {
-        let crate::model::Occurrence { start, end, skipped } = o;
-        (start.timestamp(), start.offset().seconds(), end.timestamp(), end.offset().seconds(), skipped).hash(h);
+        let crate::model::Occurrence { start, end, skipped, moved_from, session } = o;
+        (instant(start), instant(end), skipped, moved_from.as_ref().map(instant), session).hash(h);
         s.is_upcoming(o).hash(h);
     }
 }

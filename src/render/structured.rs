@@ -46,21 +46,34 @@ pub(crate) fn meeting(cx: &Cx, m: &Meeting, description: &str) -> String {
     } else {
         Value::Array(organizer)
     };
-    let performers: Vec<Value> =
-        m.leader.iter().chain(&m.co_leaders).map(|name| json!({ "@type": "Person", "name": name })).collect();
     let events: Vec<Value> = sessions
         .iter()
         .map(|o| {
+            let performers: Vec<Value> = m
+                .leader_at(o)
+                .into_iter()
+                .chain(m.co_leaders_at(o).iter().map(String::as_str))
+                .map(|name| json!({ "@type": "Person", "name": name }))
+                .collect();
             let mut e = Map::new();
             e.insert("@context".into(), json!("https://schema.org"));
             e.insert("@type".into(), json!("Event"));
-            e.insert("name".into(), json!(head.title));
+            e.insert("name".into(), json!(m.title_at(o, head.title)));
             let (start, end) = dates(m, o);
             e.insert("startDate".into(), json!(start));
             e.insert("endDate".into(), json!(end));
-            e.insert("eventStatus".into(), json!(status(m.status)));
-            e.insert("eventAttendanceMode".into(), json!(attendance(m)));
-            e.insert("location".into(), location(m));
+            // A session that `sessions` moved is rescheduled, with where it was.
+            let status = match (m.status_at(o), &o.moved_from) {
+                (Status::Cancelled, _) => "https://schema.org/EventCancelled",
+                (_, Some(_)) => "https://schema.org/EventRescheduled",
+                _ => "https://schema.org/EventScheduled",
+            };
+            e.insert("eventStatus".into(), json!(status));
+            if let Some(from) = &o.moved_from {
+                e.insert("previousStartDate".into(), json!(instant(m, from)));
+            }
+            e.insert("eventAttendanceMode".into(), json!(attendance(m, o)));
+            e.insert("location".into(), location(m, o));
             e.insert("organizer".into(), organizer.clone());
             if !performers.is_empty() {
                 e.insert("performer".into(), Value::Array(performers.clone()));
@@ -103,20 +116,21 @@ fn dates(m: &Meeting, o: &Occurrence) -> (String, String) {
     if m.all_day {
         (o.start.date().to_string(), o.last_day().to_string())
     } else {
-        let f = |z: &jiff::ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
-        (f(&o.start), f(&o.end))
+        (instant(m, &o.start), instant(m, &o.end))
     }
 }
 
-fn status(s: Status) -> &'static str {
-    match s {
-        Status::Cancelled => "https://schema.org/EventCancelled",
-        Status::Confirmed | Status::Tentative => "https://schema.org/EventScheduled",
+/// A time as schema.org wants it: local with its UTC offset (a date for all-day meetings).
+fn instant(m: &Meeting, z: &jiff::ZonedDateTime) -> String {
+    if m.all_day {
+        z.date().to_string()
+    } else {
+        z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
     }
 }
 
-fn attendance(m: &Meeting) -> &'static str {
-    match (m.location.is_some(), m.online.is_some()) {
+fn attendance(m: &Meeting, o: &Occurrence) -> &'static str {
+    match (m.location_at(o).is_some(), m.online_at(o).is_some()) {
         (true, true) => "https://schema.org/MixedEventAttendanceMode",
         (false, true) => "https://schema.org/OnlineEventAttendanceMode",
         _ => "https://schema.org/OfflineEventAttendanceMode",
@@ -125,9 +139,9 @@ fn attendance(m: &Meeting) -> &'static str {
 
 /// A `Place` (its name is also its address: moot has one text for both) and/or a
 /// `VirtualLocation`; a meeting with neither is at a place not yet known.
-fn location(m: &Meeting) -> Value {
-    let place = m.location.as_ref().map(|l| json!({ "@type": "Place", "name": l, "address": l }));
-    let online = m.online.as_ref().map(|u| json!({ "@type": "VirtualLocation", "url": u }));
+fn location(m: &Meeting, o: &Occurrence) -> Value {
+    let place = m.location_at(o).map(|l| json!({ "@type": "Place", "name": l, "address": l }));
+    let online = m.online_at(o).map(|u| json!({ "@type": "VirtualLocation", "url": u }));
     match (place, online) {
         (Some(p), Some(v)) => json!([p, v]),
         (Some(p), None) => p,

@@ -136,6 +136,16 @@ pub(super) fn when(m: &Meeting, o: &Occurrence) -> String {
         return format!("{} – {} (all day)", o.start.strftime("%a %-d %b"), last.strftime("%a %-d %b %Y"));
     }
     let abbr = crate::time::abbreviation(&o.start);
+    let end_abbr = crate::time::abbreviation(&o.end);
+    if end_abbr != abbr && o.start.date() == o.end.date() {
+        // Across a change of the clocks: each time with its own zone name.
+        return format!(
+            "{}, {} {abbr} – {} {end_abbr}",
+            o.start.strftime("%a %-d %b %Y"),
+            o.start.strftime("%H:%M"),
+            o.end.strftime("%H:%M")
+        );
+    }
     if o.start.date() == o.end.date() {
         format!(
             "{}, {}–{} {abbr}",
@@ -180,6 +190,11 @@ pub struct OccView<'a> {
     pub location: Option<&'a str>,
     pub online: bool,
     pub groups: Vec<Link<'a>>,
+    /// What an entry of `sessions` says of it: where the series had it ("Tue 16 Mar,
+    /// 14:00"), who leads it if not the series' leader, and its note.
+    pub moved_from: Option<&'a str>,
+    pub leader: Option<&'a str>,
+    pub note: Option<&'a str>,
 }
 
 /// Occurrences of a list under one heading (or none), by month: built here rather than
@@ -224,6 +239,7 @@ pub(super) struct OccText {
     end_iso: String,
     time: String,
     abbr: String,
+    moved_from: Option<String>,
 }
 
 impl OccText {
@@ -237,6 +253,13 @@ impl OccText {
             end_iso: iso(&o.end),
             time: o.start.strftime("%H:%M").to_string(),
             abbr: crate::time::abbreviation(&o.start),
+            moved_from: o.moved_from.as_ref().map(|z| {
+                if m.all_day {
+                    z.strftime("%a %-d %b").to_string()
+                } else {
+                    z.strftime("%a %-d %b, %H:%M").to_string()
+                }
+            }),
         }
     }
 }
@@ -245,7 +268,7 @@ impl OccText {
 pub(super) fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a OccText) -> OccView<'a> {
     let head = cx.head(m.item);
     OccView {
-        title: head.title,
+        title: m.title_at(o, head.title),
         url: head.url,
         when: &text.when,
         weekday: &text.weekday,
@@ -257,12 +280,15 @@ pub(super) fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a
         end_iso: &text.end_iso,
         time: &text.time,
         abbr: &text.abbr,
-        status: m.status,
+        status: m.status_at(o),
         skipped: o.skipped,
         all_day: m.all_day,
-        location: m.location.as_deref(),
-        online: m.online.is_some(),
+        location: m.location_at(o),
+        online: m.online_at(o).is_some(),
         groups: m.groups.iter().map(|&g| link(cx.head(cx.group_item(g)))).collect(),
+        moved_from: text.moved_from.as_deref(),
+        leader: m.session_of(o).and_then(|s| s.leader.as_deref()),
+        note: m.note_at(o),
     }
 }
 
