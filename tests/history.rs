@@ -293,3 +293,41 @@ fn a_compare_page_shows_the_text_as_it_was_after_its_change() {
         assert!(page.contains("First text."), "{page}");
     }
 }
+
+/// Calendar programs that re-import a meeting see it as newer when its time, place or status
+/// changed: SEQUENCE counts the commits that changed those fields, LAST-MODIFIED is the last
+/// commit's time.
+#[test]
+fn a_meetings_sequence_grows_when_its_time_place_or_status_changes() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let meeting = |start: &str, location: &str, body: &str| {
+        format!("---\ntitle: \"Lab\"\nstart: \"{start}\"\nlocation: \"{location}\"\n---\n{body}\n")
+    };
+    let commit = |msg: &str, date: &str| {
+        git(root, &["add", "-A"], "Ana Ruiz", date);
+        git(root, &["commit", "-q", "-m", msg], "Ana Ruiz", date);
+    };
+    let feed = |root: &Path| {
+        let out = build(root);
+        std::fs::read_to_string(out.path().join("public/meetings/lab.ics")).unwrap()
+    };
+    git(root, &["init", "-q", "-b", "main"], "x", "2026-10-01T10:00:00Z");
+    write(root, "moot.toml", "title = \"H\"\nbase_url = \"https://h.example.org\"\n");
+    write(root, "content/meetings/lab.md", &meeting("2027-01-12 14:00", "Room 1", "Bring a laptop."));
+    commit("Add the lab", "2026-10-01T10:00:00Z");
+    let first = feed(root);
+    assert!(!first.contains("SEQUENCE:"), "a new meeting is SEQUENCE 0: {first}");
+    assert!(first.contains("LAST-MODIFIED:20261001T100000Z\r\n"), "{first}");
+    write(root, "content/meetings/lab.md", &meeting("2027-01-12 14:00", "Room 1", "Bring a laptop and a charger."));
+    commit("Say what to bring", "2026-10-02T10:00:00Z");
+    let text_only = feed(root);
+    assert!(!text_only.contains("SEQUENCE:"), "a change of the text alone: {text_only}");
+    assert!(text_only.contains("LAST-MODIFIED:20261002T100000Z\r\n"), "{text_only}");
+    write(root, "content/meetings/lab.md", &meeting("2027-01-12 15:00", "Room 1", "Bring a laptop and a charger."));
+    commit("An hour later", "2026-10-03T10:00:00Z");
+    write(root, "content/meetings/lab.md", &meeting("2027-01-12 15:00", "Room 2", "Bring a laptop and a charger."));
+    commit("Another room", "2026-10-04T10:00:00Z");
+    let moved = feed(root);
+    assert!(moved.contains("SEQUENCE:2\r\nLAST-MODIFIED:20261004T100000Z\r\n"), "{moved}");
+}
