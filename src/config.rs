@@ -17,6 +17,7 @@ struct RawConfig {
     theme: Option<String>,
     default_duration: Option<String>,
     history: Option<bool>,
+    feed_past: Option<String>,
 }
 
 /// The validated site settings.
@@ -34,6 +35,10 @@ pub struct Config {
     pub default_duration: jiff::SignedDuration,
     /// Page history from git (default true).
     pub history: bool,
+    /// How far back the site's, groups' and tags' .ics feeds reach (default 12 months).
+    pub feed_past: jiff::Span,
+    /// `feed_past` as written, for messages and the README's words.
+    pub feed_past_text: String,
 }
 
 impl Config {
@@ -56,7 +61,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         vec![Diagnostic::error(path, line, e.message().trim().to_string())
             .at_column(col)
-            .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration, history")]
+            .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration, history, feed_past")]
     })?;
     let line_of = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map_or(0, |i| i + 1);
     let mut errors = Vec::new();
@@ -113,6 +118,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         );
         jiff::SignedDuration::from_hours(2)
     });
+    let feed_past_text = raw.feed_past.unwrap_or_else(|| "12 months".to_string());
+    let feed_past = parse_feed_past(&feed_past_text).unwrap_or_else(|why| {
+        errors.push(
+            Diagnostic::error(
+                path,
+                line_of("feed_past"),
+                format!("`feed_past` {feed_past_text:?} is not understood: {why}"),
+            )
+            .hint("write how far back the feeds reach, like feed_past = \"12 months\", \"2 years\" or \"90 days\""),
+        );
+        jiff::Span::new().months(12)
+    });
     if let Some(theme) = &raw.theme {
         if !crate::routes::is_safe_component(theme) {
             errors.push(Diagnostic::error(path, line_of("theme"), format!("theme {theme:?} is not a folder name")));
@@ -132,7 +149,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         theme: raw.theme,
         default_duration,
         history: raw.history.unwrap_or(true),
+        feed_past,
+        feed_past_text,
     })
+}
+
+/// `feed_past`: a number and a unit (days, weeks, months or years), or several ("1 year 6 months").
+fn parse_feed_past(text: &str) -> Result<jiff::Span, String> {
+    let span: jiff::Span =
+        text.trim().parse().map_err(|_| "it is not a number and a unit of days, weeks, months or years".to_string())?;
+    if span.is_negative() || span.is_zero() {
+        return Err("it must be longer than zero".into());
+    }
+    if span.get_hours() != 0 || span.get_minutes() != 0 || span.get_seconds() != 0 || span.get_milliseconds() != 0 {
+        return Err("give it in days, weeks, months or years".into());
+    }
+    if span.get_years() > 100 {
+        return Err("it is longer than 100 years".into());
+    }
+    Ok(span)
 }
 
 /// What `base_url` takes, as messages say it.

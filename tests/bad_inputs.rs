@@ -773,3 +773,25 @@ fn the_first_and_last_years_build() {
     assert!(december.contains("9999-12-31"), "{december}");
     assert!(run.out.join("calendar/0001/01/index.html").exists());
 }
+
+#[test]
+fn feed_past_says_what_it_takes() {
+    let hint = "  hint: write how far back the feeds reach, like feed_past = \"12 months\", \"2 years\" or \"90 days\"";
+    let toml = |name, value: &str, why: &str| {
+        let mut c = case(
+            name,
+            &[],
+            &[&format!("moot.toml:3:1: error: `feed_past` {value:?} is not understood: {why}\n{hint}")],
+        );
+        c.files.push((
+            "moot.toml",
+            format!("title = \"T\"\nbase_url = \"https://x.example.org\"\nfeed_past = {value:?}\n"),
+        ));
+        c
+    };
+    check_all(vec![
+        toml("words", "a year or so", "it is not a number and a unit of days, weeks, months or years"),
+        toml("zero", "0 days", "it must be longer than zero"),
+        toml("hours", "36 hours", "give it in days, weeks, months or years"),
+    ]);
+}

@@ -185,11 +185,15 @@ fn month_pages_show_each_occurrence_on_its_day() {
 
 /// A small site of its own (not a git repository, so no SEQUENCE or LAST-MODIFIED).
 fn build_site(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, Vec<String>) {
+    build_site_with("", files)
+}
+
+fn build_site_with(config: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::write(
         root.join("moot.toml"),
-        "title = \"T\"\nbase_url = \"https://t.example.org\"\ntimezone = \"America/Los_Angeles\"\n",
+        format!("title = \"T\"\nbase_url = \"https://t.example.org\"\ntimezone = \"America/Los_Angeles\"\n{config}"),
     )
     .unwrap();
     for (rel, text) in files {
@@ -314,4 +318,45 @@ fn a_group_without_meetings_has_a_valid_feed() {
     // RFC 5545: a VCALENDAR holds at least one component.
     assert!(feed.contains("BEGIN:VTIMEZONE\r\nTZID:America/Los_Angeles\r\n"), "{feed}");
     assert!(events(&feed).is_empty());
+}
+
+fn summaries(feed: &str) -> Vec<String> {
+    let mut s: Vec<String> = events(feed).into_iter().map(|e| e["SUMMARY"].clone()).collect();
+    s.sort();
+    s
+}
+
+#[test]
+fn site_group_and_tag_feeds_reach_back_feed_past() {
+    let m = |title: &str, start: &str, extra: &str| {
+        format!("---\ntitle: \"{title}\"\ngroup: g\nstart: \"{start}\"\ntags: [cataloging]\n{extra}---\n")
+    };
+    let files = [
+        ("content/groups/g.md".to_string(), "---\ntitle: \"G\"\n---\n".to_string()),
+        ("content/meetings/old.md".to_string(), m("Old", "2024-05-01 10:00", "")),
+        ("content/meetings/recent.md".to_string(), m("Recent", "2026-01-15 10:00", "")),
+        ("content/meetings/next.md".to_string(), m("Next", "2027-01-15 10:00", "")),
+        (
+            "content/meetings/weekly.md".to_string(),
+            m("Weekly since 2020", "2020-01-06 10:00", "repeat: \"FREQ=WEEKLY\"\n"),
+        ),
+        (
+            "content/meetings/untagged.md".to_string(),
+            "---\ntitle: \"Untagged\"\nstart: \"2027-02-01 10:00\"\n---\n".to_string(),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let (_d, out, _) = build_site(&files);
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    // Default: 12 months back from 2026-11-25, and a series without an end always.
+    assert_eq!(summaries(&read("calendar.ics")), ["Next", "Recent", "Untagged", "Weekly since 2020"]);
+    assert_eq!(summaries(&read("groups/g/calendar.ics")), ["Next", "Recent", "Weekly since 2020"]);
+    // A feed per tag, across groups; the tag page links to it.
+    assert_eq!(summaries(&read("tags/cataloging/calendar.ics")), ["Next", "Recent", "Weekly since 2020"]);
+    assert!(read("tags/cataloging/index.html").contains("webcal://t.example.org/tags/cataloging/calendar.ics"));
+    // A meeting's own feed is always there, however old.
+    assert_eq!(summaries(&read("meetings/old.ics")), ["Old"]);
+    let (_d, out, _) = build_site_with("feed_past = \"3 years\"\n", &files);
+    let all = std::fs::read_to_string(out.join("calendar.ics")).unwrap();
+    assert_eq!(summaries(&all), ["Next", "Old", "Recent", "Untagged", "Weekly since 2020"]);
 }

@@ -35,6 +35,45 @@ impl Feed {
         let head = cx.head(cx.group_item(g));
         Feed::new(cx.site().config, head.title.to_string(), &crate::routes::calendar_of(head.url))
     }
+
+    pub(super) fn of_tag(config: &Config, slug: &str, name: &str) -> Feed {
+        Feed::new(config, format!("Meetings tagged “{name}”"), &crate::routes::calendar_of(&config.routes().tag(slug)))
+    }
+}
+
+/// The meetings of a site, group or tag feed: those with a date since `feed_past` ago (a
+/// series without an end always), so a community with years of meetings does not serve a
+/// feed that calendar programs time out on. A meeting's own feed holds its whole series.
+fn recent(cx: &Cx, meetings: impl IntoIterator<Item = MeetingId>) -> Vec<MeetingId> {
+    let s = cx.site();
+    let since = s.today.checked_sub(s.config.feed_past).unwrap_or(Date::MIN);
+    meetings
+        .into_iter()
+        .filter(|&mi| {
+            let m = cx.meeting(mi);
+            m.repeat.as_ref().is_some_and(crate::time::Rule::open_ended)
+                || m.occurrences.iter().any(|o| o.last_day() >= since)
+        })
+        .collect()
+}
+
+/// The meetings of a tag (those of its pages that are meetings).
+pub(super) fn tag_meetings(cx: &Cx, slug: &str) -> Vec<MeetingId> {
+    let Some((_, items)) = cx.tags().get(slug) else { return Vec::new() };
+    items.iter().filter(|&&i| cx.head(i).kind == crate::parse::Kind::Meeting).map(|&i| cx.meeting_of(i)).collect()
+}
+
+/// A tag's feed: its meetings across every group.
+pub(super) fn tag_feed(cx: &Cx, slug: &str) -> Vec<Output> {
+    let s = cx.site();
+    let Some((name, _)) = cx.tags().get(slug) else { return Vec::new() };
+    let meetings = recent(cx, tag_meetings(cx, slug));
+    let title = format!("{} — tagged “{name}”", s.config.title);
+    let routes = s.config.routes();
+    vec![Output {
+        path: routes.file_output(&crate::routes::calendar_of(&routes.tag(slug))),
+        body: Body::Bytes(ics::calendar(cx, &title, &meetings).into_bytes()),
+    }]
 }
 
 /// Root-relative URL of a meeting's own .ics: `/meetings/2027/lab.ics` beside `/meetings/2027/lab/`.
@@ -45,7 +84,7 @@ pub(super) fn meeting_ics_url(cx: &Cx, m: &Meeting) -> String {
 /// The site's feed: every meeting.
 pub(super) fn site_feed(cx: &Cx) -> Output {
     let s = cx.site();
-    let all: Vec<MeetingId> = (0..cx.counts().meetings).map(MeetingId).collect();
+    let all = recent(cx, (0..cx.counts().meetings).map(MeetingId));
     Output {
         path: s.config.routes().file_output(&s.config.routes().file("calendar.ics")),
         body: Body::Bytes(ics::calendar(cx, &s.config.title, &all).into_bytes()),
@@ -60,7 +99,7 @@ pub(super) fn group_feed(cx: &Cx, g: GroupId) -> Output {
     let name = format!("{} — {}", head.title, s.config.title);
     Output {
         path: s.config.routes().file_output(&crate::routes::calendar_of(head.url)),
-        body: Body::Bytes(ics::calendar(cx, &name, &group.meetings).into_bytes()),
+        body: Body::Bytes(ics::calendar(cx, &name, &recent(cx, group.meetings.iter().copied())).into_bytes()),
     }
 }
 

@@ -72,6 +72,8 @@ pub enum Job {
     Feeds,
     SiteCalendar,
     GroupCalendar(GroupId),
+    /// The .ics of a tag's meetings.
+    TagCalendar(String),
     History(ItemId),
     RecentChanges,
     Month(i16, i8),
@@ -243,6 +245,9 @@ impl<'a> Renderer<'a> {
         jobs.extend((1..=pages(n.articles)).map(Job::Articles));
         for (slug, (_, items)) in cx.tags() {
             jobs.extend((1..=pages(items.len())).map(|p| Job::Tag(slug.clone(), p)));
+            if !calendar::tag_meetings(&cx, slug).is_empty() {
+                jobs.push(Job::TagCalendar(slug.clone()));
+            }
         }
         // The search index last: it is the biggest job and splits its own work, so threads that
         // run out of pages share it. Planned first, it made one thread's share of the jobs the
@@ -290,17 +295,20 @@ impl<'r, 'a> Cx<'r, 'a> {
             }
             Job::Stories(p) => {
                 let items = self.items_page(List::Stories, *p);
-                self.card_list(&routes.page("stories"), "Stories", Kind::Story, items, *p)
+                self.card_list(&routes.page("stories"), "Stories", Kind::Story, items, *p, None)
             }
             Job::Articles(p) => {
                 let items = self.items_page(List::Articles, *p);
-                self.card_list(&routes.page("articles"), "Articles and resources", Kind::Article, items, *p)
+                self.card_list(&routes.page("articles"), "Articles and resources", Kind::Article, items, *p, None)
             }
             Job::Wiki => self.wiki_page(),
             Job::Tags => self.tags_page(),
             Job::Tag(slug, p) => {
                 let Some((name, items)) = self.tags().get(slug) else { return Ok(Vec::new()) };
-                self.card_list(&tag_url(s.config, slug), &format!("Tagged “{name}”"), Kind::Page, items, *p)
+                let feed = (!calendar::tag_meetings(self, slug).is_empty())
+                    .then(|| calendar::Feed::of_tag(s.config, slug, name));
+                let title = format!("Tagged “{name}”");
+                self.card_list(&tag_url(s.config, slug), &title, Kind::Page, items, *p, feed)
             }
             Job::NotFound => {
                 let mut ctx = self.context();
@@ -310,6 +318,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             Job::Feeds => feeds::all(self),
             Job::SiteCalendar => Ok(vec![calendar::site_feed(self)]),
             Job::GroupCalendar(g) => Ok(vec![calendar::group_feed(self, *g)]),
+            Job::TagCalendar(slug) => Ok(calendar::tag_feed(self, slug)),
             Job::History(i) => history::pages(self, *i),
             Job::RecentChanges => history::recent(self),
             Job::Month(y, m) => calendar::month_page(self, *y, *m, false),
@@ -629,6 +638,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         kind: Kind,
         items: &[ItemId],
         p: usize,
+        feed: Option<calendar::Feed>,
     ) -> Result<Vec<Output>, Diagnostic> {
         let total = pages(items.len());
         let start = (p - 1) * PER_PAGE;
@@ -639,6 +649,7 @@ impl<'r, 'a> Cx<'r, 'a> {
         ctx.insert("intro", &self.sections().1.get(&kind).map(|&i| page(self, i)));
         ctx.insert("cards", &slice);
         ctx.insert("pager", &pager(base, p, total));
+        ctx.insert("feed", &feed);
         self.page(&page_url(base, p), "list.html", &mut ctx)
     }
 
