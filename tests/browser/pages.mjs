@@ -244,6 +244,28 @@ try {
     await page.close();
   }
 
+  // ---- a meeting's time in the reader's own zone, added by script where it differs ------------
+  {
+    const rel = 'sample/meetings/2027/screen-reader-practice-lab/';
+    const seen = {};
+    for (const zone of ['Europe/Berlin', 'America/Los_Angeles', 'Asia/Tokyo']) {
+      const context = await browser.newContext({ timezoneId: zone });
+      const page = await context.newPage();
+      await page.goto(`${base}/${rel}`);
+      seen[zone] = await page.locator('.when-line').innerText();
+      await context.close();
+    }
+    const noScript = await browser.newContext({ timezoneId: 'Europe/Berlin', javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await plain.goto(`${base}/${rel}`);
+    const without = await plain.locator('.when-line').innerText();
+    await noScript.close();
+    check("reader's zone: Berlin sees the time in its zone too", seen['Europe/Berlin'] === 'Thu 18 Feb 2027, 14:00–15:00 PST — 23:00–00:00 your time', seen['Europe/Berlin']);
+    check("reader's zone: Tokyo sees its own date and time", seen['Asia/Tokyo'] === 'Thu 18 Feb 2027, 14:00–15:00 PST — Fri 19 Feb, 07:00–08:00 your time', seen['Asia/Tokyo']);
+    check("reader's zone: a reader in the meeting's zone sees it once", seen['America/Los_Angeles'] === 'Thu 18 Feb 2027, 14:00–15:00 PST', seen['America/Los_Angeles']);
+    check("reader's zone: without script the meeting's zone alone", without === 'Thu 18 Feb 2027, 14:00–15:00 PST', without);
+  }
+
   // ---- the header on a phone: under 120 px, and a menu that opens without script ---------------
   {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });

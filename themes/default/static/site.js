@@ -39,3 +39,33 @@
     });
   }
 })();
+(function () {
+  // A meeting's time in the reader's own zone too, where it differs from the meeting's: the
+  // page says "14:00–16:00 PST" (the meeting's zone is the truth), and this adds
+  // "— 23:00–01:00 your time". Without script, nothing is lost.
+  var times = document.querySelectorAll("time[data-zone]");
+  if (!times.length || !window.Intl || !Intl.DateTimeFormat) return;
+  var here;
+  try { here = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+  var format = function (zone, parts) {
+    var options = { hourCycle: "h23" };
+    for (var k in parts) options[k] = parts[k];
+    if (zone) options.timeZone = zone;
+    try { return new Intl.DateTimeFormat("en-GB", options); } catch (e) { return null; }
+  };
+  var day = { weekday: "short", day: "numeric", month: "short" };
+  var hm = { hour: "2-digit", minute: "2-digit" };
+  for (var i = 0; i < times.length; i++) {
+    var t = times[i], zone = t.getAttribute("data-zone");
+    var start = new Date(t.getAttribute("datetime")), end = new Date(t.getAttribute("data-end"));
+    var theirs = format(zone, hm), mine = format(null, hm), theirDay = format(zone, day), myDay = format(null, day);
+    if (!here || here === zone || isNaN(start) || !theirs || !mine) continue;
+    if (theirs.format(start) === mine.format(start) && theirDay.format(start) === myDay.format(start)) continue;
+    var text = mine.format(start) + (isNaN(end) ? "" : "–" + mine.format(end));
+    if (myDay.format(start) !== theirDay.format(start)) text = myDay.format(start) + ", " + text;
+    var span = document.createElement("span");
+    span.className = "your-time";
+    span.textContent = " — " + text + " your time";
+    t.parentNode.insertBefore(span, t.nextSibling);
+  }
+})();
