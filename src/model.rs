@@ -127,6 +127,9 @@ pub struct Occurrence {
     pub end: ZonedDateTime,
     /// On a date listed in `except`.
     pub skipped: bool,
+    /// The local time the series' rule gives it (its RECURRENCE-ID), which is not its start
+    /// when it falls in a gap of the clocks or a session moved it.
+    pub wall: DateTime,
     /// Where the series places it, when an entry of `sessions` moved it (its RECURRENCE-ID).
     pub moved_from: Option<ZonedDateTime>,
     /// The entry of [`Meeting::sessions`] that changes it, if one does.

@@ -207,7 +207,7 @@ pub(super) fn occurrences(
                 (start, end)
             };
             let skipped = m.except.iter().any(|e| e.contains(w.date()));
-            Occurrence { skipped, start, end, moved_from: None, session: None }
+            Occurrence { skipped, start, end, wall: w, moved_from: None, session: None }
         })
         .collect();
     if m.repeat.is_some() {

@@ -187,14 +187,19 @@ fn main_zone<'a>(cx: &Cx<'_, 'a>, meetings: &[MeetingId]) -> Option<&'a str> {
 }
 
 /// One meeting's VEVENTs, content lines and all: the meeting (a series' master) and one for
-/// each session that `sessions` changes (same UID, with a RECURRENCE-ID).
+/// each session that `sessions` changes or that falls in a gap or fold of the clocks (same
+/// UID, with a RECURRENCE-ID).
 pub fn event(cx: &Cx, m: &Meeting) -> String {
     let body = &cx.body(m.item).text;
     let mut out = String::with_capacity(1024 + body.len() * 11 / 10);
     let stamp = Stamp::of(cx, m);
     vevent(&mut out, cx, m, None, body, &stamp);
     if m.repeat.is_some() {
-        for o in m.occurrences.iter().filter(|o| o.session.is_some() && !o.skipped) {
+        // A session in a gap or a fold is written as an override too: readers place the
+        // rule's local time differently there, and a RECURRENCE-ID override with a time that
+        // is not ambiguous puts it where the site has it in all of them.
+        let own = |o: &&Occurrence| o.session.is_some() || (!m.all_day && !plain_wall(&m.tz, o.wall));
+        for o in m.occurrences.iter().filter(own).filter(|o| !o.skipped) {
             vevent(&mut out, cx, m, Some(o), body, &stamp);
         }
     }
@@ -277,8 +282,9 @@ fn same_rule(prev: &Change, c: &Change, nth: &mut Option<i8>) -> bool {
 /// A VTIMEZONE as Outlook and libical expect it: the zone's rules as STANDARD and DAYLIGHT
 /// observances with yearly RRULEs (a rule that ended has an UNTIL; the one in force has
 /// none, so it covers every later event however far), a dated observance for each change
-/// that follows no yearly rule. It covers `from` to `until`: the changes in that span, the
-/// one in force at `from`, and enough years after `until` to see that a rule goes on.
+/// that follows no yearly rule. It covers `from` (or 2000, if earlier) to `until`: the changes
+/// in that span, the one in force at its start, and enough years after `until` to see that a
+/// rule goes on.
 fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until: Timestamp) {
     line(out, "BEGIN", "VTIMEZONE");
     line(out, "TZID", name);
@@ -295,6 +301,9 @@ fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until
     };
     // Two years past the span, so that a rule still in force shows as one.
     let beyond = until.checked_add(17_520.hours()).unwrap_or(until);
+    // From 2000 at the latest: readers that compare a VTIMEZONE with their own copy of the
+    // zone (vobject looks at 2000-2020) then know it for what it is.
+    let from = from.min(Timestamp::constant(946_684_800, 0));
     let first = tz.preceding(from.checked_add(1.second()).unwrap_or(from)).next();
     let changes: Vec<Change> =
         first.into_iter().chain(tz.following(from).take_while(|t| t.timestamp() <= beyond)).map(change).collect();
@@ -423,6 +432,11 @@ fn plain_local(z: &jiff::ZonedDateTime) -> bool {
     z.time_zone().to_ambiguous_zoned_datetime(z.datetime()).unambiguous().is_ok_and(|u| u.timestamp() == z.timestamp())
 }
 
+/// Whether a wall time names one instant in `tz` (it is not in a gap or a fold).
+fn plain_wall(tz: &TimeZone, wall: DateTime) -> bool {
+    tz.to_ambiguous_zoned_datetime(wall).unambiguous().is_ok()
+}
+
 /// DTSTART or DTEND of a timed event: local time with the TZID, or UTC where the local time
 /// could be read two ways (a fold, or a time moved out of a gap).
 fn timed(out: &mut String, name: &str, tz_name: &str, z: &jiff::ZonedDateTime) {
@@ -444,13 +458,12 @@ fn vevent(out: &mut String, cx: &Cx, m: &Meeting, o: Option<&Occurrence>, body_t
     line(out, "DTSTAMP", &utc(site.dtstamp));
     match o {
         Some(o) => {
-            let original = o.moved_from.as_ref().unwrap_or(&o.start);
             if m.all_day {
-                line(out, "RECURRENCE-ID;VALUE=DATE", &date(original.date()));
+                line(out, "RECURRENCE-ID;VALUE=DATE", &date(o.wall.date()));
                 line(out, "DTSTART;VALUE=DATE", &date(o.start.date()));
                 line(out, "DTEND;VALUE=DATE", &date(o.end.date()));
             } else {
-                line(out, &format!("RECURRENCE-ID{tzid}"), &local(series_wall(m, original)));
+                line(out, &format!("RECURRENCE-ID{tzid}"), &local(o.wall));
                 timed(out, "DTSTART", &m.tz_name, &o.start);
                 timed(out, "DTEND", &m.tz_name, &o.end);
             }
@@ -491,7 +504,7 @@ fn vevent(out: &mut String, cx: &Cx, m: &Meeting, o: Option<&Occurrence>, body_t
                 if m.all_day {
                     line(out, "EXDATE;VALUE=DATE", &date(x.start.date()));
                 } else {
-                    line(out, &format!("EXDATE{tzid}"), &local(series_wall(m, &x.start)));
+                    line(out, &format!("EXDATE{tzid}"), &local(x.wall));
                 }
             }
         }
@@ -550,17 +563,6 @@ fn vevent(out: &mut String, cx: &Cx, m: &Meeting, o: Option<&Occurrence>, body_t
         line(out, "CATEGORIES", &cats.join(","));
     }
     line(out, "END", "VEVENT");
-}
-
-/// The local time the series' rule gives for an occurrence placed at `z`: the series' time
-/// of day on its date (a time in a gap was moved forward when placed; the rule still names
-/// the time as written).
-fn series_wall(m: &Meeting, z: &jiff::ZonedDateTime) -> DateTime {
-    if plain_local(z) {
-        z.datetime()
-    } else {
-        z.date().to_datetime(m.start.time())
-    }
 }
 
 /// An exact length as an RFC 5545 DURATION (`PT1H30M`).
@@ -647,52 +649,45 @@ mod tests {
         out
     }
 
-    #[test]
-    fn vtimezone_writes_the_rule_in_force_as_yearly_rules() {
-        // Six weeks across one change: the rule in force, open-ended, so a reader places
-        // every later event right too.
-        assert_eq!(
-            zone("America/Los_Angeles", "2027-02-18T22:00:00Z", "2027-04-08T23:30:00Z"),
-            "BEGIN:VTIMEZONE\r\nTZID:America/Los_Angeles\r\n\
-             BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n\
+    /// Los Angeles since 2000: the rule of 1987-2006, ended with an UNTIL, and the rule in force.
+    const LOS_ANGELES: &str = "BEGIN:VTIMEZONE\r\nTZID:America/Los_Angeles\r\n\
+             BEGIN:STANDARD\r\nDTSTART:19991031T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU;UNTIL=20061029T090000Z\r\n\
              TZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nTZNAME:PST\r\nEND:STANDARD\r\n\
-             BEGIN:DAYLIGHT\r\nDTSTART:20270314T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n\
-             TZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nTZNAME:PDT\r\nEND:DAYLIGHT\r\n\
-             END:VTIMEZONE\r\n"
-        );
-        // Forty years: still the same two observances.
-        assert_eq!(
-            zone("America/Los_Angeles", "2027-02-18T22:00:00Z", "2067-04-08T23:30:00Z"),
-            zone("America/Los_Angeles", "2027-02-18T22:00:00Z", "2027-04-08T23:30:00Z")
-        );
-    }
-
-    #[test]
-    fn vtimezone_ends_a_past_rule_with_until() {
-        // The US rule changed in 2007: the old one ends with an UNTIL, the new one goes on.
-        assert_eq!(
-            zone("America/Los_Angeles", "2005-01-10T18:00:00Z", "2009-06-01T18:00:00Z"),
-            "BEGIN:VTIMEZONE\r\nTZID:America/Los_Angeles\r\n\
-             BEGIN:STANDARD\r\nDTSTART:20041031T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU;UNTIL=20061029T090000Z\r\n\
-             TZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nTZNAME:PST\r\nEND:STANDARD\r\n\
-             BEGIN:DAYLIGHT\r\nDTSTART:20050403T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU;UNTIL=20060402T100000Z\r\n\
+             BEGIN:DAYLIGHT\r\nDTSTART:20000402T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU;UNTIL=20060402T100000Z\r\n\
              TZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nTZNAME:PDT\r\nEND:DAYLIGHT\r\n\
              BEGIN:DAYLIGHT\r\nDTSTART:20070311T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n\
              TZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nTZNAME:PDT\r\nEND:DAYLIGHT\r\n\
              BEGIN:STANDARD\r\nDTSTART:20071104T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n\
              TZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nTZNAME:PST\r\nEND:STANDARD\r\n\
-             END:VTIMEZONE\r\n"
-        );
+             END:VTIMEZONE\r\n";
+
+    #[test]
+    fn vtimezone_writes_the_rules_as_yearly_rules_from_2000() {
+        // Six weeks across one change: the rules from 2000 (vobject compares 2000-2020 with
+        // its own copy of the zone), the one in force open-ended, so a reader places every
+        // later event right too; a past rule ends with an UNTIL.
+        assert_eq!(zone("America/Los_Angeles", "2027-02-18T22:00:00Z", "2027-04-08T23:30:00Z"), LOS_ANGELES);
+        // Forty years, or a span that starts in 2005: still the same.
+        assert_eq!(zone("America/Los_Angeles", "2027-02-18T22:00:00Z", "2067-04-08T23:30:00Z"), LOS_ANGELES);
+        assert_eq!(zone("America/Los_Angeles", "2005-01-10T18:00:00Z", "2009-06-01T18:00:00Z"), LOS_ANGELES);
     }
 
     #[test]
     fn vtimezone_of_southern_half_hour_and_fixed_zones() {
         let sydney = zone("Australia/Sydney", "2027-01-10T00:00:00Z", "2027-12-01T00:00:00Z");
-        assert!(sydney.contains("BEGIN:DAYLIGHT\r\nDTSTART:20261004T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU\r\nTZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100\r\n"), "{sydney}");
-        assert!(sydney.contains("BEGIN:STANDARD\r\nDTSTART:20270404T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU\r\nTZOFFSETFROM:+1100\r\nTZOFFSETTO:+1000\r\n"), "{sydney}");
+        for rule in [
+            // The rule in force since 2008, open-ended.
+            "BEGIN:DAYLIGHT\r\nDTSTART:20081005T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU\r\nTZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100\r\n",
+            "BEGIN:STANDARD\r\nDTSTART:20080406T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU\r\nTZOFFSETFROM:+1100\r\nTZOFFSETTO:+1000\r\n",
+            // The Olympic year's early start: a change that follows no yearly rule.
+            "BEGIN:DAYLIGHT\r\nDTSTART:20000827T020000\r\nTZOFFSETFROM:+1000\r\n",
+        ] {
+            assert!(sydney.contains(rule), "{rule} in {sydney}");
+        }
         let lord_howe = zone("Australia/Lord_Howe", "2027-01-10T00:00:00Z", "2027-12-01T00:00:00Z");
         assert!(lord_howe.contains("TZOFFSETFROM:+1030\r\nTZOFFSETTO:+1100\r\n"), "{lord_howe}");
-        assert_eq!(lord_howe.matches("RRULE:FREQ=YEARLY").count(), 2, "{lord_howe}");
+        assert!(lord_howe.matches("RRULE:FREQ=YEARLY;BYMONTH=").count() >= 2, "{lord_howe}");
+        assert!(lord_howe.ends_with("END:VTIMEZONE\r\n") && !lord_howe.contains(";UNTIL=2027"), "{lord_howe}");
         let kolkata = zone("Asia/Kolkata", "2027-01-10T00:00:00Z", "2027-12-01T00:00:00Z");
         assert!(kolkata.contains("TZOFFSETTO:+0530\r\n") && !kolkata.contains("RRULE"), "{kolkata}");
     }

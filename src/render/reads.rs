@@ -287,8 +287,8 @@ fn meeting_into(h: &mut Fingerprint, m: &Meeting, s: &Site) {
     (repeat, except, sessions, signup, capacity, stories).hash(h);
     let instant = |z: &jiff::ZonedDateTime| (z.timestamp(), z.offset().seconds());
     for o in occurrences {
-        let crate::model::Occurrence { start, end, skipped, moved_from, session } = o;
-        (instant(start), instant(end), skipped, moved_from.as_ref().map(instant), session).hash(h);
+        let crate::model::Occurrence { start, end, skipped, wall, moved_from, session } = o;
+        (instant(start), instant(end), skipped, wall, moved_from.as_ref().map(instant), session).hash(h);
         s.is_upcoming(o).hash(h);
     }
 }
