@@ -157,6 +157,36 @@ fn snapshot_of_a_series_feed() {
     assert_eq!(got, want);
 }
 
+/// Whole feeds of the calendar torture fixture (whose every feed CI also reads with seven
+/// readers, scripts/readers/): the site's, a group's, and the meeting with changed sessions.
+#[test]
+fn snapshots_of_the_calendar_fixtures_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let mut o = moot::Options::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/calendar"));
+    o.output = out.clone();
+    o.now = Some(Timestamp::from_second(NOW).unwrap());
+    moot::build(&o).unwrap_or_else(|e| panic!("{e}"));
+    let mut failed = Vec::new();
+    for (feed, name) in [
+        ("calendar.ics", "calendar-site.ics"),
+        ("groups/sydney/calendar.ics", "calendar-group-sydney.ics"),
+        ("meetings/2027/sessions.ics", "calendar-sessions.ics"),
+        ("meetings/2027/gap-weekly.ics", "calendar-gap-weekly.ics"),
+    ] {
+        let got = std::fs::read_to_string(out.join(feed)).unwrap();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &got).unwrap();
+        }
+        let want = std::fs::read_to_string(&path).expect("snapshot missing: run with UPDATE_SNAPSHOTS=1");
+        if got != want {
+            failed.push(feed);
+        }
+    }
+    assert!(failed.is_empty(), "feeds differ from their snapshots: {failed:?}");
+}
+
 #[test]
 fn month_pages_show_each_occurrence_on_its_day() {
     let (_d, out) = build();
