@@ -151,6 +151,31 @@ pub struct Session {
     pub co_leaders: Option<Vec<String>>,
     pub status: Option<Status>,
     pub note: Option<String>,
+    pub ce_hours: Option<CeHours>,
+    pub ce_category: Option<String>,
+}
+
+/// Continuing-education hours, in hundredths (`1.5` is 150), so that they compare and hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CeHours(pub u32);
+
+impl std::fmt::Display for CeHours {
+    /// `1.5`, `2`, `0.25`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (whole, part) = (self.0 / 100, self.0 % 100);
+        match part {
+            0 => write!(f, "{whole}"),
+            p if p % 10 == 0 => write!(f, "{whole}.{}", p / 10),
+            p => write!(f, "{whole}.{p:02}"),
+        }
+    }
+}
+
+impl CeHours {
+    /// "1.5 CE hours", "1 CE hour".
+    pub fn label(self) -> String {
+        format!("{self} CE hour{}", if self.0 == 100 { "" } else { "s" })
+    }
 }
 
 /// The dates `except` skips: one day, or a range of days (both inclusive).
@@ -195,6 +220,9 @@ pub struct Meeting {
     pub sessions: Vec<Session>,
     pub signup: Option<String>,
     pub capacity: Option<u32>,
+    /// Continuing-education hours and category: meetings with hours form the CE calendar.
+    pub ce_hours: Option<CeHours>,
+    pub ce_category: Option<String>,
     pub occurrences: Vec<Occurrence>,
     pub stories: Vec<StoryId>,
 }
@@ -240,6 +268,19 @@ impl Meeting {
 
     pub fn note_at(&self, o: &Occurrence) -> Option<&str> {
         self.session_of(o).and_then(|s| s.note.as_deref())
+    }
+
+    pub fn ce_hours_at(&self, o: &Occurrence) -> Option<CeHours> {
+        self.session_of(o).and_then(|s| s.ce_hours).or(self.ce_hours)
+    }
+
+    pub fn ce_category_at(&self, o: &Occurrence) -> Option<&str> {
+        self.session_of(o).and_then(|s| s.ce_category.as_deref()).or(self.ce_category.as_deref())
+    }
+
+    /// Whether any session of the meeting counts for continuing education.
+    pub fn has_ce(&self) -> bool {
+        self.ce_hours.is_some() || self.sessions.iter().any(|s| s.ce_hours.is_some())
     }
 }
 
@@ -765,6 +806,8 @@ fn check_meeting(
         sessions,
         signup,
         capacity,
+        ce_hours,
+        ce_category,
     } = f;
     let refs = Refs { groups: group_refs(doc, group, groups, errs), meeting: None };
     let status = match status.as_deref().map(parse_status) {
@@ -822,10 +865,40 @@ fn check_meeting(
         sessions,
         signup: check_url(doc, "signup", signup, Accept::WebOrMailto, errs),
         capacity: *capacity,
+        ce_hours: ce_hours
+            .as_ref()
+            .and_then(|h| check_ce_hours(h).map_err(|e| errs.push(doc.error("ce_hours", e.0).hint(e.1))).ok()),
+        ce_category: text_field(ce_category),
         occurrences: Vec::new(),
         stories: Vec::new(),
     };
     (m, refs, times)
+}
+
+/// `ce_hours`: a number of hours above 0 and up to 100, with at most two decimals (`1.5`).
+fn check_ce_hours(v: &crate::parse::NumberOrText) -> Result<CeHours, (String, &'static str)> {
+    use crate::parse::NumberOrText;
+    const HINT: &str = "write the hours as a number, like ce_hours: 1.5";
+    let n = match v {
+        NumberOrText::Number(n) => *n,
+        NumberOrText::Text(t) => t
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| (format!("`ce_hours` must be a number of hours, like 1.5, and {t:?} is not one"), HINT))?,
+    };
+    let hundredths = (n * 100.0).round();
+    if !n.is_finite() || n <= 0.0 || n > 100.0 {
+        return Err((format!("`ce_hours` {n} is not between 0 and 100 hours"), HINT));
+    }
+    if (n * 100.0 - hundredths).abs() > 1e-6 {
+        return Err((format!("`ce_hours` {n} has more than two decimals"), "round it, like 1.25 or 1.5"));
+    }
+    Ok(CeHours(hundredths as u32))
+}
+
+/// A free-text field: trimmed, and none when empty.
+fn text_field(v: &Option<String>) -> Option<String> {
+    v.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
 /// A meeting's or a session's `status`, or the error and its hint.

@@ -112,8 +112,19 @@ front_matter!(
         sessions: Option<Vec<serde_saphyr::Spanned<SessionFront>>>,
         signup: Option<String>,
         capacity: Option<u32>,
+        ce_hours: Option<NumberOrText>,
+        ce_category: Option<String>,
     }
 );
+
+/// A number as written: `1.5`, or text that may hold one (`"1.5"`), checked by the model so
+/// that the error says what to write.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum NumberOrText {
+    Number(f64),
+    Text(String),
+}
 
 /// One entry of a meeting's `sessions`: a change to one session of a series.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -130,6 +141,8 @@ pub struct SessionFront {
     pub title: Option<String>,
     pub status: Option<String>,
     pub note: Option<String>,
+    pub ce_hours: Option<NumberOrText>,
+    pub ce_category: Option<String>,
 }
 
 front_matter!(

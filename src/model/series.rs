@@ -67,8 +67,21 @@ pub(super) fn check_sessions(
     for entry in list {
         let line = entry.referenced.line() as usize + 1;
         let key_line = |key: &str| entry_key_line(&doc.front_text, line, key);
-        let SessionFront { date, start, end, duration, location, online, leader, co_leaders, title, status, note } =
-            &entry.value;
+        let SessionFront {
+            date,
+            start,
+            end,
+            duration,
+            location,
+            online,
+            leader,
+            co_leaders,
+            title,
+            status,
+            note,
+            ce_hours,
+            ce_category,
+        } = &entry.value;
         let Some(date_text) = date else {
             errs.push(
                 Diagnostic::error(&doc.shown, line, "this entry of `sessions` has no `date`")
@@ -111,13 +124,19 @@ pub(super) fn check_sessions(
         sessions.push(Session {
             date,
             line,
-            title: title.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+            title: super::text_field(title),
             location: location.clone(),
             online: super::check_url_at(doc, "online", key_line("online"), online, Accept::Web, errs),
             leader: leader.clone(),
             co_leaders: co_leaders.clone(),
             status,
-            note: note.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            note: super::text_field(note),
+            ce_hours: ce_hours.as_ref().and_then(|h| {
+                super::check_ce_hours(h)
+                    .map_err(|(m, hint)| errs.push(Diagnostic::error(&doc.shown, key_line("ce_hours"), m).hint(hint)))
+                    .ok()
+            }),
+            ce_category: super::text_field(ce_category),
         });
     }
     (sessions, times)

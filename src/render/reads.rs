@@ -280,11 +280,13 @@ fn meeting_into(h: &mut Fingerprint, m: &Meeting, s: &Site) {
         sessions,
         signup,
         capacity,
+        ce_hours,
+        ce_category,
         occurrences,
         stories,
     } = m;
     (item, groups, all_day, tz_name, start, end, location, online, leader, co_leaders, status).hash(h);
-    (repeat, except, sessions, signup, capacity, stories).hash(h);
+    (repeat, except, sessions, signup, capacity, ce_hours, ce_category, stories).hash(h);
     let instant = |z: &jiff::ZonedDateTime| (z.timestamp(), z.offset().seconds());
     for o in occurrences {
         let crate::model::Occurrence { start, end, skipped, wall, moved_from, session } = o;
