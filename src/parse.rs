@@ -180,7 +180,7 @@ pub type Common<'a> =
 #[derive(Debug, Clone)]
 pub enum Front {
     Group(GroupFront),
-    Meeting(MeetingFront),
+    Meeting(Box<MeetingFront>),
     Story(StoryFront),
     Article(ArticleFront),
     Page(PageFront),
@@ -284,7 +284,7 @@ pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
     let kind = Kind::of_path(&file.rel);
     let front = match kind {
         Kind::Group => yaml(front_text, shown).map(Front::Group),
-        Kind::Meeting => yaml(front_text, shown).map(Front::Meeting),
+        Kind::Meeting => yaml(front_text, shown).map(|f| Front::Meeting(Box::new(f))),
         Kind::Story => yaml(front_text, shown).map(Front::Story),
         Kind::Article => yaml(front_text, shown).map(Front::Article),
         Kind::Wiki | Kind::Page => yaml(front_text, shown).map(Front::Page),

@@ -53,6 +53,11 @@ impl<'a> Routes<'a> {
         self.page(&format!("calendar/{year:04}/{month:02}"))
     }
 
+    /// A month of the continuing-education calendar.
+    pub fn ce_month(self, year: i16, month: i8) -> String {
+        self.page(&format!("ce/{year:04}/{month:02}"))
+    }
+
     /// An address without the base path, as the output folder knows it: `/learn/a/` -> `/a/`.
     pub fn within(self, url: &'a str) -> &'a str {
         url.strip_prefix(self.base).unwrap_or(url)

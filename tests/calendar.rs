@@ -390,3 +390,92 @@ fn site_group_and_tag_feeds_reach_back_feed_past() {
     let all = std::fs::read_to_string(out.join("calendar.ics")).unwrap();
     assert_eq!(summaries(&all), ["Next", "Old", "Recent", "Untagged", "Weekly since 2020"]);
 }
+
+#[test]
+fn the_ce_calendar_lists_ce_meetings_by_category_and_group_with_a_feed_and_printable_months() {
+    let files = [
+        ("content/groups/alma.md", "---\ntitle: \"Alma circle\"\n---\n"),
+        ("content/groups/ref.md", "---\ntitle: \"Reference\"\n---\n"),
+        (
+            "content/meetings/rules.md",
+            "---\ntitle: \"Normalization rules\"\ngroup: alma\nstart: \"2027-03-02 14:00\"\nce_hours: 1.5\nce_category: \"Cataloging\"\n---\n",
+        ),
+        (
+            "content/meetings/interviews.md",
+            "---\ntitle: \"Reference interviews\"\ngroup: ref\nstart: \"2026-10-06 10:00\"\nce_hours: \"2\"\nce_category: \"Public services\"\n---\n",
+        ),
+        (
+            "content/meetings/lab.md",
+            "---\ntitle: \"Lab\"\ngroup: ref\nstart: \"2027-03-04 10:00\"\nrepeat: \"FREQ=WEEKLY;COUNT=3\"\nsessions:\n  - date: \"2027-03-11\"\n    ce_hours: 1\n    ce_category: \"Technology\"\n---\n",
+        ),
+        ("content/meetings/plain.md", "---\ntitle: \"No CE\"\ngroup: alma\nstart: \"2027-03-03 10:00\"\n---\n"),
+    ];
+    let (_d, out, warnings) = build_site(&files);
+    assert_eq!(warnings, Vec::<String>::new());
+    let ce = std::fs::read_to_string(out.join("ce/index.html")).unwrap();
+    // Upcoming then past, each with its hours and category; filters for both, by group too.
+    let order: Vec<usize> =
+        ["Normalization rules", ">Lab<", "Reference interviews"].iter().map(|t| ce.find(t).unwrap()).collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "{order:?}");
+    assert!(!ce.contains("No CE"), "{ce}");
+    assert_eq!(ce.matches("data-category=").count(), 3, "only the CE session of the lab: {ce}");
+    for text in [
+        "<span class=\"badge badge-ce\">1.5 CE hours</span> <span class=\"ce-category\">Cataloging</span>",
+        "<span class=\"badge badge-ce\">2 CE hours</span>",
+        "<span class=\"badge badge-ce\">1 CE hour</span> <span class=\"ce-category\">Technology</span>",
+        "<option>Cataloging</option><option>Public services</option><option>Technology</option>",
+        "<option value=\"/groups/alma/\">Alma circle</option><option value=\"/groups/ref/\">Reference</option>",
+        "data-category=\"Cataloging\" data-groups=\" /groups/alma/ \"",
+        "href=\"/ce/2027/03/\">March 2027</a>",
+        "webcal://t.example.org/ce/calendar.ics",
+    ] {
+        assert!(ce.contains(text), "{text} in {ce}");
+    }
+    // The meeting page says it counts, and links the CE calendar.
+    let page = std::fs::read_to_string(out.join("meetings/rules/index.html")).unwrap();
+    assert!(
+        page.contains("<dt>Continuing education</dt><dd><a href=\"/ce/\">1.5 CE hours</a> · Cataloging</dd>"),
+        "{page}"
+    );
+    // The feed: the CE meetings only (the lab whole, for its CE session).
+    let feed = std::fs::read_to_string(out.join("ce/calendar.ics")).unwrap();
+    assert_eq!(
+        summaries(&feed),
+        ["Lab", "Lab", "Normalization rules", "Reference interviews"],
+        "the lab and its CE session"
+    );
+    assert!(feed.contains("DESCRIPTION:Continuing education: 1.5 CE hours (Cataloging).\\n\\n"), "{feed}");
+    // A month to print: the CE sessions of March 2027 only.
+    let march = std::fs::read_to_string(out.join("ce/2027/03/index.html")).unwrap();
+    assert!(march.contains("Normalization rules") && march.contains(">Lab<") && !march.contains("No CE"), "{march}");
+    assert!(march.contains("<a href=\"/ce/\">Continuing education</a>"), "{march}");
+    assert!(!out.join("ce/2027/04").exists());
+}
+
+#[test]
+fn ce_hours_must_be_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("moot.toml"), "title = \"T\"\nbase_url = \"https://t.example.org\"\n").unwrap();
+    std::fs::create_dir_all(root.join("content/meetings")).unwrap();
+    std::fs::write(
+        root.join("content/meetings/m.md"),
+        "---\ntitle: \"M\"\nstart: \"2027-03-02 14:00\"\nce_hours: \"two\"\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/meetings/n.md"),
+        "---\ntitle: \"N\"\nstart: \"2027-03-02 14:00\"\nce_hours: 1.125\n---\n",
+    )
+    .unwrap();
+    let mut o = moot::Options::new(root);
+    o.output = root.join("public");
+    o.now = Some(Timestamp::from_second(NOW).unwrap());
+    let err = moot::build(&o).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "content/meetings/m.md:4:1: error: `ce_hours` must be a number of hours, like 1.5, and \"two\" is not one\n  \
+         hint: write the hours as a number, like ce_hours: 1.5\n\
+         content/meetings/n.md:4:1: error: `ce_hours` 1.125 has more than two decimals\n  hint: round it, like 1.25 or 1.5\n"
+    );
+}

@@ -36,6 +36,10 @@ impl Feed {
         Feed::new(cx.site().config, head.title.to_string(), &crate::routes::calendar_of(head.url))
     }
 
+    pub(super) fn of_ce(config: &Config) -> Feed {
+        Feed::new(config, format!("Continuing education at {}", config.title), &config.routes().file("ce/calendar.ics"))
+    }
+
     pub(super) fn of_tag(config: &Config, slug: &str, name: &str) -> Feed {
         Feed::new(config, format!("Meetings tagged “{name}”"), &crate::routes::calendar_of(&config.routes().tag(slug)))
     }
@@ -100,6 +104,19 @@ pub(super) fn group_feed(cx: &Cx, g: GroupId) -> Output {
     Output {
         path: s.config.routes().file_output(&crate::routes::calendar_of(head.url)),
         body: Body::Bytes(ics::calendar(cx, &name, &recent(cx, group.meetings.iter().copied())).into_bytes()),
+    }
+}
+
+/// The continuing-education feed: the meetings with CE hours (a series with CE sessions whole).
+pub(super) fn ce_feed(cx: &Cx) -> Output {
+    let s = cx.site();
+    let ce: Vec<MeetingId> = (0..cx.counts().meetings).map(MeetingId).filter(|&m| cx.meeting(m).has_ce()).collect();
+    let routes = s.config.routes();
+    Output {
+        path: routes.file_output(&routes.file("ce/calendar.ics")),
+        body: Body::Bytes(
+            ics::calendar(cx, &format!("Continuing education — {}", s.config.title), &recent(cx, ce)).into_bytes(),
+        ),
     }
 }
 
@@ -195,6 +212,23 @@ struct Day<'v, 'a> {
     occurrences: &'v [OccView<'a>],
 }
 
+/// Which calendar a month page is of: every meeting, or continuing education only.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Which {
+    All,
+    Ce,
+}
+
+/// The months of the CE calendar (those with CE sessions).
+pub(super) fn ce_months(cx: &Cx) -> Vec<(i16, i8)> {
+    month_set(&cx.list(List::CeDays).ce_days).into_iter().collect()
+}
+
+/// A month of the CE calendar, to print: the grid and the list of its CE sessions.
+pub(super) fn ce_month_page(cx: &Cx, y: i16, m: i8) -> Result<Vec<Output>, Diagnostic> {
+    month_of(cx, y, m, false, Which::Ce)
+}
+
 #[derive(Serialize)]
 struct MonthView<'v, 'a> {
     title: String,
@@ -206,14 +240,23 @@ struct MonthView<'v, 'a> {
     weeks: Vec<Vec<Day<'v, 'a>>>,
     occurrences: &'v [OccView<'a>],
     feed: Feed,
+    /// A month of the continuing-education calendar.
+    ce: bool,
 }
 
-fn month_url(config: &Config, y: i16, m: i8) -> String {
-    config.routes().month(y, m)
+fn month_url(config: &Config, y: i16, m: i8, which: Which) -> String {
+    match which {
+        Which::All => config.routes().month(y, m),
+        Which::Ce => config.routes().ce_month(y, m),
+    }
 }
 
 /// A month as a grid of weeks (Sunday first) and as a list.
 pub(super) fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Output>, Diagnostic> {
+    month_of(cx, y, m, current, Which::All)
+}
+
+fn month_of(cx: &Cx, y: i16, m: i8, current: bool, which: Which) -> Result<Vec<Output>, Diagnostic> {
     let s = cx.site();
     let first = Date::new(y, m, 1).map_err(|e| Diagnostic::error("calendar", 0, e.to_string()))?;
     let today = s.today;
@@ -222,7 +265,11 @@ pub(super) fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Ou
     // The month's occurrences, made once: the grid's days show runs of the same list.
     let mut occurrences: Vec<OccView> = Vec::new();
     let mut runs: BTreeMap<Date, std::ops::Range<usize>> = BTreeMap::new();
-    for (d, pairs) in cx.list(List::Days).days.range(first..=last) {
+    let days = match which {
+        Which::All => &cx.list(List::Days).days,
+        Which::Ce => &cx.list(List::CeDays).ce_days,
+    };
+    for (d, pairs) in days.range(first..=last) {
         let start = occurrences.len();
         occurrences.extend(pairs.iter().map(|&(mi, oi)| cx.occ(mi, oi)));
         runs.insert(*d, start..occurrences.len());
@@ -248,23 +295,27 @@ pub(super) fn month_page(cx: &Cx, y: i16, m: i8, current: bool) -> Result<Vec<Ou
         }
         weeks.push(week);
     }
-    let all = months(cx);
+    let all = match which {
+        Which::All => months(cx),
+        Which::Ce => ce_months(cx),
+    };
     let pos = all.iter().position(|&k| k == (y, m));
     let neighbour = |delta: i32| -> Option<String> {
         let p = pos? as i32 + delta;
         let &(yy, mm) = all.get(usize::try_from(p).ok()?)?;
-        Some(month_url(s.config, yy, mm))
+        Some(month_url(s.config, yy, mm, which))
     };
     let view = MonthView {
         title: first.strftime("%B %Y").to_string(),
         key: format!("{y:04}-{m:02}"),
-        url: month_url(s.config, y, m),
+        url: month_url(s.config, y, m, which),
         prev_url: neighbour(-1),
         next_url: neighbour(1),
         weekdays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
         weeks,
         occurrences: &occurrences,
-        feed: Feed::of_site(s.config),
+        feed: if which == Which::Ce { Feed::of_ce(s.config) } else { Feed::of_site(s.config) },
+        ce: which == Which::Ce,
     };
     let mut ctx = cx.context();
     ctx.insert("month", &view);

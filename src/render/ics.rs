@@ -537,6 +537,14 @@ fn vevent(out: &mut String, cx: &Cx, m: &Meeting, o: Option<&Occurrence>, body_t
         }
         description.push_str(".\n\n");
     }
+    let ce = o.map_or(m.ce_hours, |o| m.ce_hours_at(o));
+    if let Some(hours) = ce {
+        description.push_str(&format!("Continuing education: {}", hours.label()));
+        if let Some(category) = o.map_or(m.ce_category.as_deref(), |o| m.ce_category_at(o)) {
+            description.push_str(&format!(" ({category})"));
+        }
+        description.push_str(".\n\n");
+    }
     let online = o.map_or(m.online.as_deref(), |o| m.online_at(o));
     if let Some(online) = online {
         description.push_str(&format!("Join online: {online}\n\n"));

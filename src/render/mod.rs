@@ -74,6 +74,10 @@ pub enum Job {
     GroupCalendar(GroupId),
     /// The .ics of a tag's meetings.
     TagCalendar(String),
+    /// The continuing-education calendar (`/ce/`), its feed and its months.
+    Ce,
+    CeCalendar,
+    CeMonth(i16, i8),
     History(ItemId),
     RecentChanges,
     Month(i16, i8),
@@ -95,6 +99,11 @@ pub struct Lists {
     pub group_all: Vec<Pairs>,
     /// Occurrences by the local date they start on, for the month pages.
     pub days: std::collections::BTreeMap<jiff::civil::Date, Pairs>,
+    /// The continuing-education calendar: occurrences with CE hours, upcoming (soonest
+    /// first) then past (newest first), how many are upcoming, and by day.
+    pub ce: Pairs,
+    pub ce_upcoming: usize,
+    pub ce_days: std::collections::BTreeMap<jiff::civil::Date, Pairs>,
     /// Items of the story and article lists, newest first.
     pub stories: Vec<ItemId>,
     pub articles: Vec<ItemId>,
@@ -119,12 +128,26 @@ impl Lists {
             })
             .collect();
         let group_all = group_occ.iter().map(|(up, past)| up.iter().chain(past).copied().collect()).collect();
+        let is_ce =
+            |&(m, o): &(MeetingId, usize)| site.meetings[m].ce_hours_at(&site.meetings[m].occurrences[o]).is_some();
+        let ce_up: Pairs = upcoming.iter().copied().filter(is_ce).collect();
+        let ce_upcoming = ce_up.len();
+        let ce: Pairs = ce_up.into_iter().chain(past.iter().copied().filter(is_ce)).collect();
+        let days = calendar::by_day(site);
+        let ce_days = days
+            .iter()
+            .map(|(d, pairs)| (*d, pairs.iter().copied().filter(is_ce).collect::<Pairs>()))
+            .filter(|(_, pairs)| !pairs.is_empty())
+            .collect();
         Lists {
+            ce,
+            ce_upcoming,
+            ce_days,
             upcoming,
             past,
             group_occ,
             group_all,
-            days: calendar::by_day(site),
+            days,
             stories: site.stories_by_date().into_iter().map(|st| st.item).collect(),
             articles: site.articles_by_date().into_iter().map(|a| a.item).collect(),
         }
@@ -234,6 +257,10 @@ impl<'a> Renderer<'a> {
             jobs.extend(own.iter().map(|&i| Job::History(i)));
         }
         jobs.extend(calendar::months(&cx).into_iter().map(|(y, m)| Job::Month(y, m)));
+        if (0..n.meetings).any(|m| cx.meeting(MeetingId(m)).has_ce()) {
+            jobs.extend([Job::Ce, Job::CeCalendar]);
+        }
+        jobs.extend(calendar::ce_months(&cx).into_iter().map(|(y, m)| Job::CeMonth(y, m)));
         jobs.extend((0..n.groups).map(|g| Job::GroupCalendar(GroupId(g))));
         let lists = cx.list(List::Upcoming);
         for (gi, all) in lists.group_all.iter().enumerate() {
@@ -322,6 +349,9 @@ impl<'r, 'a> Cx<'r, 'a> {
             Job::History(i) => history::pages(self, *i),
             Job::RecentChanges => history::recent(self),
             Job::Month(y, m) => calendar::month_page(self, *y, *m, false),
+            Job::Ce => self.ce_page(),
+            Job::CeCalendar => Ok(vec![calendar::ce_feed(self)]),
+            Job::CeMonth(y, m) => calendar::ce_month_page(self, *y, *m),
             Job::CalendarNow => {
                 let today = s.today;
                 calendar::month_page(self, today.year(), today.month(), true)
@@ -522,6 +552,8 @@ impl<'r, 'a> Cx<'r, 'a> {
             status: m.status,
             signup: m.signup.as_deref(),
             capacity: m.capacity,
+            ce: m.ce_hours.map(crate::model::CeHours::label),
+            ce_category: m.ce_category.as_deref(),
             groups: m.groups.iter().map(|&g| link(self.head(self.group_item(g)))).collect(),
             repeat: m.repeat.as_ref().map(describe_rule),
             series,
@@ -696,6 +728,51 @@ impl<'r, 'a> Cx<'r, 'a> {
         let mut ctx = self.context();
         ctx.insert("tags", &tags);
         self.page(&s.config.routes().page("tags"), "tags.html", &mut ctx)
+    }
+
+    /// The continuing-education calendar: upcoming and past CE sessions, with what to filter
+    /// them by (category, group: static/site.js filters in the page), the feed, and the
+    /// printable months.
+    fn ce_page(&self) -> Result<Vec<Output>, Diagnostic> {
+        let s = self.site();
+        let routes = s.config.routes();
+        let (all, upcoming) = self.pairs(List::Ce);
+        let (up, past) = all.split_at(upcoming.min(all.len()));
+        let mut categories = std::collections::BTreeSet::new();
+        let mut groups = std::collections::BTreeMap::new();
+        for &(m, o) in all {
+            let meeting = self.meeting(m);
+            categories.extend(meeting.ce_category_at(&meeting.occurrences[o]));
+            for &g in &meeting.groups {
+                let head = self.head(self.group_item(g));
+                groups.insert(head.url, head.title);
+            }
+        }
+        #[derive(Serialize)]
+        struct NamedLink {
+            name: String,
+            url: String,
+        }
+        let months: Vec<NamedLink> = calendar::ce_months(self)
+            .into_iter()
+            .filter_map(|(y, m)| {
+                let first = jiff::civil::Date::new(y, m, 1).ok()?;
+                Some(NamedLink { name: first.strftime("%B %Y").to_string(), url: routes.ce_month(y, m) })
+            })
+            .collect();
+        let mut ctx = self.context();
+        ctx.insert("title", "Continuing education");
+        ctx.insert("upcoming", &OccSection::new(Some("Upcoming"), 3, true, self.occ_views(up)));
+        ctx.insert("past", &OccSection::new(Some("Past"), 3, false, self.occ_views(past)));
+        ctx.insert("categories", &categories);
+        // By name (a map would reach the template in no set order).
+        let mut groups: Vec<NamedLink> =
+            groups.into_iter().map(|(url, name)| NamedLink { name: name.to_string(), url: url.to_string() }).collect();
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+        ctx.insert("groups", &groups);
+        ctx.insert("months", &months);
+        ctx.insert("feed", &calendar::Feed::of_ce(s.config));
+        self.page(&routes.page("ce"), "ce.html", &mut ctx)
     }
 
     fn copy_outputs(&self) -> Vec<Output> {
@@ -874,6 +951,9 @@ struct MeetingView<'a> {
     status: crate::model::Status,
     signup: Option<&'a str>,
     capacity: Option<u32>,
+    /// "1.5 CE hours" and the category, when the meeting counts for continuing education.
+    ce: Option<String>,
+    ce_category: Option<&'a str>,
     groups: Vec<Link<'a>>,
     repeat: Option<String>,
     series: bool,

@@ -54,6 +54,9 @@ pub enum List {
     GroupMeetings(GroupId),
     /// Occurrences by the day they start on (the month pages).
     Days,
+    /// The occurrences with CE hours, upcoming then past; and by day.
+    Ce,
+    CeDays,
     /// Stories and articles, newest first.
     Stories,
     Articles,
@@ -155,8 +158,9 @@ impl<'a> Inputs<'a> {
         let s = self.site;
         let l = &self.lists;
         match list {
-            List::Upcoming | List::Past | List::GroupMeetings(_) => self.pairs(list).hash(h),
+            List::Upcoming | List::Past | List::GroupMeetings(_) | List::Ce => self.pairs(list).hash(h),
             List::Days => l.days.hash(h),
+            List::CeDays => l.ce_days.hash(h),
             List::Stories => l.stories.hash(h),
             List::Articles => l.articles.hash(h),
             List::Wiki => s.wiki.hash(h),
@@ -196,6 +200,7 @@ impl<'a> Inputs<'a> {
         match list {
             List::Upcoming => (&l.upcoming, l.upcoming.len()),
             List::GroupMeetings(g) => (&l.group_all[g.0], l.group_occ[g.0].0.len()),
+            List::Ce => (&l.ce, l.ce_upcoming),
             _ => (&l.past, 0),
         }
     }

@@ -23,6 +23,8 @@ pub(super) struct SiteView<'a> {
     pub history: bool,
     /// The site's calendar feed (https and webcal://).
     pub calendar: super::calendar::Feed,
+    /// Whether a meeting counts for continuing education (and so /ce/ lists something).
+    pub has_ce: bool,
 }
 
 impl<'a> SiteView<'a> {
@@ -40,6 +42,7 @@ impl<'a> SiteView<'a> {
             drafts_shown: site.drafts_shown,
             calendar: super::calendar::Feed::of_site(&site.config),
             history: site.history.is_some(),
+            has_ce: site.meetings.iter().any(crate::model::Meeting::has_ce),
         }
     }
 }
@@ -195,6 +198,9 @@ pub struct OccView<'a> {
     pub moved_from: Option<&'a str>,
     pub leader: Option<&'a str>,
     pub note: Option<&'a str>,
+    /// "1.5 CE hours", and the CE category.
+    pub ce: Option<&'a str>,
+    pub ce_category: Option<&'a str>,
 }
 
 /// Occurrences of a list under one heading (or none), by month: built here rather than
@@ -240,6 +246,7 @@ pub(super) struct OccText {
     time: String,
     abbr: String,
     moved_from: Option<String>,
+    ce: Option<String>,
 }
 
 impl OccText {
@@ -260,6 +267,7 @@ impl OccText {
                     z.strftime("%a %-d %b, %H:%M").to_string()
                 }
             }),
+            ce: m.ce_hours_at(o).map(crate::model::CeHours::label),
         }
     }
 }
@@ -289,6 +297,8 @@ pub(super) fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a
         moved_from: text.moved_from.as_deref(),
         leader: m.session_of(o).and_then(|s| s.leader.as_deref()),
         note: m.note_at(o),
+        ce: text.ce.as_deref(),
+        ce_category: m.ce_category_at(o),
     }
 }
 

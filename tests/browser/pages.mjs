@@ -78,6 +78,8 @@ function pageKinds(siteOut = sampleOut) {
     ['cancelled meeting', (r) => /^meetings\/\d{4}\/[^/]+\/index\.html$/.test(r) && text(r).includes('banner-cancelled')],
     ['calendar', (r) => r === 'calendar/index.html'],
     ['calendar month', (r) => /^calendar\/\d{4}\/\d\d\/index\.html$/.test(r)],
+    ['CE calendar', (r) => r === 'ce/index.html'],
+    ['CE month', (r) => /^ce\/\d{4}\/\d\d\/index\.html$/.test(r)],
     ['stories', (r) => r === 'stories/index.html'],
     ['story', (r) => /^stories\/[^/]+\/index\.html$/.test(r) && !r.startsWith('stories/page/')],
     ['articles', (r) => r === 'articles/index.html'],
@@ -223,7 +225,7 @@ try {
   // ---- print: the month grid on one page (A4 and Letter, landscape or not as the browser does)
   {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    for (const rel of ['calendar/2026/12/', 'calendar/2026/09/']) {
+    for (const rel of ['calendar/2026/12/', 'calendar/2026/09/', 'ce/2026/12/']) {
       await page.goto(`${base}/sample/${rel}`);
       for (const format of ['A4', 'Letter']) {
         const pdf = await page.pdf({ format, printBackground: false });
@@ -242,6 +244,29 @@ try {
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     check('phone: a wide table scrolls in a focusable box and the page itself does not scroll sideways', box.scroll > box.width && box.focusable && pageWidth <= 390, JSON.stringify({ ...box, pageWidth }));
     await page.close();
+  }
+
+  // ---- the CE calendar's filters, in the page --------------------------------------------------
+  {
+    const page = await browser.newPage();
+    await page.goto(`${base}/sample/ce/`);
+    const visible = () => page.locator('li[data-category]').evaluateAll((ls) => ls.filter((l) => l.checkVisibility()).map((l) => [l.dataset.category, l.dataset.groups.trim()]));
+    const all = await visible();
+    await page.selectOption('#ce-category', 'Accessibility');
+    const access = await visible();
+    await page.selectOption('#ce-category', '');
+    await page.selectOption('#ce-group', '/sample/groups/alma-cataloging/');
+    const alma = await visible();
+    const count = await page.locator('.ce-count').innerText();
+    check('CE calendar: the category filter shows that category only', access.length > 0 && access.length < all.length && access.every(([c]) => c === 'Accessibility'), JSON.stringify(access));
+    check('CE calendar: the group filter shows that group only, and says how many', alma.length > 0 && alma.every(([, g]) => g.split(' ').includes('/sample/groups/alma-cataloging/')) && count === `${alma.length} meetings`, JSON.stringify({ alma, count }));
+    await page.close();
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await context.newPage();
+    await plain.goto(`${base}/sample/ce/`);
+    const shown = await plain.locator('li[data-category]').evaluateAll((ls) => ls.filter((l) => l.checkVisibility()).length);
+    check('CE calendar, no script: no filter form, every CE meeting listed', !(await plain.locator('form.ce-filter').isVisible()) && shown === all.length, `${shown} of ${all.length}`);
+    await context.close();
   }
 
   // ---- a meeting's time in the reader's own zone, added by script where it differs ------------

@@ -69,3 +69,34 @@
     t.parentNode.insertBefore(span, t.nextSibling);
   }
 })();
+(function () {
+  // The CE calendar's filters (by category and group): all in the page, no server. Without
+  // script the form stays hidden and every CE meeting is listed.
+  var form = document.querySelector("form[data-ce-filter]");
+  if (!form) return;
+  form.hidden = false;
+  var selects = form.querySelectorAll("select[data-filter]");
+  var status = form.querySelector(".ce-count");
+  var apply = function () {
+    var category = "", group = "";
+    for (var i = 0; i < selects.length; i++) {
+      if (selects[i].getAttribute("data-filter") === "category") category = selects[i].value;
+      else group = selects[i].value;
+    }
+    var items = document.querySelectorAll("li[data-category]"), shown = 0;
+    for (var j = 0; j < items.length; j++) {
+      var it = items[j];
+      var ok = (!category || it.getAttribute("data-category") === category) &&
+        (!group || it.getAttribute("data-groups").indexOf(" " + group + " ") >= 0);
+      it.classList.toggle("is-filtered", !ok);
+      if (ok && !it.hidden) shown++;
+    }
+    var months = document.querySelectorAll(".ce-section section.month");
+    for (var k = 0; k < months.length; k++) {
+      months[k].classList.toggle("is-filtered", !months[k].querySelector("li[data-category]:not(.is-filtered):not([hidden])"));
+    }
+    if (status) status.textContent = shown + (shown === 1 ? " meeting" : " meetings");
+  };
+  for (var i = 0; i < selects.length; i++) selects[i].addEventListener("change", apply);
+  apply();
+})();
