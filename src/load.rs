@@ -15,6 +15,14 @@ pub struct SourceFile {
     /// Path as shown in messages, relative to the site root: `content/meetings/2026/alma.md`.
     pub shown: PathBuf,
     pub bytes: Vec<u8>,
+    /// When the file was last written (its modification time), if the file system says.
+    pub modified: Option<jiff::Timestamp>,
+}
+
+/// A file's modification time, as a timestamp.
+fn modified(path: &Path) -> Option<jiff::Timestamp> {
+    let time = std::fs::metadata(path).ok()?.modified().ok()?;
+    jiff::Timestamp::try_from(time).ok()
 }
 
 /// A file copied as it is: content assets, `static/` files, theme static files.
@@ -48,7 +56,7 @@ pub fn load(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>) -> So
         .map(|(rel, abs)| {
             let shown = Path::new("content").join(&rel);
             std::fs::read(&abs)
-                .map(|bytes| SourceFile { rel, shown: shown.clone(), bytes })
+                .map(|bytes| SourceFile { rel, shown: shown.clone(), bytes, modified: modified(&abs) })
                 .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read the file: {e}")))
         })
         .collect();
@@ -131,7 +139,7 @@ pub fn reread(root: &Path, rel: &Path, sources: &Sources) -> Option<Reread> {
         }
         let shown = Path::new("content").join(&inner);
         let read = std::fs::read(&abs)
-            .map(|bytes| SourceFile { rel: inner.clone(), shown: shown.clone(), bytes })
+            .map(|bytes| SourceFile { rel: inner.clone(), shown: shown.clone(), bytes, modified: modified(&abs) })
             .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read the file: {e}")));
         return Some(Reread::Markdown(inner, read));
     }

@@ -94,6 +94,8 @@ pub struct Item {
     pub front: String,
     /// Where the file sits, relative to content/ (`meetings/2026`), for relative links.
     pub dir: String,
+    /// The file's modification time (a meeting's LAST-MODIFIED when the site has no history).
+    pub modified: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -630,6 +632,7 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
         front: String::new(),
         body_line: doc.body_line,
         dir: dir.to_string(),
+        modified: doc.modified,
     }
 }
 

@@ -216,6 +216,8 @@ pub struct Doc {
     pub body: String,
     /// 1-based line of the file on which the body starts.
     pub body_line: usize,
+    /// The file's modification time.
+    pub modified: Option<jiff::Timestamp>,
 }
 
 impl Doc {
@@ -298,6 +300,7 @@ pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
         front_text: front_text.to_string(),
         body: body.to_string(),
         body_line,
+        modified: file.modified,
     })
 }
 
@@ -420,7 +423,12 @@ mod tests {
     use super::*;
 
     fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile { rel: rel.into(), shown: PathBuf::from("content").join(rel), bytes: text.as_bytes().to_vec() }
+        SourceFile {
+            rel: rel.into(),
+            shown: PathBuf::from("content").join(rel),
+            bytes: text.as_bytes().to_vec(),
+            modified: None,
+        }
     }
 
     #[test]

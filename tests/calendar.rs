@@ -479,3 +479,35 @@ fn ce_hours_must_be_a_number() {
          content/meetings/n.md:4:1: error: `ce_hours` 1.125 has more than two decimals\n  hint: round it, like 1.25 or 1.5\n"
     );
 }
+
+/// Without git history, a meeting's LAST-MODIFIED is its file's modification time: the same
+/// over rebuilds, newer when the file is saved.
+#[test]
+fn without_history_last_modified_is_the_files_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("moot.toml"), "title = \"T\"\nbase_url = \"https://t.example.org\"\n").unwrap();
+    std::fs::create_dir_all(root.join("content/meetings")).unwrap();
+    let file = root.join("content/meetings/m.md");
+    let set = |text: &str, when: &str| {
+        std::fs::write(&file, text).unwrap();
+        let t: Timestamp = when.parse().unwrap();
+        let f = std::fs::File::options().write(true).open(&file).unwrap();
+        f.set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(t.as_second() as u64))
+            .unwrap();
+    };
+    let feed = || {
+        let mut o = moot::Options::new(root);
+        o.output = root.join("public");
+        o.now = Some(Timestamp::from_second(NOW).unwrap());
+        moot::build(&o).unwrap();
+        std::fs::read_to_string(root.join("public/meetings/m.ics")).unwrap()
+    };
+    set("---\ntitle: \"M\"\nstart: \"2027-03-02 14:00\"\n---\n", "2026-10-01T10:00:00Z");
+    assert!(feed().contains("LAST-MODIFIED:20261001T100000Z\r\n"));
+    assert!(feed().contains("LAST-MODIFIED:20261001T100000Z\r\n"), "the same on a rebuild");
+    set("---\ntitle: \"M\"\nstart: \"2027-03-02 15:00\"\n---\n", "2026-10-05T08:30:00Z");
+    let moved = feed();
+    assert!(moved.contains("LAST-MODIFIED:20261005T083000Z\r\n"), "{moved}");
+    assert!(!moved.contains("SEQUENCE"), "without history there is nothing to count: {moved}");
+}

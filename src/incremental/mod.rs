@@ -212,6 +212,9 @@ impl Live {
                     .map(|(i, doc)| (*i, crate::markdown::render_body(&site.items[*i], &doc.body, &r)))
                     .collect()
             };
+            for (i, doc) in &edits {
+                site.items[*i].modified = doc.modified;
+            }
             for (idx, out) in rendered {
                 candidates.extend([Fact::Body(idx), Fact::Excerpt(idx), Fact::History(idx)]);
                 candidates.extend(bodies.items[idx].links.iter().chain(&out.links).map(|&to| Fact::Backlinks(to)));

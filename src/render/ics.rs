@@ -395,7 +395,8 @@ pub fn uid(cx: &Cx, m: &Meeting) -> String {
 
 /// SEQUENCE and LAST-MODIFIED of a meeting's events, from its file's git history: the
 /// number of commits after the first that changed its time, place or status fields, and
-/// the time of the newest commit. Without history: 0, and no LAST-MODIFIED.
+/// the time of the newest commit. Without history (or before the file's first commit): 0, and
+/// the file's modification time.
 struct Stamp {
     sequence: usize,
     modified: Option<Timestamp>,
@@ -409,7 +410,14 @@ const SIGNIFICANT: [&str; 12] = [
 
 impl Stamp {
     fn of(cx: &Cx, m: &Meeting) -> Stamp {
-        let Some((history, revisions, _)) = cx.history_of(m.item) else { return Stamp { sequence: 0, modified: None } };
+        // Without history, the file's modification time: it changes when the file is saved,
+        // and stays what it is over rebuilds.
+        let Some((history, revisions, _)) = cx.history_of(m.item).filter(|(_, revs, _)| !revs.is_empty()) else {
+            return Stamp {
+                sequence: 0,
+                modified: cx.modified(m.item).map(|t| t.round(jiff::Unit::Second).unwrap_or(t)),
+            };
+        };
         let significant = |diff: &str| {
             diff.lines().any(|l| {
                 let changed =

@@ -124,7 +124,7 @@ impl<'a> Inputs<'a> {
             }
             Fact::Body(i) => {
                 let b = &self.bodies.items[i];
-                (&b.html, &b.text, &b.links).hash(&mut h);
+                (&b.html, &b.text, &b.links, s.items[i].modified).hash(&mut h);
                 for t in &b.toc {
                     (t.level, &t.id, &t.title).hash(&mut h);
                 }
@@ -235,6 +235,8 @@ fn front_into(h: &mut Fingerprint, item: &Item) {
         body_line: _,
         front,
         dir,
+        // With the body: it changes when the file is saved (see `Fact::Body`).
+        modified: _,
     } = item;
     (kind, shown, path, key, slug, url, title).hash(h);
     (summary, tags, draft, aliases, front, dir).hash(h);
@@ -515,6 +517,12 @@ impl<'r, 'a> Cx<'r, 'a> {
     pub fn body(&self, i: ItemId) -> &'a crate::markdown::Rendered {
         self.rec.note(Fact::Body(i));
         &self.inputs.bodies.items[i]
+    }
+
+    /// When page `i`'s file was last written (it changes with the body, so it is that fact).
+    pub fn modified(&self, i: ItemId) -> Option<jiff::Timestamp> {
+        self.rec.note(Fact::Body(i));
+        self.inputs.site.items[i].modified
     }
 
     pub fn excerpt(&self, i: ItemId) -> &'a str {
