@@ -28,6 +28,7 @@ fn stages(c: &mut Criterion) {
         rel: "wiki/page-1.md".into(),
         shown: "content/wiki/page-1.md".into(),
         bytes: page_text(1).into_bytes(),
+        modified: None,
     };
     c.bench_function("parse one page", |b| b.iter(|| moot::parse::parse(black_box(&file)).unwrap()));
 
