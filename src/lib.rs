@@ -251,6 +251,9 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
     let docs = files.into_iter().filter_map(|(_, doc)| doc.map_err(|d| diags.push(d)).ok()).collect();
     let (mut site, problems) = model_site(settings, docs, sources.assets.clone(), opts.drafts);
     diags.extend(problems);
+    if opts.check_only {
+        diags.extend(model::organiser_warnings(&site));
+    }
     laps.lap("model");
     let (bodies, link_problems) = markdown::render_all(&mut site);
     laps.lap("markdown");

@@ -155,6 +155,55 @@ pub struct Session {
     pub note: Option<String>,
     pub ce_hours: Option<CeHours>,
     pub ce_category: Option<String>,
+    /// The roles still open for this session, when it says (else the series').
+    pub wanted: Option<Vec<Role>>,
+}
+
+/// A role a meeting still needs someone for (`wanted:`): anyone may sign up to lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Leader,
+    CoLeader,
+}
+
+impl Role {
+    /// "Leader wanted", "Co-leader wanted".
+    pub fn wanted_label(self) -> &'static str {
+        match self {
+            Role::Leader => "Leader wanted",
+            Role::CoLeader => "Co-leader wanted",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Leader => "leader",
+            Role::CoLeader => "co-leader",
+        }
+    }
+}
+
+/// `wanted`: roles, each `leader` or `co_leader`.
+fn check_wanted(v: &Option<Vec<String>>) -> Result<Vec<Role>, (String, &'static str)> {
+    let mut roles = Vec::new();
+    for r in v.iter().flatten() {
+        let role = match r.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "leader" => Role::Leader,
+            "co_leader" | "coleader" => Role::CoLeader,
+            _ => {
+                return Err((
+                    format!("`wanted` {r:?} is not a role moot knows"),
+                    "write wanted: [leader], wanted: [co_leader] or both",
+                ))
+            }
+        };
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    roles.sort();
+    Ok(roles)
 }
 
 /// Continuing-education hours, in hundredths (`1.5` is 150), so that they compare and hash.
@@ -225,6 +274,8 @@ pub struct Meeting {
     /// Continuing-education hours and category: meetings with hours form the CE calendar.
     pub ce_hours: Option<CeHours>,
     pub ce_category: Option<String>,
+    /// Roles still open (`wanted:`), for every session unless one says otherwise.
+    pub wanted: Vec<Role>,
     pub occurrences: Vec<Occurrence>,
     pub stories: Vec<StoryId>,
 }
@@ -278,6 +329,10 @@ impl Meeting {
 
     pub fn ce_category_at(&self, o: &Occurrence) -> Option<&str> {
         self.session_of(o).and_then(|s| s.ce_category.as_deref()).or(self.ce_category.as_deref())
+    }
+
+    pub fn wanted_at(&self, o: &Occurrence) -> &[Role] {
+        self.session_of(o).and_then(|s| s.wanted.as_deref()).unwrap_or(&self.wanted)
     }
 
     /// Whether any session of the meeting counts for continuing education.
@@ -811,6 +866,7 @@ fn check_meeting(
         capacity,
         ce_hours,
         ce_category,
+        wanted,
     } = f;
     let refs = Refs { groups: group_refs(doc, group, groups, errs), meeting: None };
     let status = match status.as_deref().map(parse_status) {
@@ -872,6 +928,10 @@ fn check_meeting(
             .as_ref()
             .and_then(|h| check_ce_hours(h).map_err(|e| errs.push(doc.error("ce_hours", e.0).hint(e.1))).ok()),
         ce_category: text_field(ce_category),
+        wanted: check_wanted(wanted).unwrap_or_else(|(m, hint)| {
+            errs.push(doc.error("wanted", m).hint(hint));
+            Vec::new()
+        }),
         occurrences: Vec::new(),
         stories: Vec::new(),
     };
@@ -902,6 +962,35 @@ fn check_ce_hours(v: &crate::parse::NumberOrText) -> Result<CeHours, (String, &'
 /// A free-text field: trimmed, and none when empty.
 fn text_field(v: &Option<String>) -> Option<String> {
     v.as_ref().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// What `moot check` says about a site beyond what a build needs: an upcoming session
+/// without a leader that is not marked `wanted: [leader]` (so no one is asked to lead it).
+pub fn organiser_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for m in &site.meetings {
+        let item = &site.items[m.item];
+        let Some(o) = m.occurrences.iter().find(|o| {
+            site.is_upcoming(o)
+                && m.takes_place(o)
+                && m.leader_at(o).is_none()
+                && !m.wanted_at(o).contains(&Role::Leader)
+        }) else {
+            continue;
+        };
+        let line = crate::parse::key_line(&item.front, "leader").max(2);
+        let when =
+            if m.repeat.is_some() { format!("its session on {}", o.start.date()) } else { o.start.date().to_string() };
+        out.push(
+            Diagnostic::warning(
+                &item.shown,
+                line,
+                format!("the meeting on {when} has no leader and does not ask for one"),
+            )
+            .hint("add leader: \"Name\", or wanted: [leader] so that the \"Lead a meeting\" page asks for one"),
+        );
+    }
+    out
 }
 
 /// A meeting's or a session's `status`, or the error and its hint.

@@ -114,6 +114,7 @@ front_matter!(
         capacity: Option<u32>,
         ce_hours: Option<NumberOrText>,
         ce_category: Option<String>,
+        wanted: Option<Vec<String>>,
     }
 );
 
@@ -143,6 +144,7 @@ pub struct SessionFront {
     pub note: Option<String>,
     pub ce_hours: Option<NumberOrText>,
     pub ce_category: Option<String>,
+    pub wanted: Option<Vec<String>>,
 }
 
 front_matter!(
@@ -232,7 +234,7 @@ impl Doc {
 }
 
 /// The file line of a top-level key of `front` (the line of `---` + n), or 1.
-fn key_line(front: &str, key: &str) -> usize {
+pub fn key_line(front: &str, key: &str) -> usize {
     front
         .lines()
         .position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))

@@ -81,6 +81,7 @@ pub(super) fn check_sessions(
             note,
             ce_hours,
             ce_category,
+            wanted,
         } = &entry.value;
         let Some(date_text) = date else {
             errs.push(
@@ -137,6 +138,11 @@ pub(super) fn check_sessions(
                     .ok()
             }),
             ce_category: super::text_field(ce_category),
+            wanted: wanted.as_ref().and_then(|_| {
+                super::check_wanted(wanted)
+                    .map_err(|(m, hint)| errs.push(Diagnostic::error(&doc.shown, key_line("wanted"), m).hint(hint)))
+                    .ok()
+            }),
         });
     }
     (sessions, times)

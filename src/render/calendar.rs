@@ -157,7 +157,7 @@ pub(super) fn google_url(cx: &Cx, m: &Meeting, o: &Occurrence) -> String {
 }
 
 /// Percent-encodes a query value.
-fn encode(s: &str) -> String {
+pub(super) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         match b {

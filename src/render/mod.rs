@@ -10,6 +10,7 @@ pub(crate) mod escape;
 mod feeds;
 mod history;
 pub mod ics;
+mod lead;
 pub(crate) mod reads;
 mod search;
 mod structured;
@@ -78,6 +79,8 @@ pub enum Job {
     Ce,
     CeCalendar,
     CeMonth(i16, i8),
+    /// "Lead a meeting" (`/lead/`) and its feed.
+    Lead,
     History(ItemId),
     RecentChanges,
     Month(i16, i8),
@@ -103,6 +106,8 @@ pub struct Lists {
     /// first) then past (newest first), how many are upcoming, and by day.
     pub ce: Pairs,
     pub ce_upcoming: usize,
+    /// The upcoming sessions that take place and still want a leader or co-leader.
+    pub lead: Pairs,
     pub ce_days: std::collections::BTreeMap<jiff::civil::Date, Pairs>,
     /// Items of the story and article lists, newest first.
     pub stories: Vec<ItemId>,
@@ -139,7 +144,16 @@ impl Lists {
             .map(|(d, pairs)| (*d, pairs.iter().copied().filter(is_ce).collect::<Pairs>()))
             .filter(|(_, pairs)| !pairs.is_empty())
             .collect();
+        let lead = upcoming
+            .iter()
+            .copied()
+            .filter(|&(m, o)| {
+                let (m, o) = (&site.meetings[m], &site.meetings[m].occurrences[o]);
+                m.takes_place(o) && !m.wanted_at(o).is_empty()
+            })
+            .collect();
         Lists {
+            lead,
             ce,
             ce_upcoming,
             ce_days,
@@ -252,6 +266,7 @@ impl<'a> Renderer<'a> {
             Job::CalendarNow,
             Job::RecentChanges,
             Job::Copies,
+            Job::Lead,
         ]);
         if cx.site().has_history {
             jobs.extend(own.iter().map(|&i| Job::History(i)));
@@ -350,6 +365,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             Job::RecentChanges => history::recent(self),
             Job::Month(y, m) => calendar::month_page(self, *y, *m, false),
             Job::Ce => self.ce_page(),
+            Job::Lead => lead::outputs(self),
             Job::CeCalendar => Ok(vec![calendar::ce_feed(self)]),
             Job::CeMonth(y, m) => calendar::ce_month_page(self, *y, *m),
             Job::CalendarNow => {
@@ -451,6 +467,8 @@ impl<'r, 'a> Cx<'r, 'a> {
                         articles_count: g.articles.len(),
                         feed_url: crate::routes::feed_of(&item.url),
                         calendar: calendar::Feed::of_group(self, gi),
+                        openings: lead::of_group(self, gi),
+                        lead_url: self.site().config.routes().page("lead"),
                     },
                 );
                 "group.html"
@@ -553,6 +571,9 @@ impl<'r, 'a> Cx<'r, 'a> {
             signup: m.signup.as_deref(),
             capacity: m.capacity,
             ce: m.ce_hours.map(crate::model::CeHours::label),
+            wanted: m.wanted_at(next).iter().map(|r| r.wanted_label()).collect(),
+            volunteer: lead::volunteer(self, m),
+            lead_url: s.config.routes().page("lead"),
             ce_category: m.ce_category.as_deref(),
             groups: m.groups.iter().map(|&g| link(self.head(self.group_item(g)))).collect(),
             repeat: m.repeat.as_ref().map(describe_rule),
@@ -925,6 +946,9 @@ struct GroupView<'a> {
     articles_count: usize,
     feed_url: String,
     calendar: calendar::Feed,
+    /// Its upcoming sessions that want a leader or co-leader.
+    openings: Vec<lead::Opening<'a>>,
+    lead_url: String,
 }
 
 #[derive(Serialize)]
@@ -954,6 +978,10 @@ struct MeetingView<'a> {
     /// "1.5 CE hours" and the category, when the meeting counts for continuing education.
     ce: Option<String>,
     ce_category: Option<&'a str>,
+    /// The roles the meeting (or its next session) still wants, and how to volunteer.
+    wanted: Vec<&'static str>,
+    volunteer: Option<String>,
+    lead_url: String,
     groups: Vec<Link<'a>>,
     repeat: Option<String>,
     series: bool,

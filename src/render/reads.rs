@@ -56,6 +56,8 @@ pub enum List {
     Days,
     /// The occurrences with CE hours, upcoming then past; and by day.
     Ce,
+    /// The upcoming sessions with an open role.
+    Lead,
     CeDays,
     /// Stories and articles, newest first.
     Stories,
@@ -161,6 +163,7 @@ impl<'a> Inputs<'a> {
             List::Upcoming | List::Past | List::GroupMeetings(_) | List::Ce => self.pairs(list).hash(h),
             List::Days => l.days.hash(h),
             List::CeDays => l.ce_days.hash(h),
+            List::Lead => l.lead.hash(h),
             List::Stories => l.stories.hash(h),
             List::Articles => l.articles.hash(h),
             List::Wiki => s.wiki.hash(h),
@@ -289,11 +292,12 @@ fn meeting_into(h: &mut Fingerprint, m: &Meeting, s: &Site) {
         capacity,
         ce_hours,
         ce_category,
+        wanted,
         occurrences,
         stories,
     } = m;
     (item, groups, all_day, tz_name, start, end, location, online, leader, co_leaders, status).hash(h);
-    (repeat, except, sessions, signup, capacity, ce_hours, ce_category, stories).hash(h);
+    (repeat, except, sessions, signup, capacity, ce_hours, ce_category, wanted, stories).hash(h);
     let instant = |z: &jiff::ZonedDateTime| (z.timestamp(), z.offset().seconds());
     for o in occurrences {
         let crate::model::Occurrence { start, end, skipped, wall, moved_from, session } = o;

@@ -201,6 +201,8 @@ pub struct OccView<'a> {
     /// "1.5 CE hours", and the CE category.
     pub ce: Option<&'a str>,
     pub ce_category: Option<&'a str>,
+    /// "Co-leader wanted", … for a session that takes place.
+    pub wanted: Vec<&'static str>,
 }
 
 /// Occurrences of a list under one heading (or none), by month: built here rather than
@@ -299,6 +301,7 @@ pub(super) fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a
         note: m.note_at(o),
         ce: text.ce.as_deref(),
         ce_category: m.ce_category_at(o),
+        wanted: if m.takes_place(o) { m.wanted_at(o).iter().map(|r| r.wanted_label()).collect() } else { Vec::new() },
     }
 }
 

@@ -1,0 +1,126 @@
+//! What organisers run a learning community with: open roles (`wanted`) on the meeting
+//! pages, the "Lead a meeting" page and its feed, group pages, and `moot check`'s reminder.
+
+use jiff::Timestamp;
+use std::path::{Path, PathBuf};
+
+const NOW: i64 = 1_795_608_000; // 2026-11-25 12:00 UTC
+
+fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "title = \"T\"\nbase_url = \"https://t.example.org\"\ntimezone = \"America/Los_Angeles\"\n";
+    for (rel, text) in files.iter().chain([&("moot.toml", config)]) {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn build(root: &Path) -> PathBuf {
+    let mut o = moot::Options::new(root);
+    o.output = root.join("public");
+    o.now = Some(Timestamp::from_second(NOW).unwrap());
+    moot::build(&o).unwrap_or_else(|e| panic!("{e}"));
+    root.join("public")
+}
+
+fn moot(root: &Path, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_moot"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env("SOURCE_DATE_EPOCH", NOW.to_string())
+        .output()
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+const GROUP: &str = "---\ntitle: \"Alma circle\"\ncontact: \"alma@example.org\"\n---\n";
+
+#[test]
+fn open_roles_are_on_the_meeting_the_lead_page_its_feed_and_the_group() {
+    let dir = site(&[
+        ("content/groups/alma.md", GROUP),
+        ("content/how-it-works.md", "---\ntitle: \"How it works\"\n---\nAnyone may lead.\n"),
+        (
+            "content/meetings/sets.md",
+            "---\ntitle: \"Alma sets\"\ngroup: alma\nstart: \"2027-01-14 14:00\"\nleader: \"Ana Ruiz\"\n\
+             wanted: [co_leader]\nsignup: \"https://forms.example.org/sets\"\n---\n",
+        ),
+        (
+            "content/meetings/lab.md",
+            "---\ntitle: \"Lab\"\ngroup: alma\nstart: \"2027-02-04 10:00\"\nleader: \"Ben Ito\"\n\
+             repeat: \"FREQ=WEEKLY;COUNT=3\"\nsessions:\n  - date: \"2027-02-11\"\n    leader: \"\"\n    wanted: [leader]\n\
+             \x20 - date: \"2027-02-18\"\n    status: cancelled\n    wanted: [leader, co_leader]\n---\n",
+        ),
+        ("content/meetings/gone.md", "---\ntitle: \"Gone\"\ngroup: alma\nstart: \"2026-10-01 10:00\"\nwanted: [leader]\n---\n"),
+    ]);
+    let out = build(dir.path());
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    let page = read("meetings/sets/index.html");
+    assert!(page.contains("<strong>Co-leader wanted</strong> — this meeting still needs a co-leader."), "{page}");
+    assert!(page.contains("<a class=\"button\" href=\"https://forms.example.org/sets\">Volunteer</a>"), "{page}");
+    let lead = read("lead/index.html");
+    assert!(lead.contains("<a href=\"/how-it-works/\">How it works</a>"), "{lead}");
+    assert!(
+        lead.contains("(2 sessions)"),
+        "the lab's one open session and the sets; not the past or cancelled: {lead}"
+    );
+    let sets = lead.find(">Alma sets<").unwrap();
+    let lab = lead.find(">Lab<").unwrap();
+    assert!(sets < lab, "soonest first");
+    assert!(lead.contains("<span class=\"label label-wanted\">Leader wanted</span>"), "{lead}");
+    // The lab has no sign-up: volunteers write to the group's contact.
+    assert!(
+        lead.contains("href=\"mailto:alma@example.org?subject=I%20would%20like%20to%20help%20lead%3A%20Lab\""),
+        "{lead}"
+    );
+    assert!(!lead.contains(">Gone<"));
+    let feed = read("lead/atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 2, "{feed}");
+    assert!(feed.contains("<title>Co-leader wanted: Alma sets — Thu 14 Jan 2027, 14:00–16:00 PST</title>"), "{feed}");
+    let group = read("groups/alma/index.html");
+    assert!(group.contains("<h2>Lead a meeting</h2>") && group.contains("Co-leader wanted"), "{group}");
+    // The series' page marks the session that wants a leader.
+    let lab_page = read("meetings/lab/index.html");
+    assert!(
+        lab_page.contains(
+            "Thu 11 Feb 2027, 10:00–12:00 PST</time> <span class=\"label label-wanted\">Leader wanted</span>"
+        ),
+        "{lab_page}"
+    );
+}
+
+#[test]
+fn wanted_takes_leader_and_co_leader() {
+    let dir =
+        site(&[("content/meetings/m.md", "---\ntitle: \"M\"\nstart: \"2027-01-14 14:00\"\nwanted: [helper]\n---\n")]);
+    let (ok, err) = moot(dir.path(), &["build", "--output", dir.path().join("public").to_str().unwrap()]);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        "content/meetings/m.md:4:1: error: `wanted` \"helper\" is not a role moot knows\n  \
+         hint: write wanted: [leader], wanted: [co_leader] or both\n1 error — nothing was written\n"
+    );
+}
+
+#[test]
+fn check_reminds_of_upcoming_meetings_without_a_leader() {
+    let dir = site(&[
+        ("content/meetings/none.md", "---\ntitle: \"Nobody\"\nstart: \"2027-01-14 14:00\"\n---\n"),
+        ("content/meetings/asks.md", "---\ntitle: \"Asks\"\nstart: \"2027-01-14 14:00\"\nwanted: [leader]\n---\n"),
+        ("content/meetings/led.md", "---\ntitle: \"Led\"\nstart: \"2027-01-14 14:00\"\nleader: \"Ana\"\n---\n"),
+        ("content/meetings/old.md", "---\ntitle: \"Old\"\nstart: \"2026-01-14 14:00\"\n---\n"),
+    ]);
+    let (ok, err) = moot(dir.path(), &["check"]);
+    assert!(ok, "a reminder, not an error: {err}");
+    assert_eq!(
+        err,
+        "content/meetings/none.md:2:1: warning: the meeting on 2027-01-14 has no leader and does not ask for one\n  \
+         hint: add leader: \"Name\", or wanted: [leader] so that the \"Lead a meeting\" page asks for one\n"
+    );
+    // A build does not nag.
+    let (ok, err) = moot(dir.path(), &["build", "--output", dir.path().join("public").to_str().unwrap()]);
+    assert!(ok && err.is_empty(), "{err}");
+}
