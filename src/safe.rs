@@ -73,6 +73,9 @@ pub(crate) fn check_url(value: &str, accept: Accept) -> Result<String, String> {
         }
         Some(s) if CODE_SCHEMES.contains(&s) => Err(format!("a `{s}:` URL could run code in the page")),
         Some(s) => Err(format!("`{s}:` addresses are not allowed here")),
+        None if email_ok && v.contains('@') && v.contains(':') => {
+            Err("it holds \":\", which an email address cannot hold".into())
+        }
         None if email_ok && v.contains('@') && !v.contains('/') => mail_rest(v).map(|()| v.to_string()),
         None if v.contains('@') && accept == Accept::WebOrMailto && !v.contains('/') => {
             Err(format!("an email address needs mailto: before it here; write \"mailto:{v}\""))
