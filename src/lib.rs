@@ -13,6 +13,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod announce;
 pub mod config;
 pub mod diag;
 mod history;

@@ -79,6 +79,20 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Print the email that announces a meeting to its group's mailing list, .ics attached (pipe it to `sendmail -t`)
+    Announce {
+        /// The meeting's file, e.g. content/meetings/2026/alma-circle.md
+        file: PathBuf,
+        /// For a series: the date of the session to announce (default: the next that takes place)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        session: Option<String>,
+        /// Write the message to FILE (an .eml, which mail programs open) instead of printing it
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The site folder (the one holding moot.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Write a new page with the right front matter and path (never overwrites)
     New {
         /// What to create
@@ -149,6 +163,9 @@ fn run(command: Command) -> Result<(), String> {
             report(moot::build(&opts), "checked, no problems", site.timings)
         }
         Command::Serve { site, port, bind, open } => moot::serve::serve(site_options(&site), &bind, port, open),
+        Command::Announce { file, session, out, root } => {
+            announce(&moot::announce::Request { root, file, session }, out)
+        }
         Command::New { kind, title, group, start, root } => {
             let req = NewRequest {
                 kind,
@@ -159,6 +176,35 @@ fn run(command: Command) -> Result<(), String> {
             };
             let path = scaffold::new_page(&root, &req)?;
             println!("created {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+/// Prints the message, or writes it to `out`; the build's warnings go to stderr.
+fn announce(req: &moot::announce::Request, out: Option<PathBuf>) -> Result<(), String> {
+    let a = moot::announce::announce(req).map_err(|diags| {
+        let n = diags.errors().count();
+        format!("{diags}{n} error{} — no message was written", if n == 1 { "" } else { "s" })
+    })?;
+    for w in &a.warnings {
+        eprintln!("{w}");
+    }
+    match out {
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(a.message.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| format!("cannot print the message: {e}"))
+        }
+        Some(path) => {
+            std::fs::write(&path, &a.message)
+                .map_err(|e| format!("{}: error: cannot write the message: {e}", path.display()))?;
+            // Told on stdout as the other commands do (a closed stdout is no error here).
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout(), "wrote {}: {:?} to {}", path.display(), a.subject, a.to.join(", "));
             Ok(())
         }
     }

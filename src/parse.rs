@@ -179,6 +179,8 @@ front_matter!(
 pub type Common<'a> =
     (&'a Option<String>, &'a Option<String>, &'a Option<Vec<String>>, Option<bool>, &'a Option<String>);
 
+/// One per file, kept until the model reads it; the meeting's fields are boxed, being
+/// many more than the other kinds'.
 #[derive(Debug, Clone)]
 pub enum Front {
     Group(GroupFront),

@@ -176,6 +176,28 @@ pub fn calendar(cx: &Cx, name: &str, meetings: &[MeetingId]) -> String {
     out
 }
 
+/// A feed made by [`calendar`] as an RFC 5546 `PUBLISH` message, for an email: `METHOD:PUBLISH`
+/// after `CALSCALE`, and on every VEVENT the `ORGANIZER` that PUBLISH requires (`organizer`,
+/// an email address; `name`, its CN) after `DTSTAMP`. Nothing else changes: the rest is the
+/// feed, byte for byte.
+pub fn publish(feed: &str, organizer: &str, name: &str) -> String {
+    let mut out = String::with_capacity(feed.len() + 256);
+    // A parameter value is quoted: it may hold `,`, `;` or `:` but no `"`.
+    let name: String = name.chars().filter(|&c| c != '"' && !c.is_control()).collect();
+    let mut method = false;
+    for l in feed.split_inclusive("\r\n") {
+        out.push_str(l);
+        if !method && l == "CALSCALE:GREGORIAN\r\n" {
+            line(&mut out, "METHOD", "PUBLISH");
+            method = true;
+        } else if l.starts_with("DTSTAMP:") {
+            // Every VEVENT has one DTSTAMP (a VTIMEZONE none), never folded.
+            line(&mut out, &format!("ORGANIZER;CN=\"{name}\""), &format!("mailto:{organizer}"));
+        }
+    }
+    out
+}
+
 /// The zone most of the feed's meetings use (the first in name order among equals).
 fn main_zone<'a>(cx: &Cx<'_, 'a>, meetings: &[MeetingId]) -> Option<&'a str> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();

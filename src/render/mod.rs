@@ -4,6 +4,7 @@
 //! renders on its own, so the writer can run them in parallel and write each output as soon
 //! as it is made, and `serve` can keep them in memory.
 
+mod announce;
 mod atom;
 mod calendar;
 pub(crate) mod escape;
@@ -11,6 +12,7 @@ mod feeds;
 mod history;
 pub mod ics;
 mod lead;
+mod mail;
 pub(crate) mod reads;
 mod search;
 mod structured;
@@ -28,6 +30,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::{Context, Tera};
 use views::*;
+
+pub use announce::{Announcement, MAILTO_LIMIT};
 
 /// What one output file holds.
 #[derive(Debug, Clone)]
@@ -555,6 +559,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             (Vec::new(), Vec::new())
         };
         let dates_later = dates_soon.split_off(SOON.min(dates_soon.len()));
+        let past = !s.is_upcoming(m.occurrences.last().unwrap_or(first));
         MeetingView {
             when: when(m, next),
             start_iso: next.start.timestamp().to_string(),
@@ -578,13 +583,15 @@ impl<'r, 'a> Cx<'r, 'a> {
             groups: m.groups.iter().map(|&g| link(self.head(self.group_item(g)))).collect(),
             repeat: m.repeat.as_ref().map(describe_rule),
             series,
-            past: !s.is_upcoming(m.occurrences.last().unwrap_or(first)),
+            past,
             dates_soon,
             dates_later,
             more_dates: upcoming.len().saturating_sub(DATES),
             dates_past,
             stories: m.stories.iter().map(|&st| story_card(self, st)).collect(),
             jsonld: structured::meeting(self, m, self.excerpt(m.item)),
+            // For organisers, while there is a date to come: the next one, by email to the list.
+            announce: if past { None } else { announce::link(self, m, next) },
             ics_url: calendar::meeting_ics_url(self, m),
             google_url: calendar::google_url(self, m, if series { first } else { next }),
             feeds: m
@@ -995,6 +1002,8 @@ struct MeetingView<'a> {
     stories: Vec<Card<'a>>,
     /// schema.org JSON-LD, for inside a `<script>` (see [`structured`]).
     jsonld: String,
+    /// The "Announce" link for organisers: a `mailto:` to the group's mailing list.
+    announce: Option<announce::Link>,
     ics_url: String,
     google_url: String,
     feeds: Vec<calendar::Feed>,

@@ -385,6 +385,12 @@ pub struct Globals<'a> {
 }
 
 impl Globals<'_> {
+    /// "Now", to the second: only for what no page shows (an announcement's `Date`), since
+    /// a page's fingerprint holds only the day ([`Fact::Global`]).
+    pub fn now(&self) -> jiff::Timestamp {
+        self.now
+    }
+
     pub fn is_upcoming(&self, o: &crate::model::Occurrence) -> bool {
         o.end.timestamp() > self.now
     }

@@ -262,16 +262,21 @@ impl OccText {
             end_iso: iso(&o.end),
             time: o.start.strftime("%H:%M").to_string(),
             abbr: crate::time::abbreviation(&o.start),
-            moved_from: o.moved_from.as_ref().map(|z| {
-                if m.all_day {
-                    z.strftime("%a %-d %b").to_string()
-                } else {
-                    z.strftime("%a %-d %b, %H:%M").to_string()
-                }
-            }),
+            moved_from: moved_from(m, o),
             ce: m.ce_hours_at(o).map(crate::model::CeHours::label),
         }
     }
+}
+
+/// Where the series had an occurrence that `sessions` moved: "Tue 16 Mar, 14:00".
+pub(super) fn moved_from(m: &Meeting, o: &Occurrence) -> Option<String> {
+    o.moved_from.as_ref().map(|z| {
+        if m.all_day {
+            z.strftime("%a %-d %b").to_string()
+        } else {
+            z.strftime("%a %-d %b, %H:%M").to_string()
+        }
+    })
 }
 
 /// An occurrence as lists show it; `text` is its [`OccText`].
