@@ -17,7 +17,10 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+mod people;
 mod series;
+
+pub use people::Person;
 
 /// Defines the id of one kind of thing: its place in the site's list of them, typed, so that
 /// a page's number cannot be taken for a group's.
@@ -394,6 +397,10 @@ pub struct Site {
     pub history: Option<crate::history::History>,
     /// Files beside the pages: (destination, source).
     pub assets: Vec<crate::load::CopyFile>,
+    /// Everyone named as a leader or author, by name; and the slug of every name and alias
+    /// to its place in `people`.
+    pub people: Vec<Person>,
+    pub person_slugs: HashMap<String, usize>,
 }
 
 impl Site {
@@ -451,6 +458,7 @@ enum Typed {
     Story(Story, Refs),
     Article(Article, Refs),
     Page,
+    Person(people::PersonFile),
 }
 
 /// A document checked on its own: its item, its typed part and its warnings, or errors.
@@ -494,6 +502,8 @@ pub fn build(
         draft_files: Default::default(),
         history: None,
         assets,
+        people: Vec::new(),
+        person_slugs: HashMap::new(),
     };
     // Reserved: grown by doubling, these vectors of big items were copied again and again.
     site.items.reserve(checked.len());
@@ -523,6 +533,7 @@ pub fn build(
     check_unique_urls(&site.items, &mut diags);
     let mut refs = Vec::new();
     let mut times = Vec::new();
+    let mut person_files = Vec::new();
     for (idx, typed) in pending {
         let item = &site.items[idx];
         match typed {
@@ -546,6 +557,7 @@ pub fn build(
                 refs.push((Kind::Article, site.articles.len(), r));
                 site.articles.push(a);
             }
+            Typed::Person(f) => person_files.push((idx, f)),
             Typed::Page => match (item.kind, item.path.as_str()) {
                 (_, "") => site.home = Some(idx),
                 (k, p) if k != Kind::Page && p == k.folder() => {
@@ -563,6 +575,7 @@ pub fn build(
     });
     resolve_refs(&mut site, refs, &draft_paths, &mut diags);
     place_meetings(&mut site, times, &mut diags);
+    people::collect(&mut site, person_files, &mut diags);
     collect_tags(&mut site);
     sort_lists(&mut site);
     site.position = positions(&site);
@@ -601,6 +614,7 @@ fn check_doc(config: &Config, mut doc: Doc) -> Checked {
             Typed::Article(a, r)
         }
         Front::Page(PageFront { .. }) => Typed::Page,
+        Front::Person(f) => Typed::Person(people::check_file(&doc, f, &mut errs)),
     };
     // Moved, not copied (the checks above read the front matter for line numbers): the texts
     // are most of a site's memory.
@@ -1398,8 +1412,14 @@ impl Site {
     }
 
     /// Whether an item is a page of its own (the home text and section intros are not).
+    /// Whether an item has a page of its own (a person file's is the person's page).
     pub fn has_own_page(&self, idx: ItemId) -> bool {
-        self.home != Some(idx) && !self.intros.values().any(|&v| v == idx)
+        self.home != Some(idx) && !self.intros.values().any(|&v| v == idx) && self.items[idx].kind != Kind::Person
+    }
+
+    /// The person a name names (by its slug, or an alias in a person file).
+    pub fn person(&self, name: &str) -> Option<&Person> {
+        self.person_slugs.get(&slugify(name)).map(|&i| &self.people[i])
     }
 
     /// An absolute URL for a root-relative one.

@@ -20,6 +20,8 @@ pub enum Kind {
     Article,
     Wiki,
     Page,
+    /// `people/*.md`: what a person's page adds (the page is there for every name anyway).
+    Person,
 }
 
 impl Kind {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::Article => "articles",
             Kind::Wiki => "wiki",
             Kind::Page => "",
+            Kind::Person => "people",
         }
     }
 
@@ -43,6 +46,7 @@ impl Kind {
             Kind::Article => "article",
             Kind::Wiki => "wiki page",
             Kind::Page => "page",
+            Kind::Person => "person",
         }
     }
 
@@ -54,7 +58,7 @@ impl Kind {
         }
     }
 
-    pub const SECTIONS: [Kind; 5] = [Kind::Group, Kind::Meeting, Kind::Story, Kind::Article, Kind::Wiki];
+    pub const SECTIONS: [Kind; 6] = [Kind::Group, Kind::Meeting, Kind::Story, Kind::Article, Kind::Wiki, Kind::Person];
 
     fn of_path(rel: &str) -> Kind {
         let top = rel.split('/').next().unwrap_or("");
@@ -169,6 +173,16 @@ front_matter!(
 );
 
 front_matter!(
+    /// `people/*.md`
+    PersonFront {
+        pronouns: Option<String>,
+        contact: Option<String>,
+        links: Option<Vec<String>>,
+        aliases: Option<Vec<String>>,
+    }
+);
+
+front_matter!(
     /// `wiki/**/*.md` and top-level pages
     PageFront {
         aliases: Option<Vec<String>>,
@@ -188,6 +202,7 @@ pub enum Front {
     Story(StoryFront),
     Article(ArticleFront),
     Page(PageFront),
+    Person(PersonFront),
 }
 
 impl Front {
@@ -204,6 +219,7 @@ impl Front {
             Front::Story(f) => c!(f),
             Front::Article(f) => c!(f),
             Front::Page(f) => c!(f),
+            Front::Person(f) => c!(f),
         }
     }
 }
@@ -294,6 +310,7 @@ pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
         Kind::Story => yaml(front_text, shown).map(Front::Story),
         Kind::Article => yaml(front_text, shown).map(Front::Article),
         Kind::Wiki | Kind::Page => yaml(front_text, shown).map(Front::Page),
+        Kind::Person => yaml(front_text, shown).map(Front::Person),
     }?;
     forbidden_in_values(front_text, shown)?;
     Ok(Doc {

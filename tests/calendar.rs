@@ -299,7 +299,7 @@ fn one_session_of_a_series_can_move_be_cancelled_or_be_led_by_another() {
         ),
         "{page}"
     );
-    assert!(page.contains("Led by Elif Kaya."), "{page}");
+    assert!(page.contains("Led by <a class=\"person\" href=\"/people/elif-kaya/\">Elif Kaya</a>."), "{page}");
     // The month grid shows the moved session on its new day, with its new time.
     let march = std::fs::read_to_string(out.join("calendar/2027/03/index.html")).unwrap();
     assert!(march.contains("2027-03-17T22:00:00Z") && !march.contains("2027-03-16T21:00:00Z"), "{march}");

@@ -342,6 +342,10 @@ fn equivalence(seed: u64, steps: usize) {
         let (fresh, _) = Live::new(options(&root)).unwrap_or_else(|e| panic!("{e}"));
         let (have, want) = (bytes(&live.files), bytes(&fresh.files));
         let differ: Vec<&String> = want.keys().chain(have.keys()).filter(|k| have.get(*k) != want.get(*k)).collect();
+        if let (Some(k), Ok(d)) = (differ.first(), std::env::var("DUMP_DIFF")) {
+            let _ = std::fs::write(format!("{d}/have.html"), have.get(*k).cloned().unwrap_or_default());
+            let _ = std::fs::write(format!("{d}/want.html"), want.get(*k).cloned().unwrap_or_default());
+        }
         assert!(
             differ.is_empty(),
             "seed {seed:x} step {step} ({touched:?}, full: {}): {} outputs differ, e.g. {:?}",

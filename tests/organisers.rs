@@ -124,3 +124,78 @@ fn check_reminds_of_upcoming_meetings_without_a_leader() {
     let (ok, err) = moot(dir.path(), &["build", "--output", dir.path().join("public").to_str().unwrap()]);
     assert!(ok && err.is_empty(), "{err}");
 }
+
+#[test]
+fn every_name_has_a_page_and_links_to_it() {
+    let dir = site(&[
+        ("content/groups/alma.md", "---\ntitle: \"Alma circle\"\nleaders: [\"Ana Ruiz\", \"Ben Ito\"]\n---\n"),
+        (
+            "content/meetings/sets.md",
+            "---\ntitle: \"Alma sets\"\ngroup: alma\nstart: \"2027-01-14 14:00\"\nleader: \"Ana Ruiz\"\nco_leaders: [\"Tomas Alvarez\"]\n---\n",
+        ),
+        (
+            "content/meetings/old.md",
+            "---\ntitle: \"Old sets\"\ngroup: alma\nstart: \"2026-01-14 14:00\"\nleader: \"Tomás Alvarez\"\n---\n",
+        ),
+        ("content/stories/s.md", "---\ntitle: \"A story\"\ndate: \"2026-10-01\"\nauthor: \"Ben Ito\"\n---\nText.\n"),
+        (
+            "content/people/tomas-alvarez.md",
+            "---\ntitle: \"Tomás Alvarez\"\npronouns: \"he/him\"\ncontact: \"tomas@example.org\"\n\
+             links: [\"https://forum.example.org/u/tomas\"]\naliases: [\"Tomas Alvarez\"]\n---\nMetadata librarian.\n",
+        ),
+    ]);
+    let out = build(dir.path());
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    let meeting = read("meetings/sets/index.html");
+    assert!(meeting.contains("<dd><a class=\"person\" href=\"/people/ana-ruiz/\">Ana Ruiz</a></dd>"), "{meeting}");
+    assert!(
+        meeting.contains("<a class=\"person\" href=\"/people/tomas-alvarez/\">Tomas Alvarez</a>"),
+        "the alias leads to the file's person: {meeting}"
+    );
+    assert!(read("groups/alma/index.html").contains("<a class=\"person\" href=\"/people/ana-ruiz/\">Ana Ruiz</a>, <a class=\"person\" href=\"/people/ben-ito/\">Ben Ito</a>"));
+    assert!(read("stories/s/index.html")
+        .contains("By <span class=\"author\"><a class=\"person\" href=\"/people/ben-ito/\">Ben Ito</a></span>"));
+    let tomas = read("people/tomas-alvarez/index.html");
+    for text in [
+        "<h1>Tomás Alvarez <span class=\"pronouns\">(he/him)</span></h1>",
+        "mailto:tomas@example.org",
+        "Metadata librarian.",
+        "Meetings they lead, upcoming",
+        ">Alma sets<",
+        "Meetings they led",
+        ">Old sets<",
+    ] {
+        assert!(tomas.contains(text), "{text} in {tomas}");
+    }
+    let ben = read("people/ben-ito/index.html");
+    assert!(ben.contains("Groups they lead") && ben.contains(">A story<"), "{ben}");
+    let index = read("people/index.html");
+    assert!(
+        index.contains(
+            "<a href=\"/people/ana-ruiz/\">Ana Ruiz</a> <span class=\"muted\">— 1 group led · 1 meeting led</span>"
+        ),
+        "{index}"
+    );
+    assert_eq!(index.matches("<li><a href=\"/people/").count(), 3, "one page per person, the alias merged: {index}");
+}
+
+#[test]
+fn two_people_whose_names_slug_the_same_are_an_error() {
+    let dir = site(&[
+        ("content/meetings/a.md", "---\ntitle: \"A\"\nstart: \"2027-01-14 14:00\"\nleader: \"Ana Ruiz\"\n---\n"),
+        ("content/meetings/b.md", "---\ntitle: \"B\"\nstart: \"2027-01-15 14:00\"\nco_leaders: [\"ANA RUIZ\"]\n---\n"),
+        ("content/people/tomas.md", "---\ntitle: \"Tomás Alvarez\"\n---\n"),
+        ("content/stories/s.md", "---\ntitle: \"S\"\ndate: \"2026-10-01\"\nauthor: \"tomás alvarez\"\n---\n"),
+    ]);
+    let (ok, err) = moot(dir.path(), &["build", "--output", dir.path().join("public").to_str().unwrap()]);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        "content/meetings/b.md:4:1: error: \"ANA RUIZ\" and \"Ana Ruiz\" (content/meetings/a.md:4) are written differently but have \
+         the same address, /people/ana-ruiz/\n  hint: if they are one person, write the name the same way, or add \
+         content/people/ana-ruiz.md with aliases: [\"ANA RUIZ\"]; if they are two, tell them apart (a middle initial, say)\n\
+         content/stories/s.md:4:1: error: \"tomás alvarez\" is written like \"Tomás Alvarez\" (content/people/tomas.md), but that \
+         file does not say it is the same person\n  hint: if it is, add it to `aliases` in content/people/tomas.md; if not, tell \
+         the two apart in the name\n2 errors — nothing was written\n"
+    );
+}

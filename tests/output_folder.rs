@@ -174,7 +174,7 @@ fn dotfiles_and_cname_are_kept_on_a_first_build_on_rebuilds_and_without_the_mani
     std::fs::remove_file(out.join(".moot-manifest")).unwrap();
     let r = moot(&root, &[]);
     assert!(!r.status.success());
-    assert!(stderr(&r).contains("public: error: refusing to build into this folder: it holds files moot did not make (404.html, about, articles and 16 more)"), "{}", stderr(&r));
+    assert!(stderr(&r).contains("public: error: refusing to build into this folder: it holds files moot did not make (404.html, about, articles and 17 more)"), "{}", stderr(&r));
     let r = moot(&root, &["--force"]);
     assert!(r.status.success(), "{}", stderr(&r));
     for rel in [".git/HEAD", "CNAME", ".nojekyll", "notes-by-hand.txt"] {

@@ -13,6 +13,7 @@ mod history;
 pub mod ics;
 mod lead;
 mod mail;
+pub(crate) mod people;
 pub(crate) mod reads;
 mod search;
 mod structured;
@@ -85,6 +86,10 @@ pub enum Job {
     CeMonth(i16, i8),
     /// "Lead a meeting" (`/lead/`) and its feed.
     Lead,
+    /// The people index and one person's page (by slug: a person keeps their job when
+    /// others come and go, and with it their page).
+    People,
+    Person(String),
     History(ItemId),
     RecentChanges,
     Month(i16, i8),
@@ -271,7 +276,9 @@ impl<'a> Renderer<'a> {
             Job::RecentChanges,
             Job::Copies,
             Job::Lead,
+            Job::People,
         ]);
+        jobs.extend(cx.people().iter().map(|p| Job::Person(p.slug.clone())));
         if cx.site().has_history {
             jobs.extend(own.iter().map(|&i| Job::History(i)));
         }
@@ -370,6 +377,8 @@ impl<'r, 'a> Cx<'r, 'a> {
             Job::Month(y, m) => calendar::month_page(self, *y, *m, false),
             Job::Ce => self.ce_page(),
             Job::Lead => lead::outputs(self),
+            Job::People => people::index(self),
+            Job::Person(slug) => people::person_page(self, slug),
             Job::CeCalendar => Ok(vec![calendar::ce_feed(self)]),
             Job::CeMonth(y, m) => calendar::ce_month_page(self, *y, *m),
             Job::CalendarNow => {
@@ -452,7 +461,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                 ctx.insert(
                     "group",
                     &GroupView {
-                        leaders: &g.leaders,
+                        leaders: people::links(self, &g.leaders),
                         contact: g.contact.as_deref(),
                         forum: g.forum.as_deref(),
                         mailing_list: g.mailing_list.as_deref(),
@@ -491,7 +500,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                     &StoryView {
                         date: long_date(st.date),
                         date_iso: st.date.to_string(),
-                        author: st.author.as_deref(),
+                        author: st.author.as_deref().map(|a| people::link(self, a)),
                         groups: st.groups.iter().map(|&g| link(self.head(self.group_item(g)))).collect(),
                         meeting: st.meeting.map(|m| link(self.head(self.meeting_item(m)))),
                     },
@@ -505,7 +514,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                     &ArticleView {
                         date: a.date.map(long_date),
                         date_iso: a.date.map(|d| d.to_string()),
-                        author: a.author.as_deref(),
+                        author: a.author.as_deref().map(|n| people::link(self, n)),
                         url: a.url.as_deref(),
                         format: a.format.as_deref(),
                         groups: a.groups.iter().map(|&g| link(self.head(self.group_item(g)))).collect(),
@@ -517,7 +526,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                 ctx.insert("breadcrumbs", &self.breadcrumbs(item));
                 "page.html"
             }
-            Kind::Page => "page.html",
+            Kind::Page | Kind::Person => "page.html",
         };
         self.page(&item.url, template, &mut ctx)
     }
@@ -570,8 +579,8 @@ impl<'r, 'a> Cx<'r, 'a> {
             all_day: m.all_day,
             location: m.location.as_deref(),
             online: m.online.as_deref(),
-            leader: m.leader.as_deref(),
-            co_leaders: &m.co_leaders,
+            leader: m.leader.as_deref().map(|l| people::link(self, l)),
+            co_leaders: people::links(self, &m.co_leaders),
             status: m.status,
             signup: m.signup.as_deref(),
             capacity: m.capacity,
@@ -641,7 +650,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                 .filter(|(_, g)| g.archived == archived)
                 .map(|(gi, g)| GroupCard {
                     card: card(self, g.item),
-                    leaders: &g.leaders,
+                    leaders: people::links(self, &g.leaders),
                     // The next meeting to go to: a cancelled one is none (lists show it marked).
                     next: self.list(List::GroupMeetings(gi)).group_occ[gi.0]
                         .0
@@ -934,7 +943,7 @@ fn day_name(code: &str) -> String {
 
 #[derive(Serialize)]
 struct GroupView<'a> {
-    leaders: &'a [String],
+    leaders: Vec<people::PersonLink<'a>>,
     contact: Option<&'a str>,
     forum: Option<&'a str>,
     mailing_list: Option<&'a str>,
@@ -961,7 +970,7 @@ struct GroupView<'a> {
 #[derive(Serialize)]
 struct GroupCard<'a> {
     card: Card<'a>,
-    leaders: &'a [String],
+    leaders: Vec<people::PersonLink<'a>>,
     next: Option<String>,
     meetings: usize,
 }
@@ -977,8 +986,8 @@ struct MeetingView<'a> {
     all_day: bool,
     location: Option<&'a str>,
     online: Option<&'a str>,
-    leader: Option<&'a str>,
-    co_leaders: &'a [String],
+    leader: Option<people::PersonLink<'a>>,
+    co_leaders: Vec<people::PersonLink<'a>>,
     status: crate::model::Status,
     signup: Option<&'a str>,
     capacity: Option<u32>,
@@ -1013,7 +1022,7 @@ struct MeetingView<'a> {
 struct StoryView<'a> {
     date: String,
     date_iso: String,
-    author: Option<&'a str>,
+    author: Option<people::PersonLink<'a>>,
     groups: Vec<Link<'a>>,
     meeting: Option<Link<'a>>,
 }
@@ -1022,7 +1031,7 @@ struct StoryView<'a> {
 struct ArticleView<'a> {
     date: Option<String>,
     date_iso: Option<String>,
-    author: Option<&'a str>,
+    author: Option<people::PersonLink<'a>>,
     url: Option<&'a str>,
     format: Option<&'a str>,
     groups: Vec<Link<'a>>,

@@ -58,6 +58,10 @@ pub enum List {
     Ce,
     /// The upcoming sessions with an open role.
     Lead,
+    /// Every person with what they lead and wrote (the people pages).
+    People,
+    /// Which name leads to which person's page (every page that links a name).
+    PersonNames,
     CeDays,
     /// Stories and articles, newest first.
     Stories,
@@ -121,7 +125,7 @@ impl<'a> Inputs<'a> {
                         let Article { item, date, author, url, format, groups } = &s.articles[s.article_id(i)];
                         (item, date, author, url, format, groups).hash(&mut h);
                     }
-                    Kind::Wiki | Kind::Page => {}
+                    Kind::Wiki | Kind::Page | Kind::Person => {}
                 }
             }
             Fact::Body(i) => {
@@ -164,6 +168,30 @@ impl<'a> Inputs<'a> {
             List::Days => l.days.hash(h),
             List::CeDays => l.ce_days.hash(h),
             List::Lead => l.lead.hash(h),
+            List::People => {
+                for p in &s.people {
+                    let crate::model::Person {
+                        slug,
+                        name,
+                        item,
+                        pronouns,
+                        contact,
+                        links,
+                        leads,
+                        co_leads,
+                        groups,
+                        stories,
+                        articles,
+                    } = p;
+                    (slug, name, item, pronouns, contact, links, leads, co_leads, groups, stories, articles).hash(h);
+                }
+            }
+            List::PersonNames => {
+                let mut names: Vec<(&String, &str)> =
+                    s.person_slugs.iter().map(|(alias, &i)| (alias, s.people[i].slug.as_str())).collect();
+                names.sort_unstable();
+                names.hash(h);
+            }
             List::Stories => l.stories.hash(h),
             List::Articles => l.articles.hash(h),
             List::Wiki => s.wiki.hash(h),
@@ -527,6 +555,26 @@ impl<'r, 'a> Cx<'r, 'a> {
     pub fn body(&self, i: ItemId) -> &'a crate::markdown::Rendered {
         self.rec.note(Fact::Body(i));
         &self.inputs.bodies.items[i]
+    }
+
+    /// The address of the page of the person `name` names.
+    pub fn person_url(&self, name: &str) -> Option<String> {
+        self.rec.note(Fact::List(List::PersonNames));
+        let p = self.inputs.site.person(name)?;
+        Some(self.inputs.site.config.routes().page(&format!("people/{}", p.slug)))
+    }
+
+    /// The person whose page is at `/people/SLUG/`.
+    pub fn person_by_slug(&self, slug: &str) -> Option<&'a crate::model::Person> {
+        self.rec.note(Fact::List(List::People));
+        let s = self.inputs.site;
+        s.person_slugs.get(slug).map(|&i| &s.people[i]).filter(|p| p.slug == slug)
+    }
+
+    /// Everyone, with what they lead and wrote.
+    pub fn people(&self) -> &'a [crate::model::Person] {
+        self.rec.note(Fact::List(List::People));
+        &self.inputs.site.people
     }
 
     /// When page `i`'s file was last written (it changes with the body, so it is that fact).

@@ -222,7 +222,7 @@ fn meta<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> Vec<&'a str> {
             let a = cx.article(cx.article_of(idx));
             a.author.iter().chain(&a.format).map(String::as_str).collect()
         }
-        Kind::Wiki | Kind::Page => Vec::new(),
+        Kind::Wiki | Kind::Page | Kind::Person => Vec::new(),
     }
 }
 

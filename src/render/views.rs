@@ -196,7 +196,7 @@ pub struct OccView<'a> {
     /// What an entry of `sessions` says of it: where the series had it ("Tue 16 Mar,
     /// 14:00"), who leads it if not the series' leader, and its note.
     pub moved_from: Option<&'a str>,
-    pub leader: Option<&'a str>,
+    pub leader: Option<super::people::PersonLink<'a>>,
     pub note: Option<&'a str>,
     /// "1.5 CE hours", and the CE category.
     pub ce: Option<&'a str>,
@@ -302,7 +302,11 @@ pub(super) fn occ<'a>(cx: &Cx<'_, 'a>, m: &'a Meeting, o: &Occurrence, text: &'a
         online: m.online_at(o).is_some(),
         groups: m.groups.iter().map(|&g| link(cx.head(cx.group_item(g)))).collect(),
         moved_from: text.moved_from.as_deref(),
-        leader: m.session_of(o).and_then(|s| s.leader.as_deref()),
+        leader: m
+            .session_of(o)
+            .and_then(|s| s.leader.as_deref())
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| super::people::link(cx, l)),
         note: m.note_at(o),
         ce: text.ce.as_deref(),
         ce_category: m.ce_category_at(o),
