@@ -18,6 +18,8 @@ struct RawConfig {
     default_duration: Option<String>,
     history: Option<bool>,
     feed_past: Option<String>,
+    repo: Option<String>,
+    branch: Option<String>,
 }
 
 /// The validated site settings.
@@ -39,6 +41,81 @@ pub struct Config {
     pub feed_past: jiff::Span,
     /// `feed_past` as written, for messages and the README's words.
     pub feed_past_text: String,
+    /// The site's git repository on a forge (`repo`, `branch`): "Edit this page" links.
+    pub repo: Option<Repo>,
+}
+
+/// Which forge a repository is on: the addresses of its edit, history and new-file pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forge {
+    GitHub,
+    GitLab,
+    /// Gitea, Forgejo and Codeberg.
+    Gitea,
+}
+
+/// The site's repository: its web address, forge, branch, and where the site sits in it.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    /// `https://github.com/owner/name`, without `.git` or a final `/`.
+    pub url: String,
+    pub forge: Forge,
+    pub branch: String,
+    /// The site's folder inside the repository (`""`, or `site/` when it is not at the top),
+    /// from git when the site is in a working copy.
+    pub prefix: String,
+}
+
+impl Repo {
+    /// The page that edits `path` (relative to the site's folder, `/`-separated).
+    pub fn edit_url(&self, path: &str) -> String {
+        let (url, branch, path) = (&self.url, &self.branch, format!("{}{path}", self.prefix));
+        match self.forge {
+            Forge::GitHub => format!("{url}/edit/{branch}/{path}"),
+            Forge::GitLab => format!("{url}/-/edit/{branch}/{path}"),
+            Forge::Gitea => format!("{url}/_edit/{branch}/{path}"),
+        }
+    }
+
+    /// The page of `path`'s commits.
+    pub fn history_url(&self, path: &str) -> String {
+        let (url, branch, path) = (&self.url, &self.branch, format!("{}{path}", self.prefix));
+        match self.forge {
+            Forge::GitHub => format!("{url}/commits/{branch}/{path}"),
+            Forge::GitLab => format!("{url}/-/commits/{branch}/{path}"),
+            Forge::Gitea => format!("{url}/commits/branch/{branch}/{path}"),
+        }
+    }
+
+    /// The page that adds a file named `name` in folder `dir` holding `text`, filled in.
+    pub fn new_file_url(&self, dir: &str, name: &str, text: &str) -> String {
+        let (url, branch, dir) = (&self.url, &self.branch, format!("{}{dir}", self.prefix));
+        let (name, text) = (crate::routes::encode_query(name), crate::routes::encode_query(text));
+        match self.forge {
+            Forge::GitHub => format!("{url}/new/{branch}/{dir}?filename={name}&value={text}"),
+            Forge::GitLab => format!("{url}/-/new/{branch}/{dir}?file_name={name}&content={text}"),
+            Forge::Gitea => format!("{url}/_new/{branch}/{dir}?filename={name}&value={text}"),
+        }
+    }
+}
+
+/// `repo`: an https address of a repository on GitHub, GitLab, Codeberg or a Gitea.
+fn parse_repo(text: &str) -> Result<(String, Forge), String> {
+    let url = crate::safe::check_url(text, crate::safe::Accept::Web)?;
+    let url = url.trim_end_matches('/').trim_end_matches(".git").to_string();
+    let host = url.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or("").to_ascii_lowercase();
+    let path_parts = url.split("://").nth(1).map_or(0, |r| r.split('/').filter(|p| !p.is_empty()).count());
+    if path_parts < 3 {
+        return Err("it is not the address of a repository (https://host/owner/name)".into());
+    }
+    let forge = if host == "github.com" || host.ends_with(".github.com") {
+        Forge::GitHub
+    } else if host.contains("gitlab") {
+        Forge::GitLab
+    } else {
+        Forge::Gitea
+    };
+    Ok((url, forge))
 }
 
 impl Config {
@@ -61,7 +138,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         vec![Diagnostic::error(path, line, e.message().trim().to_string())
             .at_column(col)
-            .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration, history, feed_past")]
+            .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration, history, feed_past, repo, branch")]
     })?;
     let line_of = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map_or(0, |i| i + 1);
     let mut errors = Vec::new();
@@ -130,6 +207,41 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         );
         jiff::Span::new().months(12)
     });
+    let repo = raw.repo.as_ref().and_then(|r| match parse_repo(r) {
+        Ok((url, forge)) => Some(Repo {
+            url,
+            forge,
+            branch: raw
+                .branch
+                .clone()
+                .map(|b| b.trim().to_string())
+                .filter(|b| !b.is_empty())
+                .unwrap_or_else(|| "main".into()),
+            prefix: String::new(),
+        }),
+        Err(why) => {
+            errors.push(
+                Diagnostic::error(
+                    path,
+                    line_of("repo"),
+                    format!("`repo` {r:?} is not a repository's web address: {why}"),
+                )
+                .hint("write it like: repo = \"https://github.com/our-library/learning-groups\""),
+            );
+            None
+        }
+    });
+    if let Some(branch) = &raw.branch {
+        if !crate::routes::is_safe_component(branch.trim())
+            && !branch.trim().split('/').all(crate::routes::is_safe_component)
+        {
+            errors.push(Diagnostic::error(
+                path,
+                line_of("branch"),
+                format!("`branch` {branch:?} is not a branch name"),
+            ));
+        }
+    }
     if let Some(theme) = &raw.theme {
         if !crate::routes::is_safe_component(theme) {
             errors.push(Diagnostic::error(path, line_of("theme"), format!("theme {theme:?} is not a folder name")));
@@ -151,6 +263,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         history: raw.history.unwrap_or(true),
         feed_past,
         feed_past_text,
+        repo,
     })
 }
 

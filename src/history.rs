@@ -523,6 +523,20 @@ pub(crate) fn diff_lines(diff: &str) -> Vec<DiffLine<'_>> {
     out
 }
 
+/// The site's folder inside its git working copy (`""` at the top, else `site/`), for the
+/// links to the forge's pages of a file; `""` without git.
+pub(crate) fn site_prefix(root: &std::path::Path) -> String {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "--show-prefix"])
+        .current_dir(root)
+        .stderr(std::process::Stdio::null())
+        .output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -615,3 +629,4 @@ mod tests {
         }
     }
 }
+

@@ -159,6 +159,9 @@ pub(crate) fn settings(opts: &Options) -> Result<Settings, Diagnostics> {
         config.base_path = config::parse_base_path(&normalized);
         config.base_url = normalized;
     }
+    if let Some(repo) = config.repo.as_mut() {
+        repo.prefix = history::site_prefix(&opts.root);
+    }
     let (now, from_clock) = match opts.now {
         Some(t) => (t, false),
         None if std::env::var_os("SOURCE_DATE_EPOCH").is_some() => {

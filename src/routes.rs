@@ -114,6 +114,14 @@ pub fn revision_of(page: &str, short_sha: &str) -> String {
 }
 
 /// A single path component that cannot climb out of a folder.
+/// Percent-encodes a query value: everything but the unreserved characters of RFC 3986
+/// (letters, digits, `-`, `_`, `.`, `~`), by the `percent-encoding` crate.
+pub fn encode_query(s: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    const QUERY: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    utf8_percent_encode(s, QUERY).to_string()
+}
+
 pub fn is_safe_component(s: &str) -> bool {
     !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', ':', '\0']) && !s.chars().any(char::is_control)
 }

@@ -189,6 +189,78 @@ pub fn git_init(dir: &Path) -> bool {
     }
 }
 
+/// A GitHub issue form for people who do not use git: its fields are a meeting's front
+/// matter, so an organiser can copy them into `content/meetings/YEAR/TITLE.md`.
+pub const PROPOSE_FORM: &str = r#"name: Propose a meeting
+description: Suggest a meeting for one of the learning groups. An organiser adds it to the calendar.
+title: "Meeting: "
+labels: ["meeting proposal"]
+body:
+  - type: markdown
+    attributes:
+      value: |
+        Anyone may lead a short meeting, with a co-leader. Fill in what you know; an organiser
+        turns it into a meeting page (each field is a field of the meeting's file).
+  - type: input
+    id: title
+    attributes:
+      label: Title (title)
+      placeholder: "Alma sets and jobs, hands on"
+    validations:
+      required: true
+  - type: input
+    id: group
+    attributes:
+      label: Group (group)
+      description: The group it is for, as its page's address names it (…/groups/NAME/).
+      placeholder: "first-group"
+  - type: input
+    id: start
+    attributes:
+      label: Date and local time (start)
+      placeholder: "2027-03-16 14:00"
+    validations:
+      required: true
+  - type: input
+    id: duration
+    attributes:
+      label: How long (duration)
+      placeholder: "2h"
+  - type: input
+    id: location
+    attributes:
+      label: Where (location)
+      placeholder: "Main Library, Room 1"
+  - type: input
+    id: online
+    attributes:
+      label: Online link (online)
+      placeholder: "https://meet.example.org/..."
+  - type: input
+    id: leader
+    attributes:
+      label: Who leads (leader)
+    validations:
+      required: true
+  - type: input
+    id: co_leaders
+    attributes:
+      label: Co-leaders (co_leaders)
+      description: Leave empty if you would like someone to co-lead with you (the meeting then asks for a co-leader).
+  - type: input
+    id: ce_hours
+    attributes:
+      label: Continuing-education hours, if any (ce_hours)
+      placeholder: "1.5"
+  - type: textarea
+    id: body
+    attributes:
+      label: What we will do
+      description: What to read or bring, and who it is for.
+    validations:
+      required: true
+"#;
+
 pub fn init(dir: &Path, req: &InitRequest, today: Date) -> Result<Vec<PathBuf>, String> {
     if dir.join(crate::config::FILE).exists() {
         return Err(format!("{} already holds a site (moot.toml exists)", dir.display()));
@@ -210,7 +282,9 @@ pub fn init(dir: &Path, req: &InitRequest, today: Date) -> Result<Vec<PathBuf>, 
         ("content/wiki/start-here.md", "---\ntitle: \"Start here\"\n---\n\nThe wiki collects what the groups learn. Add a page with `moot new wiki \"Title\"`.\n".to_string()),
     ];
     let mut written = Vec::new();
-    for (rel, text) in files {
+    for (rel, text) in
+        files.into_iter().chain([(".github/ISSUE_TEMPLATE/propose-a-meeting.yml", PROPOSE_FORM.to_string())])
+    {
         let path = dir.join(rel);
         create(&path, &text)?;
         written.push(path);

@@ -199,3 +199,111 @@ fn two_people_whose_names_slug_the_same_are_an_error() {
          the two apart in the name\n2 errors — nothing was written\n"
     );
 }
+
+/// With `repo`, every page links its file's edit page and history on the forge, and the
+/// home, group and "Lead a meeting" pages a filled-in new meeting file.
+#[test]
+fn repo_links_edit_history_and_propose_on_each_forge() {
+    let files = [
+        ("content/index.md", "---\ntitle: \"Home\"\n---\nHi.\n"),
+        ("content/groups/alma.md", GROUP),
+        (
+            "content/meetings/sets.md",
+            "---\ntitle: \"Sets\"\ngroup: alma\nstart: \"2027-01-14 14:00\"\nleader: \"Ana\"\n---\n",
+        ),
+    ];
+    let with = |repo: &str| {
+        let dir = site(&files);
+        let config = dir.path().join("moot.toml");
+        let t = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, format!("{t}repo = \"{repo}\"\nbranch = \"pages\"\n")).unwrap();
+        let out = build(dir.path());
+        let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+        (
+            read("meetings/sets/index.html"),
+            read("groups/alma/index.html"),
+            read("index.html"),
+            read("lead/index.html"),
+            dir,
+        )
+    };
+    let (meeting, group, home, lead, _d) = with("https://github.com/our-library/circles.git");
+    assert!(
+        meeting.contains(
+            "<a href=\"https://github.com/our-library/circles/edit/pages/content/meetings/sets.md\">Edit this page</a>"
+        ),
+        "{meeting}"
+    );
+    assert!(
+        meeting.contains("href=\"https://github.com/our-library/circles/commits/pages/content/meetings/sets.md\""),
+        "{meeting}"
+    );
+    let new = "href=\"https://github.com/our-library/circles/new/pages/content/meetings/2026?filename=your-meeting-title.md&amp;value=---%0Atitle%3A%20%22The%20meeting%27s%20title%22%0Agroup%3A%20alma%0Astart%3A%20%222026-12-09%2014%3A00%22";
+    assert!(group.contains(new), "the group preset: {group}");
+    assert!(home.contains(">Propose a meeting</a>") && lead.contains(">Propose a meeting</a>"));
+    assert!(home.contains("group%3A%20%22%22"), "no group preset on the home page: {home}");
+    let (meeting, group, ..) = with("https://gitlab.com/our-library/circles");
+    assert!(
+        meeting.contains("href=\"https://gitlab.com/our-library/circles/-/edit/pages/content/meetings/sets.md\""),
+        "{meeting}"
+    );
+    assert!(group.contains("href=\"https://gitlab.com/our-library/circles/-/new/pages/content/meetings/2026?file_name=your-meeting-title.md&amp;content=---"), "{group}");
+    let (meeting, group, ..) = with("https://codeberg.org/our-library/circles");
+    assert!(
+        meeting.contains("href=\"https://codeberg.org/our-library/circles/_edit/pages/content/meetings/sets.md\""),
+        "{meeting}"
+    );
+    assert!(
+        meeting.contains(
+            "href=\"https://codeberg.org/our-library/circles/commits/branch/pages/content/meetings/sets.md\""
+        ),
+        "{meeting}"
+    );
+    assert!(
+        group.contains("href=\"https://codeberg.org/our-library/circles/_new/pages/content/meetings/2026?filename="),
+        "{group}"
+    );
+    // Without `repo`, none of it.
+    let dir = site(&files);
+    let plain = std::fs::read_to_string(build(dir.path()).join("meetings/sets/index.html")).unwrap();
+    assert!(!plain.contains("Edit this page") && !plain.contains("Propose a meeting"));
+}
+
+#[test]
+fn a_repo_that_is_not_one_is_an_error() {
+    let dir = site(&[]);
+    let config = dir.path().join("moot.toml");
+    let t = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{t}repo = \"https://github.com/our-library\"\n")).unwrap();
+    let (ok, err) = moot(dir.path(), &["check"]);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        "moot.toml:4:1: error: `repo` \"https://github.com/our-library\" is not a repository's web address: it is not the \
+         address of a repository (https://host/owner/name)\n  hint: write it like: repo = \
+         \"https://github.com/our-library/learning-groups\"\n1 error — nothing was written\n"
+    );
+}
+
+/// `moot init` writes an issue form whose fields are a meeting's front matter.
+#[test]
+fn init_writes_an_issue_form_to_propose_a_meeting() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_moot"))
+        .args(["init", root.to_str().unwrap(), "--no-git", "--timezone", "UTC"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(root.join(".github/ISSUE_TEMPLATE/propose-a-meeting.yml")).unwrap();
+    let form: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(form["name"], "Propose a meeting");
+    let ids: Vec<&str> = form["body"].as_array().unwrap().iter().filter_map(|f| f["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        ["title", "group", "start", "duration", "location", "online", "leader", "co_leaders", "ce_hours", "body"]
+    );
+    for f in form["body"].as_array().unwrap() {
+        assert!(["markdown", "input", "textarea"].contains(&f["type"].as_str().unwrap()), "{f}");
+    }
+}

@@ -156,21 +156,9 @@ pub(super) fn google_url(cx: &Cx, m: &Meeting, o: &Occurrence) -> String {
     url
 }
 
-/// Percent-encodes a query value.
+/// Percent-encodes a query value (see [`crate::routes::encode_query`]).
 pub(super) fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 15)] as char);
-            }
-        }
-    }
-    out
+    crate::routes::encode_query(s)
 }
 
 /// Every occurrence (skipped ones left out) by the local date it starts on.

@@ -481,6 +481,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                         feed_url: crate::routes::feed_of(&item.url),
                         calendar: calendar::Feed::of_group(self, gi),
                         openings: lead::of_group(self, gi),
+                        propose_url: views::propose_url(self.site().config, self.site().today, Some(&item.slug)),
                         lead_url: self.site().config.routes().page("lead"),
                     },
                 );
@@ -964,6 +965,8 @@ struct GroupView<'a> {
     calendar: calendar::Feed,
     /// Its upcoming sessions that want a leader or co-leader.
     openings: Vec<lead::Opening<'a>>,
+    /// The forge's page that adds a meeting of this group, filled in.
+    propose_url: Option<String>,
     lead_url: String,
 }
 

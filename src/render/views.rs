@@ -25,6 +25,8 @@ pub(super) struct SiteView<'a> {
     pub calendar: super::calendar::Feed,
     /// Whether a meeting counts for continuing education (and so /ce/ lists something).
     pub has_ce: bool,
+    /// The forge's page that adds a meeting, filled in (with `repo` in moot.toml).
+    pub propose_url: Option<String>,
 }
 
 impl<'a> SiteView<'a> {
@@ -43,6 +45,7 @@ impl<'a> SiteView<'a> {
             calendar: super::calendar::Feed::of_site(&site.config),
             history: site.history.is_some(),
             has_ce: site.meetings.iter().any(crate::model::Meeting::has_ce),
+            propose_url: propose_url(&site.config, now.date(), None),
         }
     }
 }
@@ -333,6 +336,27 @@ pub(super) struct PageView<'a> {
     pub source: String,
     /// Last updated, first published and the history page, from git.
     pub history: Option<super::history::PageHistory>,
+    /// "Edit this page" and the file's history on the forge (with `repo` in moot.toml).
+    pub edit_url: String,
+    pub source_history_url: String,
+}
+
+/// The forge's page that adds a meeting file, filled in with a meeting's fields (the group's
+/// slug when it is a group's), dated two weeks from today; `None` without `repo`.
+pub(super) fn propose_url(config: &crate::config::Config, today: Date, group: Option<&str>) -> Option<String> {
+    let repo = config.repo.as_ref()?;
+    let day = today.checked_add(jiff::ToSpan::days(14)).unwrap_or(today);
+    let group_line = group.map_or_else(
+        || "group: \"\"              # the group's file name, e.g. alma-cataloging\n".to_string(),
+        |g| format!("group: {g}\n"),
+    );
+    let text = format!(
+        "---\ntitle: \"The meeting's title\"\n{group_line}start: \"{day} 14:00\"       # date and local time\n\
+         duration: \"2h\"\nlocation: \"Where we meet\"     # or online: \"https://...\"\nleader: \"Your name\"\n\
+         wanted: [co_leader]            # remove when you have a co-leader\nsummary: \"One line about it\"\n---\n\n\
+         What we will do, what to read or bring, and who it is for.\n"
+    );
+    Some(repo.new_file_url(&format!("content/meetings/{}", day.year()), "your-meeting-title.md", &text))
 }
 
 pub(super) fn page<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> PageView<'a> {
@@ -356,7 +380,14 @@ pub(super) fn page<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> PageView<'a> {
         draft: item.draft,
         source: item.shown.display().to_string(),
         history: super::history::of_page(cx, idx),
+        edit_url: site.config.repo.as_ref().map(|r| r.edit_url(&source_path(item))).unwrap_or_default(),
+        source_history_url: site.config.repo.as_ref().map(|r| r.history_url(&source_path(item))).unwrap_or_default(),
     }
+}
+
+/// An item's file relative to the site's folder, `/`-separated.
+fn source_path(item: &Item) -> String {
+    item.shown.to_string_lossy().replace('\\', "/")
 }
 
 pub(super) fn tag_links<'a>(config: &crate::config::Config, item: &'a Item) -> Vec<TagLink<'a>> {
