@@ -307,3 +307,36 @@ fn init_writes_an_issue_form_to_propose_a_meeting() {
         assert!(["markdown", "input", "textarea"].contains(&f["type"].as_str().unwrap()), "{f}");
     }
 }
+
+#[test]
+fn a_sign_in_sheet_for_each_upcoming_session() {
+    let dir = site(&[
+        ("content/groups/alma.md", GROUP),
+        (
+            "content/meetings/lab.md",
+            "---\ntitle: \"Lab\"\ngroup: alma\nstart: \"2027-02-04 10:00\"\nleader: \"Ben Ito\"\nco_leaders: [\"Ana Ruiz\"]\n\
+             location: \"Room 5\"\nce_hours: 1.5\nce_category: \"Technology\"\nrepeat: \"FREQ=WEEKLY;COUNT=3\"\n\
+             sessions:\n  - date: \"2027-02-11\"\n    status: cancelled\n---\n",
+        ),
+        ("content/meetings/old.md", "---\ntitle: \"Old\"\ngroup: alma\nstart: \"2026-01-14 14:00\"\n---\n"),
+    ]);
+    let out = build(dir.path());
+    let sheets = std::fs::read_to_string(out.join("meetings/lab/sign-in/index.html")).unwrap();
+    // The two sessions that take place, each its own sheet with its own address.
+    assert_eq!(sheets.matches("<section class=\"sheet\"").count(), 2, "{sheets}");
+    for text in [
+        "id=\"2027-02-04-1000\"",
+        "id=\"2027-02-18-1000\"",
+        "<dd>Thu 4 Feb 2027, 10:00–12:00 PST (America/Los_Angeles)</dd>",
+        "<dd>Room 5</dd>",
+        "<dd>Ben Ito, Ana Ruiz</dd>",
+        "<dd>1.5 CE hours · Technology</dd>",
+        "<tr><td>20</td><td></td><td></td><td></td><td></td></tr>",
+    ] {
+        assert!(sheets.contains(text), "{text} in {sheets}");
+    }
+    assert!(!sheets.contains("2027-02-11-1000"), "not the cancelled session");
+    let page = std::fs::read_to_string(out.join("meetings/lab/index.html")).unwrap();
+    assert!(page.contains("<a href=\"/meetings/lab/sign-in/\">Print a sign-in sheet</a> for a session."), "{page}");
+    assert!(!out.join("meetings/old/sign-in").exists(), "a past meeting has none");
+}

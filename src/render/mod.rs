@@ -16,6 +16,7 @@ mod mail;
 pub(crate) mod people;
 pub(crate) mod reads;
 mod search;
+mod signin;
 mod structured;
 pub mod theme;
 mod views;
@@ -90,6 +91,8 @@ pub enum Job {
     /// others come and go, and with it their page).
     People,
     Person(String),
+    /// A meeting's sign-in sheets, one per upcoming session.
+    SignIn(MeetingId),
     History(ItemId),
     RecentChanges,
     Month(i16, i8),
@@ -279,6 +282,7 @@ impl<'a> Renderer<'a> {
             Job::People,
         ]);
         jobs.extend(cx.people().iter().map(|p| Job::Person(p.slug.clone())));
+        jobs.extend((0..n.meetings).map(MeetingId).filter(|&m| !signin::sessions(&cx, m).is_empty()).map(Job::SignIn));
         if cx.site().has_history {
             jobs.extend(own.iter().map(|&i| Job::History(i)));
         }
@@ -379,6 +383,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             Job::Lead => lead::outputs(self),
             Job::People => people::index(self),
             Job::Person(slug) => people::person_page(self, slug),
+            Job::SignIn(m) => signin::page(self, *m),
             Job::CeCalendar => Ok(vec![calendar::ce_feed(self)]),
             Job::CeMonth(y, m) => calendar::ce_month_page(self, *y, *m),
             Job::CalendarNow => {
@@ -589,6 +594,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             wanted: m.wanted_at(next).iter().map(|r| r.wanted_label()).collect(),
             volunteer: lead::volunteer(self, m),
             lead_url: s.config.routes().page("lead"),
+            sign_in_url: (!signin::sessions(self, mi).is_empty()).then(|| signin::url(self.head(m.item).url)),
             ce_category: m.ce_category.as_deref(),
             groups: m.groups.iter().map(|&g| link(self.head(self.group_item(g)))).collect(),
             repeat: m.repeat.as_ref().map(describe_rule),
@@ -1001,6 +1007,8 @@ struct MeetingView<'a> {
     wanted: Vec<&'static str>,
     volunteer: Option<String>,
     lead_url: String,
+    /// The printable sign-in sheets of its upcoming sessions.
+    sign_in_url: Option<String>,
     groups: Vec<Link<'a>>,
     repeat: Option<String>,
     series: bool,

@@ -79,6 +79,10 @@ function pageKinds(siteOut = sampleOut) {
     ['calendar', (r) => r === 'calendar/index.html'],
     ['calendar month', (r) => /^calendar\/\d{4}\/\d\d\/index\.html$/.test(r)],
     ['CE calendar', (r) => r === 'ce/index.html'],
+    ['lead a meeting', (r) => r === 'lead/index.html'],
+    ['people', (r) => r === 'people/index.html'],
+    ['person', (r) => /^people\/[^/]+\/index\.html$/.test(r) && text(r).includes('prose')],
+    ['sign-in sheet', (r) => /\/sign-in\/index\.html$/.test(r)],
     ['CE month', (r) => /^ce\/\d{4}\/\d\d\/index\.html$/.test(r)],
     ['stories', (r) => r === 'stories/index.html'],
     ['story', (r) => /^stories\/[^/]+\/index\.html$/.test(r) && !r.startsWith('stories/page/')],
@@ -243,6 +247,23 @@ try {
     const box = await page.locator('.table-scroll').evaluate((b) => ({ scroll: b.scrollWidth, width: b.clientWidth, focusable: b.tabIndex === 0 }));
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     check('phone: a wide table scrolls in a focusable box and the page itself does not scroll sideways', box.scroll > box.width && box.focusable && pageWidth <= 390, JSON.stringify({ ...box, pageWidth }));
+    // A sign-in sheet: the session opened (its #address) on one page, or the first one.
+    const sheets = 'meetings/2027/screen-reader-practice-lab/sign-in/';
+    await page.goto(`${base}/sample/${sheets}`);
+    const second = await page.locator('.sheet').nth(1).getAttribute('id');
+    for (const [what, hash] of [['the first sheet', ''], ['the session opened', `#${second}`]]) {
+      await page.goto(`${base}/sample/${sheets}${hash}`);
+      await page.emulateMedia({ media: 'print' });
+      const shown = await page.locator('.sheet').evaluateAll((ss) => ss.filter((s) => s.checkVisibility()).map((s) => s.id));
+      // Back to no emulation (emulating 'screen' would print the screen's styles).
+      await page.emulateMedia({ media: null });
+      for (const format of ['A4', 'Letter']) {
+        const pdf = await page.pdf({ format, printBackground: false });
+        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+        check(`print: a sign-in sheet (${what}) prints on one ${format} page`, pages === 1, `${pages} pages`);
+      }
+      check(`print: the sign-in page prints ${what} alone`, shown.length === 1 && (hash === '' || `#${shown[0]}` === hash), JSON.stringify(shown));
+    }
     await page.close();
   }
 
