@@ -32,6 +32,9 @@ struct PersonView<'a> {
     links: &'a [String],
     upcoming: OccSection<'a>,
     past: OccSection<'a>,
+    /// How many more there are than the page lists.
+    more_upcoming: usize,
+    more_past: usize,
     groups: Vec<Link<'a>>,
     stories: Vec<Card<'a>>,
     articles: Vec<Card<'a>>,
@@ -46,7 +49,11 @@ struct PersonCard<'a> {
     what: String,
 }
 
+/// How many sessions a person's page lists, upcoming and past (the rest are counted).
+const SHOWN: usize = 12;
+
 /// The sessions a person leads or co-leads, upcoming (soonest first) and past (newest first).
+/// A meeting is theirs whole unless one of its sessions names its own leaders.
 fn sessions(cx: &Cx, p: &Person) -> (Pairs, Pairs) {
     let mut up = Pairs::new();
     let mut past = Pairs::new();
@@ -57,8 +64,14 @@ fn sessions(cx: &Cx, p: &Person) -> (Pairs, Pairs) {
     let theirs = |n: &str| cx.person_url(n).as_deref() == Some(url.as_str());
     for mi in meetings {
         let m = cx.meeting(mi);
+        let whole = m.leader.as_deref().is_some_and(theirs) || m.co_leaders.iter().any(|n| theirs(n));
         for (oi, o) in m.occurrences.iter().enumerate() {
-            let leads = m.leader_at(o).is_some_and(theirs) || m.co_leaders_at(o).iter().any(|n| theirs(n));
+            let leads = match m.session_of(o) {
+                Some(s) if s.leader.is_some() || s.co_leaders.is_some() => {
+                    m.leader_at(o).is_some_and(theirs) || m.co_leaders_at(o).iter().any(|n| theirs(n))
+                }
+                _ => whole,
+            };
             if leads && !o.skipped {
                 if cx.site().is_upcoming(o) {
                     up.push((mi, oi));
@@ -75,7 +88,7 @@ fn sessions(cx: &Cx, p: &Person) -> (Pairs, Pairs) {
 }
 
 fn views<'r>(cx: &Cx<'r, '_>, pairs: &Pairs) -> Vec<OccView<'r>> {
-    pairs.iter().map(|&(m, o)| cx.occ(m, o)).collect()
+    pairs.iter().take(SHOWN).map(|&(m, o)| cx.occ(m, o)).collect()
 }
 
 /// A person's page.
@@ -90,6 +103,8 @@ pub(super) fn person_page(cx: &Cx, slug: &str) -> Result<Vec<Output>, Diagnostic
         links: &p.links,
         upcoming: OccSection::new(Some("Upcoming"), 3, true, views(cx, &up)),
         past: OccSection::new(Some("Past"), 3, false, views(cx, &past)),
+        more_upcoming: up.len().saturating_sub(SHOWN),
+        more_past: past.len().saturating_sub(SHOWN),
         groups: p.groups.iter().map(|&g| super::views::link(cx.head(cx.group_item(g)))).collect(),
         stories: p.stories.iter().map(|&st| story_card(cx, st)).collect(),
         articles: p.articles.iter().map(|&a| article_card(cx, a)).collect(),
