@@ -122,6 +122,11 @@ pub fn encode_query(s: &str) -> String {
     utf8_percent_encode(s, QUERY).to_string()
 }
 
+/// The changes feed of a group's page: `/groups/alma/` -> `/groups/alma/changes.xml`.
+pub fn changes_of(page_url: &str) -> String {
+    format!("{page_url}changes.xml")
+}
+
 pub fn is_safe_component(s: &str) -> bool {
     !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', ':', '\0']) && !s.chars().any(char::is_control)
 }

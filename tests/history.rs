@@ -331,3 +331,33 @@ fn a_meetings_sequence_grows_when_its_time_place_or_status_changes() {
     let moved = feed(root);
     assert!(moved.contains("SEQUENCE:2\r\nLAST-MODIFIED:20261004T100000Z\r\n"), "{moved}");
 }
+
+/// A group's changes feed: the commits that changed its page or its meetings, stories and
+/// articles, and no others.
+#[test]
+fn a_group_has_a_changes_feed_of_its_pages() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    git(root, &["init", "-q", "-b", "main"], "x", "2026-10-01T10:00:00Z");
+    write(root, "moot.toml", "title = \"H\"\nbase_url = \"https://h.example.org\"\n");
+    write(root, "content/groups/alma.md", "---\ntitle: \"Alma circle\"\n---\nWe catalog.\n");
+    write(root, "content/groups/ref.md", "---\ntitle: \"Reference\"\n---\nWe answer.\n");
+    write(root, "content/meetings/sets.md", "---\ntitle: \"Sets\"\ngroup: alma\nstart: \"2027-01-12 14:00\"\n---\n");
+    git(root, &["add", "-A"], "Ana Ruiz", "2026-10-01T10:00:00Z");
+    git(root, &["commit", "-q", "-m", "Start"], "Ana Ruiz", "2026-10-01T10:00:00Z");
+    write(root, "content/meetings/sets.md", "---\ntitle: \"Sets\"\ngroup: alma\nstart: \"2027-01-12 15:00\"\n---\n");
+    git(root, &["commit", "-q", "-am", "Sets an hour later"], "Ben Ito", "2026-10-02T10:00:00Z");
+    write(root, "content/groups/ref.md", "---\ntitle: \"Reference\"\n---\nWe answer questions.\n");
+    git(root, &["commit", "-q", "-am", "Reference says more"], "Ben Ito", "2026-10-03T10:00:00Z");
+    let out = build(root);
+    let feed = std::fs::read_to_string(out.path().join("public/groups/alma/changes.xml")).unwrap();
+    assert!(feed.contains("<title>Changes to Alma circle — H</title>"), "{feed}");
+    assert_eq!(feed.matches("<entry>").count(), 2, "{feed}");
+    assert!(feed.contains("<title>Sets an hour later</title>") && feed.contains("<title>Start</title>"), "{feed}");
+    assert!(!feed.contains("Reference says more"), "{feed}");
+    assert!(feed.contains("<summary>Changed: Sets</summary>"), "{feed}");
+    let page = std::fs::read_to_string(out.path().join("public/groups/alma/index.html")).unwrap();
+    assert!(page.contains(
+        "<a href=\"/groups/alma/changes.xml\" type=\"application/atom+xml\">Follow changes to its pages</a>"
+    ));
+}

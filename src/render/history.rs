@@ -298,7 +298,46 @@ struct ChangedPage {
 /// `/recent-changes/` and `/recent-changes/atom.xml`.
 pub(super) fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     let s = cx.site();
-    let Some(h) = cx.history() else { return Ok(Vec::new()) };
+    let Some(changes) = changes(cx, None) else { return Ok(Vec::new()) };
+    let mut ctx = cx.context();
+    ctx.insert("changes", &changes);
+    let url = s.config.routes().page("recent-changes");
+    let mut out = cx.page(&url, "recent.html", &mut ctx)?;
+    let feed = s.config.routes().file("recent-changes/atom.xml");
+    let title = format!("Recent changes — {}", s.config.title);
+    out.push(Output {
+        path: "recent-changes/atom.xml".into(),
+        body: Body::Bytes(atom(&s, &title, &feed, &url, &changes).into_bytes()),
+    });
+    Ok(out)
+}
+
+/// A group's changes feed (`/groups/SLUG/changes.xml`): the commits that changed its page,
+/// its meetings, stories or articles, so that members can watch the group.
+pub(super) fn group_changes(cx: &Cx, g: crate::model::GroupId) -> Result<Vec<Output>, Diagnostic> {
+    let s = cx.site();
+    let group = cx.group(g);
+    let items: Vec<ItemId> = std::iter::once(group.item)
+        .chain(group.meetings.iter().map(|&m| cx.meeting_item(m)))
+        .chain(group.stories.iter().map(|&st| cx.story(st).item))
+        .chain(group.articles.iter().map(|&a| cx.article(a).item))
+        .collect();
+    let files: std::collections::HashSet<String> = items
+        .iter()
+        .filter_map(|&i| Some(cx.head(i).shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/")))
+        .collect();
+    let Some(changes) = changes(cx, Some(&files)) else { return Ok(Vec::new()) };
+    let head = cx.head(group.item);
+    let feed = crate::routes::changes_of(head.url);
+    let title = format!("Changes to {} — {}", head.title, s.config.title);
+    let body = atom(&s, &title, &feed, head.url, &changes);
+    Ok(vec![Output { path: s.config.routes().file_output(&feed), body: Body::Bytes(body.into_bytes()) }])
+}
+
+/// The newest commits (at most [`RECENT`]), each with the pages it changed: all of them, or
+/// those of `only` (files relative to content/). `None` without history.
+fn changes<'a>(cx: &Cx<'_, 'a>, only: Option<&std::collections::HashSet<String>>) -> Option<Vec<ChangeView<'a>>> {
+    let h = cx.history()?;
     let by_rel: HashMap<String, ItemId> = (0..cx.counts().items)
         .map(ItemId)
         .filter(|&i| cx.has_own_page(i))
@@ -307,11 +346,13 @@ pub(super) fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     // A draft's edits appear nowhere: its file is left out of each commit, and a commit of
     // drafts only is left out.
     let drafts = cx.draft_files();
-    let shown = |f: &&String| f.ends_with(".md") && !drafts.contains(*f);
+    let shown = |f: &&String| f.ends_with(".md") && !drafts.contains(*f) && only.is_none_or(|o| o.contains(*f));
     let changes: Vec<ChangeView> = h
         .commits
         .iter()
-        .filter(|c| c.files.iter().any(|f| shown(&f)) || !c.files.iter().any(|f| f.ends_with(".md")))
+        .filter(|c| {
+            c.files.iter().any(|f| shown(&f)) || (only.is_none() && !c.files.iter().any(|f| f.ends_with(".md")))
+        })
         .take(RECENT)
         .map(|c| ChangeView {
             commit: commit_view(c),
@@ -331,12 +372,7 @@ pub(super) fn recent(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
                 .collect(),
         })
         .collect();
-    let mut ctx = cx.context();
-    ctx.insert("changes", &changes);
-    let url = s.config.routes().page("recent-changes");
-    let mut out = cx.page(&url, "recent.html", &mut ctx)?;
-    out.push(Output { path: "recent-changes/atom.xml".into(), body: Body::Bytes(atom(&s, &changes).into_bytes()) });
-    Ok(out)
+    Some(changes)
 }
 
 /// A page's "changes" feed (`/PAGE/history/atom.xml`): each revision, newest first, so that
@@ -366,16 +402,15 @@ fn page_feed(cx: &Cx, title: &str, url: &str, feed: &str, revisions: &[RevisionV
     Output { path: s.config.routes().file_output(feed), body: Body::Bytes(atom.finish().into_bytes()) }
 }
 
-fn atom(s: &Globals, changes: &[ChangeView]) -> String {
-    let base = &s.config.base_url;
-    let self_url = format!("{base}/recent-changes/atom.xml");
-    let home_url = format!("{base}/recent-changes/");
+/// Commits as an Atom feed at `feed` (root-relative), for the page at `home`.
+fn atom(s: &Globals, title: &str, feed: &str, home: &str, changes: &[ChangeView]) -> String {
+    let self_url = s.absolute(feed);
+    let home_url = s.absolute(home);
     let updated = changes.first().map_or("1970-01-01T00:00:00Z", |c| c.commit.date_iso.as_str());
-    let title = format!("Recent changes — {}", s.config.title);
-    let head = Head { title: &title, self_url: &self_url, home_url: &home_url, updated, author: None };
+    let head = Head { title, self_url: &self_url, home_url: &home_url, updated, author: None };
     let mut feed = Atom::new(&head, 1024 + changes.len() * 512);
     for c in changes {
-        let id = format!("{base}/recent-changes/#{}", c.commit.short);
+        let id = format!("{}#{}", s.absolute(&s.config.routes().page("recent-changes")), c.commit.short);
         let link = c.pages.iter().find_map(|p| p.compare_url.as_ref()).map_or(home_url.clone(), |u| s.absolute(u));
         let pages: Vec<&str> = c.pages.iter().map(|p| p.title.as_str()).collect();
         feed.entry(&Entry {

@@ -93,6 +93,8 @@ pub enum Job {
     Person(String),
     /// A meeting's sign-in sheets, one per upcoming session.
     SignIn(MeetingId),
+    /// A group's changes feed, from git.
+    GroupChanges(GroupId),
     History(ItemId),
     RecentChanges,
     Month(i16, i8),
@@ -285,6 +287,7 @@ impl<'a> Renderer<'a> {
         jobs.extend((0..n.meetings).map(MeetingId).filter(|&m| !signin::sessions(&cx, m).is_empty()).map(Job::SignIn));
         if cx.site().has_history {
             jobs.extend(own.iter().map(|&i| Job::History(i)));
+            jobs.extend((0..n.groups).map(|g| Job::GroupChanges(GroupId(g))));
         }
         jobs.extend(calendar::months(&cx).into_iter().map(|(y, m)| Job::Month(y, m)));
         if (0..n.meetings).any(|m| cx.meeting(MeetingId(m)).has_ce()) {
@@ -384,6 +387,7 @@ impl<'r, 'a> Cx<'r, 'a> {
             Job::People => people::index(self),
             Job::Person(slug) => people::person_page(self, slug),
             Job::SignIn(m) => signin::page(self, *m),
+            Job::GroupChanges(g) => history::group_changes(self, *g),
             Job::CeCalendar => Ok(vec![calendar::ce_feed(self)]),
             Job::CeMonth(y, m) => calendar::ce_month_page(self, *y, *m),
             Job::CalendarNow => {
@@ -486,6 +490,7 @@ impl<'r, 'a> Cx<'r, 'a> {
                         feed_url: crate::routes::feed_of(&item.url),
                         calendar: calendar::Feed::of_group(self, gi),
                         openings: lead::of_group(self, gi),
+                        changes_url: self.site().has_history.then(|| crate::routes::changes_of(&item.url)),
                         propose_url: views::propose_url(self.site().config, self.site().today, Some(&item.slug)),
                         lead_url: self.site().config.routes().page("lead"),
                     },
@@ -973,6 +978,8 @@ struct GroupView<'a> {
     openings: Vec<lead::Opening<'a>>,
     /// The forge's page that adds a meeting of this group, filled in.
     propose_url: Option<String>,
+    /// Its changes feed (with history).
+    changes_url: Option<String>,
     lead_url: String,
 }
 
