@@ -20,6 +20,7 @@ struct RawConfig {
     feed_past: Option<String>,
     repo: Option<String>,
     branch: Option<String>,
+    image: Option<String>,
 }
 
 /// The validated site settings.
@@ -43,6 +44,9 @@ pub struct Config {
     pub feed_past_text: String,
     /// The site's git repository on a forge (`repo`, `branch`): "Edit this page" links.
     pub repo: Option<Repo>,
+    /// The image of link previews for pages without one of their own: an https URL, or an
+    /// address on the site (`/static/og-image.png`, the base path added where it is used).
+    pub image: Option<String>,
 }
 
 /// Which forge a repository is on: the addresses of its edit, history and new-file pages.
@@ -138,7 +142,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
         vec![Diagnostic::error(path, line, e.message().trim().to_string())
             .at_column(col)
-            .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration, history, feed_past, repo, branch")]
+            .hint("moot.toml takes: title, base_url, timezone, language, theme, default_duration, history, feed_past, repo, branch, image")]
     })?;
     let line_of = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map_or(0, |i| i + 1);
     let mut errors = Vec::new();
@@ -231,6 +235,29 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
             None
         }
     });
+    let image = raw.image.as_ref().and_then(|i| {
+        let i = i.trim();
+        if i.starts_with('/')
+            && !i.starts_with("//")
+            && !i.contains(|c: char| c.is_whitespace() || "\"<>\\`".contains(c))
+        {
+            return Some(i.to_string());
+        }
+        match crate::safe::check_url(i, crate::safe::Accept::Web) {
+            Ok(u) => Some(u),
+            Err(why) => {
+                errors.push(
+                    Diagnostic::error(
+                        path,
+                        line_of("image"),
+                        format!("`image` {i:?} is not an address on the site or the web: {why}"),
+                    )
+                    .hint("write it like: image = \"/static/og-image.png\" (a file of static/) or an https:// address"),
+                );
+                None
+            }
+        }
+    });
     if let Some(branch) = &raw.branch {
         if !crate::routes::is_safe_component(branch.trim())
             && !branch.trim().split('/').all(crate::routes::is_safe_component)
@@ -264,6 +291,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         feed_past,
         feed_past_text,
         repo,
+        image,
     })
 }
 

@@ -794,6 +794,32 @@ fn every_page_has_link_preview_tags() {
     assert!(story.contains("<meta property=\"og:title\" content=\"Our first circle\">"), "{story}");
 }
 
+/// A page without an image of its own shows the site's (`image` in moot.toml) in link previews.
+#[test]
+fn link_previews_fall_back_to_the_sites_image() {
+    let s = site(&[
+        ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org/learn\"\nimage = \"/static/og-image.png\"\n"),
+        ("content/wiki/plain.md", "---\ntitle: \"Plain\"\n---\nNo picture.\n"),
+        (
+            "content/wiki/pictured.md",
+            "---\ntitle: \"Pictured\"\n---\n![A circle](https://img.example.org/circle.jpg)\n",
+        ),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p");
+    moot::build(&options(s.path(), &out)).unwrap();
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    assert!(read("wiki/plain/index.html").contains("<meta property=\"og:image\" content=\"https://t.example.org/learn/static/og-image.png\">\n<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    assert!(read("wiki/pictured/index.html")
+        .contains("<meta property=\"og:image\" content=\"https://img.example.org/circle.jpg\">"));
+    let bad = site(&[(
+        "moot.toml",
+        "title = \"T\"\nbase_url = \"https://t.example.org\"\nimage = \"javascript:alert(1)\"\n",
+    )]);
+    let err = moot::build(&options(bad.path(), &dir.path().join("q"))).unwrap_err().to_string();
+    assert!(err.starts_with("moot.toml:3:1: error: `image` \"javascript:alert(1)\" is not an address on the site or the web: a `javascript:` URL could run code in the page"), "{err}");
+}
+
 #[test]
 fn a_series_page_lists_its_dates_compactly_with_the_rest_behind_disclosures() {
     let b = build();
