@@ -361,3 +361,21 @@ fn a_group_has_a_changes_feed_of_its_pages() {
         "<a href=\"/groups/alma/changes.xml\" type=\"application/atom+xml\">Follow changes to its pages</a>"
     ));
 }
+
+/// A page with two revisions or more has revisions.json (each revision's text, for comparing
+/// any two in the browser) and the form on its history page; a page with one has neither.
+#[test]
+fn pages_with_revisions_to_choose_from_have_their_texts_as_json() {
+    let d = site_in_git("");
+    let out = build(d.path());
+    let json = std::fs::read_to_string(out.path().join("public/wiki/rules/history/revisions.json")).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["message"], "Add a rule about listening");
+    assert_eq!(list[0]["text"], "---\ntitle: \"Rules\"\n---\n\nBe kind.\nListen first.\n");
+    assert_eq!(list[1]["text"], "---\ntitle: \"Rules\"\n---\n\nBe kind.\n");
+    assert!(!json.contains('<') && !json.contains('>'), "no text can close a tag: {json}");
+    let history = std::fs::read_to_string(out.path().join("public/wiki/rules/history/index.html")).unwrap();
+    assert!(history.contains("data-revisions=\"/wiki/rules/history/revisions.json\""), "{history}");
+}

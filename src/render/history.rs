@@ -112,16 +112,23 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
             }
         })
         .collect();
+    let texts = texts_after(revs.iter().map(|rev| diff_lines(h.diff(rev))).collect());
+    let base = crate::routes::history_of(item.url);
+    // Any two revisions compared in the browser, from their texts: only where there are two
+    // to choose and every text is known (a history that starts later has none).
+    let json_url = (views.len() >= 2 && texts.iter().all(Option::is_some)).then(|| format!("{base}revisions.json"));
     let mut ctx = cx.context();
     ctx.insert("page", &super::views::link(item));
     ctx.insert("revisions", &views);
     ctx.insert("uncommitted", &uncommitted);
-    let base = crate::routes::history_of(item.url);
     let feed = crate::routes::feed_of(&base);
     ctx.insert("feed_url", &feed);
+    ctx.insert("revisions_json", &json_url);
     let mut out = cx.page(&base, "history.html", &mut ctx)?;
     out.push(page_feed(cx, item.title, item.url, &feed, &views));
-    let texts = texts_after(revs.iter().map(|rev| diff_lines(h.diff(rev))).collect());
+    if let Some(url) = &json_url {
+        out.push(revisions_json(cx, url, &views, &texts));
+    }
     for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
         let lines: Vec<DiffLine> = diff_lines(h.diff(rev));
         ctx.insert("text_after", &texts[i]);
@@ -134,6 +141,28 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
         out.extend(cx.page(&view.url, "compare.html", &mut ctx)?);
     }
     Ok(out)
+}
+
+/// `/PAGE/history/revisions.json`: each revision (newest first) with the page's text after
+/// it, for the history page's "compare any two" in the browser. `<`, `>` and `&` are written
+/// as `\u003c`, `\u003e` and `\u0026` (as in the pages' JSON-LD), so no text can close a tag.
+fn revisions_json(cx: &Cx, url: &str, views: &[RevisionView], texts: &[Option<String>]) -> Output {
+    let list: Vec<serde_json::Value> = views
+        .iter()
+        .zip(texts)
+        .map(|(v, t)| {
+            serde_json::json!({
+                "short": v.commit.short,
+                "date": v.commit.date,
+                "author": v.commit.author,
+                "message": v.commit.message,
+                "url": v.url,
+                "text": t.as_deref().unwrap_or(""),
+            })
+        })
+        .collect();
+    let body = super::structured::script_json(&serde_json::Value::Array(list));
+    Output { path: cx.site().config.routes().file_output(url), body: Body::Bytes(body.into_bytes()) }
 }
 
 /// The rows of the diff table, made here rather than in the template: a page's first

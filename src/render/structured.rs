@@ -160,7 +160,7 @@ pub(crate) fn first_image(html: &str) -> Option<&str> {
 }
 
 /// JSON for inside a `<script>` element.
-fn script_json(v: &Value) -> String {
+pub(super) fn script_json(v: &Value) -> String {
     let text = serde_json::to_string(v).unwrap_or_default();
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {

@@ -47,6 +47,9 @@ git('commit', '-q', '-m', 'First version', '--date', '2026-11-01T10:00:00Z');
 write('content/wiki/a.md', '---\ntitle: "Alpha"\n---\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\nSix.\n');
 git('add', '-A');
 git('commit', '-q', '-m', 'Four more lines', '--date', '2026-11-02T10:00:00Z');
+write('content/wiki/a.md', '---\ntitle: "Alpha"\n---\nOne.\n\nTwo, edited.\n\nThree.\n\nFour.\n\nFive.\n\nSix.\n');
+git('add', '-A');
+git('commit', '-q', '-m', 'Edit the second line', '--date', '2026-11-03T10:00:00Z');
 build(site, out);
 // The test fixture with every kind of page (and of meeting state), under /fixture/.
 const fixtureOut = path.join(out, 'fixture');
@@ -128,9 +131,10 @@ try {
     const compare = await page.locator('a[href*="/history/"]').evaluateAll((links) =>
       links.map((a) => a.getAttribute('href')).filter((h) => /\/history\/[0-9a-f]{7,}\/$/.test(h)),
     );
-    check(`${what}: the history links to a comparison`, compare.length > 0, JSON.stringify(compare));
-    if (compare.length > 0) {
-      await page.goto(base + compare[0]);
+    check(`${what}: the history links to a comparison of each revision`, compare.length === 3, JSON.stringify(compare));
+    if (compare.length > 1) {
+      // The second newest: "Four more lines".
+      await page.goto(base + compare[1]);
       const added = await page.locator('table.diff tr.diff-added').evaluateAll((rows) =>
         rows.map((r) => getComputedStyle(r).backgroundColor),
       );
@@ -265,6 +269,25 @@ try {
       check(`print: the sign-in page prints ${what} alone`, shown.length === 1 && (hash === '' || `#${shown[0]}` === hash), JSON.stringify(shown));
     }
     await page.close();
+  }
+
+  // ---- a page's history: any two revisions compared in the page -----------------------------
+  {
+    const page = await browser.newPage();
+    await page.goto(`${base}/wiki/a/history/`);
+    await page.selectOption('#compare-from', '2');
+    await page.selectOption('#compare-to', '0');
+    await page.click('form.compare-any button');
+    await page.locator('.compare-result').waitFor({ state: 'visible' });
+    const status = await page.locator('.compare-status').innerText();
+    const removed = await page.locator('.compare-result tr.diff-removed').allInnerTexts();
+    check('history: the first and the last revision compared in the page', status === '9 lines added, 1 removed' && removed.length === 1 && removed[0].includes('Two.'), JSON.stringify({ status, removed }));
+    await page.close();
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await context.newPage();
+    await plain.goto(`${base}/wiki/a/history/`);
+    check('history, no script: no compare form (each revision has its comparison page)', !(await plain.locator('form.compare-any').isVisible()));
+    await context.close();
   }
 
   // ---- the CE calendar's filters, in the page --------------------------------------------------

@@ -100,3 +100,59 @@
   for (var i = 0; i < selects.length; i++) selects[i].addEventListener("change", apply);
   apply();
 })();
+(function () {
+  // A page's history: compare any two revisions, in the page, from revisions.json (each
+  // revision's whole text); a line diff by longest common subsequence. Without script the
+  // form stays hidden and each revision's own comparison page is a link away.
+  var form = document.querySelector("form.compare-any");
+  if (!form || !window.fetch) return;
+  var result = document.querySelector(".compare-result");
+  var body = result.querySelector("tbody");
+  var status = form.querySelector(".compare-status");
+  var revisions = null;
+  form.hidden = false;
+  var lines = function (t) { var l = t.split("\n"); if (l.length && l[l.length - 1] === "") l.pop(); return l; };
+  var row = function (kind, oldN, newN, mark, text) {
+    var tr = document.createElement("tr");
+    tr.className = "diff-" + kind;
+    [oldN, newN, mark].forEach(function (v, i) {
+      var td = document.createElement("td");
+      td.className = i < 2 ? "ln" : "mark";
+      td.textContent = v === null ? "" : String(v);
+      tr.appendChild(td);
+    });
+    var code = document.createElement("td");
+    code.className = "code";
+    var inner = document.createElement(kind === "added" ? "ins" : kind === "removed" ? "del" : "span");
+    inner.textContent = text;
+    code.appendChild(inner);
+    tr.appendChild(code);
+    body.appendChild(tr);
+  };
+  var compare = function () {
+    var a = lines(revisions[Number(form.querySelector("#compare-from").value)].text);
+    var b = lines(revisions[Number(form.querySelector("#compare-to").value)].text);
+    var n = a.length, m = b.length, i, j;
+    var len = [];
+    for (i = 0; i <= n; i++) { len.push(new Array(m + 1).fill(0)); }
+    for (i = n - 1; i >= 0; i--) for (j = m - 1; j >= 0; j--) len[i][j] = a[i] === b[j] ? len[i + 1][j + 1] + 1 : Math.max(len[i + 1][j], len[i][j + 1]);
+    body.textContent = "";
+    var added = 0, removed = 0;
+    for (i = 0, j = 0; i < n || j < m;) {
+      if (i < n && j < m && a[i] === b[j]) { row("context", i + 1, j + 1, "", a[i]); i++; j++; }
+      else if (j < m && (i === n || len[i][j + 1] >= len[i + 1][j])) { row("added", null, j + 1, "+", b[j]); j++; added++; }
+      else { row("removed", i + 1, null, "\u2212", a[i]); i++; removed++; }
+    }
+    result.hidden = false;
+    status.textContent = added + " lines added, " + removed + " removed";
+  };
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (revisions) return compare();
+    status.textContent = "Loading…";
+    fetch(form.getAttribute("data-revisions")).then(function (r) { return r.json(); }).then(function (list) {
+      revisions = list;
+      compare();
+    }, function () { status.textContent = "The revisions could not be loaded."; });
+  });
+})();
