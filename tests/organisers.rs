@@ -167,6 +167,8 @@ fn every_name_has_a_page_and_links_to_it() {
     ] {
         assert!(tomas.contains(text), "{text} in {tomas}");
     }
+    // In lists too: a story's card links its author.
+    assert!(read("stories/index.html").contains("by <a class=\"person\" href=\"/people/ben-ito/\">Ben Ito</a>"));
     let ben = read("people/ben-ito/index.html");
     assert!(ben.contains("Groups they lead") && ben.contains(">A story<"), "{ben}");
     let index = read("people/index.html");

@@ -86,6 +86,8 @@ pub(super) struct Card<'a> {
     pub date: Option<String>,
     pub date_iso: Option<String>,
     pub meta: Option<String>,
+    /// A story's author's page.
+    pub meta_url: Option<String>,
     pub draft: bool,
 }
 
@@ -106,7 +108,11 @@ pub(super) fn card<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> Card<'a> {
         }
         _ => (None, None),
     };
-    card_with(head, cx.excerpt(idx), date, meta)
+    let mut c = card_with(head, cx.excerpt(idx), date, meta);
+    if head.kind == Kind::Story {
+        c.meta_url = c.meta.as_deref().and_then(|a| cx.person_url(a));
+    }
+    c
 }
 
 pub(super) fn card_with<'a>(head: Head<'a>, excerpt: &'a str, date: Option<Date>, meta: Option<String>) -> Card<'a> {
@@ -119,6 +125,7 @@ pub(super) fn card_with<'a>(head: Head<'a>, excerpt: &'a str, date: Option<Date>
         date: date.map(long_date),
         date_iso: date.map(|d| d.to_string()),
         meta,
+        meta_url: None,
         draft: head.draft,
     }
 }
@@ -126,7 +133,9 @@ pub(super) fn card_with<'a>(head: Head<'a>, excerpt: &'a str, date: Option<Date>
 /// The card of story number `st`.
 pub(super) fn story_card<'a>(cx: &Cx<'_, 'a>, st: StoryId) -> Card<'a> {
     let s = cx.story(st);
-    card_with(cx.head(s.item), cx.excerpt(s.item), Some(s.date), s.author.clone())
+    let mut c = card_with(cx.head(s.item), cx.excerpt(s.item), Some(s.date), s.author.clone());
+    c.meta_url = s.author.as_deref().and_then(|a| cx.person_url(a));
+    c
 }
 
 /// The card of article number `a`.
