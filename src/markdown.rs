@@ -41,6 +41,8 @@ pub struct Resolver<'a> {
     host: &'a str,
     drafts: &'a std::collections::HashSet<String>,
     by_url: std::collections::HashSet<&'a str>,
+    /// Knows no page ([`Resolver::detached`]): a wikilink is its text, not a missing page.
+    detached: bool,
 }
 
 impl<'a> Resolver<'a> {
@@ -68,6 +70,25 @@ impl<'a> Resolver<'a> {
             host: crate::config::host_of(&site.config.base_url),
             drafts: &site.draft_names,
             by_url: items.iter().map(|i| i.url.as_str()).collect(),
+            detached: false,
+        }
+    }
+
+    /// A resolver that knows no page: for a page's text as it was at an old revision, whose
+    /// links are shown as they were written but followed to nothing (so that the rendering
+    /// depends on the text alone, not on today's pages).
+    pub fn detached(config: &'a crate::config::Config) -> Self {
+        static NO_DRAFTS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+        Resolver {
+            items: &[],
+            by_path: HashMap::new(),
+            by_name: HashMap::new(),
+            base_path: &config.base_path,
+            routes: config.routes(),
+            host: crate::config::host_of(&config.base_url),
+            drafts: NO_DRAFTS.get_or_init(Default::default),
+            by_url: Default::default(),
+            detached: true,
         }
     }
 
@@ -410,6 +431,13 @@ fn wikilink_open(
                 };
             out.problems.push(Diagnostic::warning(&item.shown, line, message).hint(hint));
             let shown = if has_pothole { String::new() } else { attr(target) };
+            if r.detached {
+                // A page as it was: the link as written, to a page of its time.
+                return format!(
+                    "<a class=\"wikilink as-was\" title=\"{}\">{shown}",
+                    attr(&format!("A link to {target}"))
+                );
+            }
             format!("<a class=\"wikilink missing\" title=\"{}\">{shown}", attr(&format!("Missing page: {target}")))
         }
     }

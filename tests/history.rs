@@ -379,3 +379,28 @@ fn pages_with_revisions_to_choose_from_have_their_texts_as_json() {
     let history = std::fs::read_to_string(out.path().join("public/wiki/rules/history/index.html")).unwrap();
     assert!(history.contains("data-revisions=\"/wiki/rules/history/revisions.json\""), "{history}");
 }
+
+/// A compare page shows the page as it was after that change, rendered from that revision's
+/// text (its links as written, not followed to today's pages), and the text itself.
+#[test]
+fn a_compare_page_shows_the_page_as_it_was() {
+    let d = site_in_git("");
+    let root = d.path();
+    write(root, "content/wiki/rules.md", "---\ntitle: \"Rules\"\n---\n\nBe kind.\nListen first.\n\nSee [[Renamed page]] and [this](javascript:alert(1)).\n");
+    git(root, &["commit", "-q", "-am", "Link the renamed page"], "Ana Ruiz", "2026-10-07T10:00:00Z");
+    let out = build(root);
+    let public = out.path().join("public");
+    let history = std::fs::read_to_string(public.join("wiki/rules/history/index.html")).unwrap();
+    let shas = revisions(&history, "/wiki/rules/");
+    assert_eq!(shas.len(), 3, "{shas:?}");
+    let newest = std::fs::read_to_string(public.join(format!("wiki/rules/history/{}/index.html", shas[0]))).unwrap();
+    let page = &newest[newest.find("as-it-was-page").expect("the page as it was")..];
+    let page = &page[..page.find("</div>").unwrap()];
+    assert!(page.contains("<p>Be kind.\nListen first.</p>"), "{page}");
+    assert!(page.contains("<a class=\"wikilink as-was\" title=\"A link to Renamed page\">Renamed page</a>"), "{page}");
+    assert!(!page.contains("javascript:"), "as pages are, a link that could run code loses its link: {page}");
+    let oldest = std::fs::read_to_string(public.join(format!("wiki/rules/history/{}/index.html", shas[2]))).unwrap();
+    let page = &oldest[oldest.find("as-it-was-page").unwrap()..];
+    let page = &page[..page.find("</div>").unwrap()];
+    assert!(page.contains("<p>Be kind.</p>") && !page.contains("Listen first"), "{page}");
+}

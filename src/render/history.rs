@@ -129,9 +129,11 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
     if let Some(url) = &json_url {
         out.push(revisions_json(cx, url, &views, &texts));
     }
+    let detached = crate::markdown::Resolver::detached(cx.site().config);
     for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
         let lines: Vec<DiffLine> = diff_lines(h.diff(rev));
         ctx.insert("text_after", &texts[i]);
+        ctx.insert("html_after", &texts[i].as_deref().map(|t| as_it_was(cx.item(idx), t, &detached)));
         ctx.insert("revision", view);
         ctx.insert("has_lines", &!lines.is_empty());
         ctx.insert("diff_html", &diff_rows(&lines));
@@ -141,6 +143,18 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
         out.extend(cx.page(&view.url, "compare.html", &mut ctx)?);
     }
     Ok(out)
+}
+
+/// The page as it was after a revision, rendered from that revision's text (its body, below
+/// the front matter) as pages are, with its links as written but followed to nothing.
+fn as_it_was(item: &crate::model::Item, text: &str, r: &crate::markdown::Resolver) -> String {
+    let body = text
+        .strip_prefix("---\n")
+        .and_then(|rest| {
+            rest.find("\n---\n").map(|i| &rest[i + 5..]).or_else(|| rest.strip_suffix("\n---").map(|_| ""))
+        })
+        .unwrap_or(text);
+    crate::markdown::render_body(item, body, r).html
 }
 
 /// `/PAGE/history/revisions.json`: each revision (newest first) with the page's text after
