@@ -27,11 +27,17 @@ const pages = [
   ['wiki-page', '/wiki/examples/alma-session-plan/'],
   ['search', '/search/?q=alt+text'],
   ['compare', compare && '/' + compare.replace(/index\.html$/, '')],
+  ['ce-calendar', '/ce/'],
+  ['lead', '/lead/'],
+  ['person', '/people/mei-chen/'],
+  ['sign-in', '/meetings/2027/screen-reader-practice-lab/sign-in/'],
+  ['meeting-sessions', '/meetings/2027/screen-reader-practice-lab/'],
 ].filter(([, url]) => url);
 const browser = await chromium.launch({ executablePath: chromiumBin, args: ['--no-sandbox'] });
 try {
   for (const { name: mode, scheme, viewport } of MODES) {
-    const page = await browser.newPage({ viewport, colorScheme: scheme, deviceScaleFactor: 1 });
+    // In the sample site's zone, so that the pictures do not depend on this machine's.
+    const page = await browser.newPage({ viewport, colorScheme: scheme, deviceScaleFactor: 1, timezoneId: 'America/Los_Angeles' });
     for (const [name, url] of pages) {
       await page.goto(base + url);
       await page.waitForTimeout(name === 'search' ? 500 : 50);
