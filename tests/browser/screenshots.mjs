@@ -32,6 +32,22 @@ const pages = [
   ['person', '/people/mei-chen/'],
   ['sign-in', '/meetings/2027/screen-reader-practice-lab/sign-in/'],
   ['meeting-sessions', '/meetings/2027/screen-reader-practice-lab/'],
+  ['groups', '/groups/'],
+  ['meetings', '/meetings/'],
+  ['past-meetings', '/meetings/past/'],
+  ['calendar-now', '/calendar/'],
+  ['ce-month', '/ce/2026/12/'],
+  ['story', '/stories/catalogers-meet-reference/'],
+  ['stories', '/stories/'],
+  ['article', '/articles/accessible-pdfs-webinar/'],
+  ['articles', '/articles/'],
+  ['wiki', '/wiki/'],
+  ['tags', '/tags/'],
+  ['tag', '/tags/accessibility/'],
+  ['people', '/people/'],
+  ['history', '/wiki/examples/alma-session-plan/history/'],
+  ['recent-changes', '/recent-changes/'],
+  ['not-found', '/404.html'],
 ].filter(([, url]) => url);
 const browser = await chromium.launch({ executablePath: chromiumBin, args: ['--no-sandbox'] });
 try {
