@@ -410,6 +410,9 @@ fn yaml<T: for<'de> Deserialize<'de> + Default>(front: &str, shown: &PathBuf) ->
                 .at_column(col)
                 .hint(crate::config::unknown_field_hint(&field, &allowed));
         }
+        if let Some(e) = type_error(front, line, &message) {
+            return Diagnostic::error(shown, line + 1, e.0).at_column(col).hint(e.1);
+        }
         let hint = if message.contains("invalid type") {
             "lists are written [\"a\", \"b\"] or one `- item` per line; text with a colon needs quotes"
         } else {
@@ -417,6 +420,30 @@ fn yaml<T: for<'de> Deserialize<'de> + Default>(front: &str, shown: &PathBuf) ->
         };
         Diagnostic::error(shown, line + 1, message).at_column(col).hint(hint)
     })
+}
+
+/// A value of the wrong type, said in words: the field (the key on the error's line, 1-based
+/// within the front matter) and what it takes, with an example.
+fn type_error(front: &str, line: usize, message: &str) -> Option<(String, String)> {
+    let wants = match message {
+        m if m.starts_with("invalid u32") || m.starts_with("invalid u64") || m.contains("expected u32") => {
+            ("a whole number", "12")
+        }
+        m if m.starts_with("invalid boolean") || m.contains("expected a boolean") => ("true or false", "true"),
+        m if m.starts_with("expected sequence start") || m.contains("expected a sequence") => {
+            ("a list", "[\"cataloging\", \"alma\"]")
+        }
+        _ => return None,
+    };
+    let text = front.lines().nth(line.checked_sub(1)?)?;
+    let (key, value) = text.split_once(':')?;
+    let key = key.trim().trim_start_matches("- ").trim();
+    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let value = value.trim();
+    let value = if value.starts_with(['"', '\'']) { value.to_string() } else { format!("\"{value}\"") };
+    Some((format!("`{key}` must be {}, and {value} is not one", wants.0), format!("write it like {key}: {}", wants.1)))
 }
 
 /// "unknown field `strat`, expected one of a, b" -> ("strat", [a, b]).

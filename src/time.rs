@@ -131,10 +131,59 @@ fn zones() -> &'static jiff::tz::TimeZoneDatabase {
     DB.get_or_init(jiff::tz::TimeZoneDatabase::bundled)
 }
 
-/// Looks up an IANA zone; the error is a hint naming the nearest real names.
+/// Common time-zone abbreviations and the IANA zones they usually mean (the first is the
+/// most likely), for the hint when `timezone` is one of them.
+const ABBREVIATIONS: &[(&str, &[&str])] = &[
+    ("PST", &["America/Los_Angeles"]),
+    ("PDT", &["America/Los_Angeles"]),
+    ("PT", &["America/Los_Angeles"]),
+    ("MDT", &["America/Denver"]),
+    ("MT", &["America/Denver", "America/Phoenix"]),
+    ("CST", &["America/Chicago", "Asia/Shanghai"]),
+    ("CDT", &["America/Chicago"]),
+    ("CT", &["America/Chicago"]),
+    ("EDT", &["America/New_York"]),
+    ("ET", &["America/New_York"]),
+    ("AKST", &["America/Anchorage"]),
+    ("AKDT", &["America/Anchorage"]),
+    ("AST", &["America/Halifax", "America/Puerto_Rico"]),
+    ("ADT", &["America/Halifax"]),
+    ("NST", &["America/St_Johns"]),
+    ("NDT", &["America/St_Johns"]),
+    ("BST", &["Europe/London"]),
+    ("IST", &["Asia/Kolkata", "Europe/Dublin"]),
+    ("CEST", &["Europe/Paris", "Europe/Berlin"]),
+    ("EEST", &["Europe/Athens", "Europe/Helsinki"]),
+    ("WEST", &["Europe/Lisbon"]),
+    ("MSK", &["Europe/Moscow"]),
+    ("SAST", &["Africa/Johannesburg"]),
+    ("JST", &["Asia/Tokyo"]),
+    ("KST", &["Asia/Seoul"]),
+    ("SGT", &["Asia/Singapore"]),
+    ("HKT", &["Asia/Hong_Kong"]),
+    ("AEST", &["Australia/Sydney", "Australia/Brisbane"]),
+    ("AEDT", &["Australia/Sydney"]),
+    ("ACST", &["Australia/Adelaide", "Australia/Darwin"]),
+    ("ACDT", &["Australia/Adelaide"]),
+    ("AWST", &["Australia/Perth"]),
+    ("NZST", &["Pacific/Auckland"]),
+    ("NZDT", &["Pacific/Auckland"]),
+];
+
+/// Looks up an IANA zone; the error is a hint naming the nearest real names (for an
+/// abbreviation such as PST, the zones it usually means).
 pub fn zone_by_name(name: &str) -> Result<TimeZone, String> {
     if let Ok(tz) = zones().get(name) {
         return Ok(tz);
+    }
+    let upper = name.trim().to_ascii_uppercase();
+    if let Some((abbr, meant)) = ABBREVIATIONS.iter().find(|(a, _)| *a == upper) {
+        let names: Vec<String> = meant.iter().map(|n| format!("\"{n}\"")).collect();
+        return Err(format!(
+            "{abbr} is an abbreviation, not a zone (it does not say when the clocks change); write the zone it \
+             means, usually {}",
+            names.join(" or ")
+        ));
     }
     let names: Vec<String> = zones().available().map(|n| n.to_string()).collect();
     let near = crate::diag::closest(name, names.iter().map(String::as_str));

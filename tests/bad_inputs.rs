@@ -795,3 +795,53 @@ fn feed_past_says_what_it_takes() {
         toml("hours", "36 hours", "give it in days, weeks, months or years"),
     ]);
 }
+
+/// `timezone: PST` is answered with the zones it usually means (it suggested "EST").
+#[test]
+fn time_zone_abbreviations_are_answered_with_the_zones_they_mean() {
+    let m = |name, zone: &str, hint: &str| {
+        let mut c = case(
+            name,
+            &[],
+            &[&format!("content/meetings/m.md:4:1: error: unknown time zone {zone:?}\n  hint: {hint}")],
+        );
+        c.files.push(("content/meetings/m.md", meeting(&format!("timezone: {zone}"))));
+        c
+    };
+    check_all(vec![
+        m("PST", "PST", "PST is an abbreviation, not a zone (it does not say when the clocks change); write the zone it means, usually \"America/Los_Angeles\""),
+        m("lower-case cest", "cest", "CEST is an abbreviation, not a zone (it does not say when the clocks change); write the zone it means, usually \"Europe/Paris\" or \"Europe/Berlin\""),
+        m("AEST", "AEST", "AEST is an abbreviation, not a zone (it does not say when the clocks change); write the zone it means, usually \"Australia/Sydney\" or \"Australia/Brisbane\""),
+    ]);
+}
+
+/// A value of the wrong type is said in words, with the field and an example (it was the
+/// parser's "invalid u32").
+#[test]
+fn type_errors_say_what_the_field_takes() {
+    let m = |name, line: &str, error: &str, hint: &str| {
+        let mut c = case(name, &[], &[&format!("content/meetings/m.md:4:{error}\n  hint: {hint}")]);
+        c.files.push(("content/meetings/m.md", meeting(line)));
+        c
+    };
+    check_all(vec![
+        m(
+            "capacity in words",
+            "capacity: twelve",
+            "11: error: `capacity` must be a whole number, and \"twelve\" is not one",
+            "write it like capacity: 12",
+        ),
+        m(
+            "draft maybe",
+            "draft: maybe",
+            "8: error: `draft` must be true or false, and \"maybe\" is not one",
+            "write it like draft: true",
+        ),
+        m(
+            "tags not a list",
+            "tags: cataloging",
+            "7: error: `tags` must be a list, and \"cataloging\" is not one",
+            "write it like tags: [\"cataloging\", \"alma\"]",
+        ),
+    ]);
+}
