@@ -82,7 +82,16 @@ pub struct Report {
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        // "1 meeting", "2 stories": the singular of each kind's plural.
+        let one = |k: &str| match k {
+            "stories" => "story".to_string(),
+            k => k.strip_suffix('s').unwrap_or(k).to_string(),
+        };
+        let parts: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(k, n)| if *n == 1 { format!("1 {}", one(k)) } else { format!("{n} {k}") })
+            .collect();
         write!(
             f,
             "{}; {} files ({} written) in {} ms",
