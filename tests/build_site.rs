@@ -911,3 +911,17 @@ fn task_list_boxes_are_named_for_screen_readers() {
     );
     assert!(page.contains("<li><input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>\ntodo</li>"));
 }
+
+#[test]
+fn the_summary_counts_in_words() {
+    let s = site(&[
+        ("content/meetings/m.md", "---\ntitle: \"M\"\nstart: \"2027-01-02 10:00\"\n---\n"),
+        ("content/stories/s.md", "---\ntitle: \"S\"\ndate: \"2026-10-01\"\n---\n"),
+    ]);
+    let r = moot(&["check"], s.path());
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        out.starts_with("checked, no problems: 0 groups, 1 meeting, 1 story, 0 articles, 0 wiki pages, 0 pages;"),
+        "{out}"
+    );
+}
