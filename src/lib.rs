@@ -246,12 +246,32 @@ pub(crate) fn conclude(
             d
         }
     }));
-    let mut all = Diagnostics(diags);
+    let mut all = Diagnostics(no_cascade(diags));
     all.sort();
     if all.has_errors() {
         return Err(all);
     }
     Ok(all.0)
+}
+
+/// Drops the errors that only repeat another: a reference to a group (or meeting) whose own
+/// file has an error is not also an error of every file that names it.
+fn no_cascade(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let broken: std::collections::HashSet<std::path::PathBuf> =
+        diags.iter().filter(|d| d.is_error()).map(|d| d.path.clone()).collect();
+    let repeats = |d: &Diagnostic| {
+        let Some(rest) = d.message.strip_prefix("no ") else { return false };
+        let Some((label, name)) = rest.split_once(" is called ") else { return false };
+        let name = name.trim_matches('"');
+        let folder = match label {
+            "group" => "groups",
+            "meeting" => "meetings",
+            _ => return false,
+        };
+        let file = Path::new("content").join(folder).join(format!("{name}.md"));
+        d.is_error() && broken.contains(&file)
+    };
+    diags.into_iter().filter(|d| !repeats(d)).collect()
 }
 
 /// settings -> history (started) -> load -> parse -> model -> markdown. Errors are every

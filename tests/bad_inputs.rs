@@ -845,3 +845,21 @@ fn type_errors_say_what_the_field_takes() {
         ),
     ]);
 }
+
+/// A group file that does not parse is one error, not one more for every meeting that names it.
+#[test]
+fn a_broken_group_is_one_error_not_one_per_meeting() {
+    let mut c = case(
+        "broken group",
+        &[],
+        &["content/groups/alma.md:2:8: error: unclosed quote\n  hint: check the YAML syntax; text with a `:` or `#` in it needs quotes"],
+    );
+    c.files.push(("content/groups/alma.md", "---\ntitle: \"Alma\nleaders: [Ana\n---\n".to_string()));
+    for i in 1..=3 {
+        c.files.push((
+            ["content/meetings/m1.md", "content/meetings/m2.md", "content/meetings/m3.md"][i - 1],
+            format!("---\ntitle: \"M{i}\"\ngroup: alma\nstart: \"2027-01-0{i} 10:00\"\n---\n"),
+        ));
+    }
+    check_all(vec![c]);
+}
