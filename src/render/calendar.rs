@@ -7,6 +7,7 @@ use super::{ics, Body, Output, Pairs};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::{GroupId, Meeting, MeetingId, Occurrence, Site};
+use crate::routes::encode_query as encode;
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::Serialize;
@@ -154,11 +155,6 @@ pub(super) fn google_url(cx: &Cx, m: &Meeting, o: &Occurrence) -> String {
         url.push_str(&format!("&recur={}", encode(&format!("RRULE:{}", ics::ics_rule(rule, m)))));
     }
     url
-}
-
-/// Percent-encodes a query value (see [`crate::routes::encode_query`]).
-pub(super) fn encode(s: &str) -> String {
-    crate::routes::encode_query(s)
 }
 
 /// Every occurrence (skipped ones left out) by the local date it starts on.

@@ -365,10 +365,8 @@ pub(super) fn group_changes(cx: &Cx, g: crate::model::GroupId) -> Result<Vec<Out
         .chain(group.stories.iter().map(|&st| cx.story(st).item))
         .chain(group.articles.iter().map(|&a| cx.article(a).item))
         .collect();
-    let files: std::collections::HashSet<String> = items
-        .iter()
-        .filter_map(|&i| Some(cx.head(i).shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/")))
-        .collect();
+    let files: std::collections::HashSet<String> =
+        items.iter().filter_map(|&i| super::reads::content_path(cx.head(i).shown)).collect();
     let Some(changes) = changes(cx, Some(&files)) else { return Ok(Vec::new()) };
     let head = cx.head(group.item);
     let feed = crate::routes::changes_of(head.url);
@@ -384,7 +382,7 @@ fn changes<'a>(cx: &Cx<'_, 'a>, only: Option<&std::collections::HashSet<String>>
     let by_rel: HashMap<String, ItemId> = (0..cx.counts().items)
         .map(ItemId)
         .filter(|&i| cx.has_own_page(i))
-        .filter_map(|i| Some((cx.head(i).shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/"), i)))
+        .filter_map(|i| Some((super::reads::content_path(cx.head(i).shown)?, i)))
         .collect();
     // A draft's edits appear nowhere: its file is left out of each commit, and a commit of
     // drafts only is left out.

@@ -37,7 +37,7 @@ pub(super) fn volunteer(cx: &Cx, m: &Meeting) -> Option<String> {
         return Some(contact.to_string());
     }
     let address = contact.strip_prefix("mailto:").unwrap_or(contact);
-    let subject = super::calendar::encode(&format!("I would like to help lead: {}", cx.head(m.item).title));
+    let subject = crate::routes::encode_query(&format!("I would like to help lead: {}", cx.head(m.item).title));
     Some(format!("mailto:{address}?subject={subject}"))
 }
 
@@ -80,13 +80,8 @@ pub(super) fn outputs(cx: &Cx) -> Result<Vec<Output>, Diagnostic> {
     groups.sort_by(|a, b| a.title.cmp(b.title));
     let loose: Vec<(MeetingId, usize)> =
         lead.iter().copied().filter(|&(m, _)| cx.meeting(m).groups.is_empty()).collect();
-    let (home, _) = cx.sections();
-    let how = (0..cx.counts().items)
-        .map(crate::model::ItemId)
-        .filter(|&i| Some(i) != home)
-        .map(|i| cx.head(i))
-        .find(|h| h.path == "how-it-works")
-        .map(|h| h.url);
+    // A top-level page: looked for among those, not the whole site.
+    let how = cx.pages().iter().map(|&i| cx.head(i)).find(|h| h.path == "how-it-works").map(|h| h.url);
     let mut ctx = cx.context();
     ctx.insert("title", "Lead a meeting");
     ctx.insert("groups", &groups);

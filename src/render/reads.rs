@@ -137,7 +137,7 @@ impl<'a> Inputs<'a> {
             }
             Fact::Excerpt(i) => self.bodies.items[i].excerpt.hash(&mut h),
             Fact::Backlinks(i) => self.bodies.backlinks.get(&i).hash(&mut h),
-            Fact::History(i) => match (&s.history, content_path(&s.items[i])) {
+            Fact::History(i) => match (&s.history, content_path(&s.items[i].shown)) {
                 (Some(history), Some(rel)) => history.print_of(&rel, &mut h),
                 _ => 0.hash(&mut h),
             },
@@ -238,8 +238,8 @@ impl<'a> Inputs<'a> {
 }
 
 /// A page's file under content/, `/`-separated, as the history knows it.
-fn content_path(item: &Item) -> Option<String> {
-    Some(item.shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/"))
+pub(super) fn content_path(shown: &std::path::Path) -> Option<String> {
+    Some(shown.strip_prefix("content").ok()?.to_str()?.replace('\\', "/"))
 }
 
 /// What a link shows.
@@ -659,6 +659,12 @@ impl<'r, 'a> Cx<'r, 'a> {
         self.rec.note(Fact::History(i));
         let s = self.inputs.site;
         Some((s.history.as_ref()?, s.revisions(i), s.uncommitted(i)))
+    }
+
+    /// The other pages (not wiki pages), in their order.
+    pub fn pages(&self) -> &'a [ItemId] {
+        self.rec.note(Fact::List(List::Pages));
+        &self.inputs.site.pages
     }
 
     /// The whole history, for recent changes.
