@@ -324,7 +324,7 @@ pub const MAX_INTERVAL: i64 = 1_000;
 const DAY_FORMS: &str = "write MO, TU, WE, TH, FR, SA or SU, optionally with a number (1TU, -1FR)";
 const UNTIL_FORMS: &str = "write 8 digits for the last day (20270601) or a UTC time (20270601T000000Z), with no spaces";
 
-/// A `repeat` rule that moot has checked: its parts in the order written, each name one of
+/// A `repeat` rule that moot has checked: its parts FREQ first, the rest in the order written, each name one of
 /// [`RULE_PARTS`] and each value in upper case. Only ASCII, without spaces or control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rule {
@@ -342,16 +342,14 @@ impl Rule {
         self.get("COUNT").is_none() && self.get("UNTIL").is_none()
     }
 
-    /// The rule as text: `NAME=VALUE` parts, FREQ first and the rest in the order written, joined by `;` (no `RRULE:`
+    /// The rule as text: `NAME=VALUE` parts in their order (FREQ first, see [`check_rule`]), joined by `;` (no `RRULE:`
     /// in front, no spaces), the value of UNTIL as `until` rewrites it. The one writer of
     /// rules: for the rrule crate ([`expand`]), the calendar feeds and [`Display`].
     ///
     /// [`Display`]: std::fmt::Display
     pub fn write_with<E>(&self, mut until: impl FnMut(&str) -> Result<String, E>) -> Result<String, E> {
         let mut out = String::with_capacity(64);
-        let freq_first =
-            self.parts.iter().filter(|(k, _)| *k == "FREQ").chain(self.parts.iter().filter(|(k, _)| *k != "FREQ"));
-        for (i, (key, value)) in freq_first.enumerate() {
+        for (i, (key, value)) in self.parts.iter().enumerate() {
             if i > 0 {
                 out.push(';');
             }
@@ -367,7 +365,8 @@ impl Rule {
     }
 }
 
-/// The rule as moot read it: parts upper case, in the order written (see [`Rule::write_with`]).
+/// The rule as moot read it: parts upper case, FREQ first, the rest in the order written
+/// (see [`Rule::write_with`]).
 impl std::fmt::Display for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = self.write_with(|v| Ok::<_, std::convert::Infallible>(v.to_string()));
@@ -419,6 +418,8 @@ pub fn check_rule(text: &str) -> Result<Rule, String> {
     if parts.is_empty() {
         return Err("the rule is empty".into());
     }
+    // FREQ first (some readers want it there), the rest in the order written.
+    parts.sort_by_key(|(k, _)| *k != "FREQ");
     let rule = Rule { parts };
     let Some(freq) = rule.get("FREQ") else {
         return Err("FREQ is missing (e.g. FREQ=WEEKLY)".into());
@@ -735,6 +736,13 @@ mod tests {
             "2026-11-01T01:30:00 happens twice in America/Los_Angeles (clocks go back); the first one, 01:30 PDT (-07), \
              was chosen"
         );
+    }
+
+    #[test]
+    fn a_rule_is_kept_freq_first() {
+        let rule = check_rule("INTERVAL=2;FREQ=WEEKLY;COUNT=3").unwrap();
+        assert_eq!(rule.to_string(), "FREQ=WEEKLY;INTERVAL=2;COUNT=3");
+        assert_eq!(check_rule(&rule.to_string()), Ok(rule));
     }
 
     #[test]
