@@ -224,7 +224,14 @@ pub(crate) fn model_site(
     drafts: bool,
 ) -> (model::Site, Vec<Diagnostic>) {
     let Settings { config, now, from_clock } = settings;
+    // The errors of single fields found while parsing, and the fields they left out: a file
+    // is not also told that it misses a field whose value had an error.
+    let mut found: Vec<Diagnostic> = docs.iter().flat_map(|d| d.problems.iter().cloned()).collect();
+    let dropped: std::collections::HashSet<(std::path::PathBuf, String)> =
+        docs.iter().flat_map(|d| d.dropped.iter().map(|k| (d.shown.clone(), format!("missing `{k}`")))).collect();
     let (mut site, diags) = model::build(config, docs, assets, now, drafts);
+    found.extend(diags.into_iter().filter(|d| !dropped.contains(&(d.path.clone(), d.message.clone()))));
+    let diags = found;
     if from_clock {
         let day = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         site.dtstamp = time::start_of_day(&jiff::tz::TimeZone::UTC, day).timestamp();

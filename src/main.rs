@@ -45,6 +45,9 @@ enum Command {
         /// Do not start a git repository (page history needs one)
         #[arg(long)]
         no_git: bool,
+        /// Also write a publishing recipe: github (a GitHub Pages workflow), gitlab (.gitlab-ci.yml), netlify (netlify.toml); may be given more than once
+        #[arg(long, value_enum, value_name = "HOST")]
+        publish: Vec<scaffold::Publish>,
     },
     /// Build the site into the output folder
     Build {
@@ -103,9 +106,15 @@ enum Command {
         /// The group it belongs to (its slug)
         #[arg(long)]
         group: Option<String>,
-        /// For meetings: "YYYY-MM-DD HH:MM" (local time), "YYYY-MM-DD" (all day) or RFC 3339
+        /// For meetings (required; asked for in a terminal): "YYYY-MM-DD HH:MM" (local time), "YYYY-MM-DD" (all day) or RFC 3339
         #[arg(long)]
         start: Option<String>,
+        /// Who leads it (a meeting's leader, a group's leader, a story's or article's author)
+        #[arg(long)]
+        leader: Option<String>,
+        /// The file name without .md (default: made from the title, in ASCII)
+        #[arg(long)]
+        slug: Option<String>,
         /// The site folder
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -136,12 +145,16 @@ fn site_options(site: &SiteArgs) -> Options {
 
 fn run(command: Command) -> Result<(), String> {
     match command {
-        Command::Init { dir, title, timezone, base_url, no_git } => {
+        Command::Init { dir, title, timezone, base_url, no_git, publish } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             let today = scaffold::today(&dir);
-            let files = scaffold::init(&dir, &scaffold::InitRequest { title, timezone, base_url }, today)?;
+            let existing = dir.join("moot.toml").exists();
+            let files = scaffold::init(&dir, &scaffold::InitRequest { title, timezone, base_url, publish }, today)?;
             for f in files {
                 println!("created {}", f.display());
+            }
+            if existing {
+                return Ok(());
             }
             if !no_git && scaffold::git_init(&dir) {
                 println!("started a git repository in {} (page history comes from it)", dir.display());
@@ -166,12 +179,18 @@ fn run(command: Command) -> Result<(), String> {
         Command::Announce { file, session, out, root } => {
             announce(&moot::announce::Request { root, file, session }, out)
         }
-        Command::New { kind, title, group, start, root } => {
+        Command::New { kind, title, group, start, leader, slug, root } => {
+            let start = match start {
+                None if kind == NewKind::Meeting && root.join("moot.toml").exists() => ask_start()?,
+                s => s,
+            };
             let req = NewRequest {
                 kind,
                 title: &title,
                 group: group.as_deref(),
                 start: start.as_deref(),
+                leader: leader.as_deref(),
+                slug: slug.as_deref(),
                 today: scaffold::today(&root),
             };
             let path = scaffold::new_page(&root, &req)?;
@@ -179,6 +198,20 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// A meeting's start, asked for when a person is at the terminal (else `moot new` says
+/// that `--start` is needed).
+fn ask_start() -> Result<Option<String>, String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    print!("When does it start? (\"YYYY-MM-DD HH:MM\", local time): ");
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the start: {e}"))?;
+    Ok(Some(line.trim().to_string()).filter(|l| !l.is_empty()))
 }
 
 /// Prints the message, or writes it to `out`; the build's warnings go to stderr.

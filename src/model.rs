@@ -447,6 +447,9 @@ pub const RESERVED: &[&str] = &[
     "404.html",
     "calendar.ics",
     "page",
+    "lead",
+    "ce",
+    "people",
 ];
 
 /// What a single document turns into before cross-references. Short-lived (one per file
@@ -481,7 +484,7 @@ pub fn build(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut draft_paths: Vec<(String, String)> = Vec::new();
-    let checked: Vec<Checked> = docs.into_par_iter().map(|d| check_doc(&config, d)).collect();
+    let checked: Vec<Checked> = docs.into_par_iter().map(|d| check_doc(&config, d, now)).collect();
     let mut site = Site {
         config,
         now,
@@ -595,7 +598,7 @@ fn check_unique_urls(items: &[Item], diags: &mut Vec<Diagnostic>) {
 }
 
 /// Validates one document in isolation.
-fn check_doc(config: &Config, mut doc: Doc) -> Checked {
+fn check_doc(config: &Config, mut doc: Doc, now: Timestamp) -> Checked {
     let mut errs = Vec::new();
     let warnings = Vec::new();
     let mut item = make_item(config, &doc, &mut errs);
@@ -623,6 +626,18 @@ fn check_doc(config: &Config, mut doc: Doc) -> Checked {
     if errs.is_empty() {
         Ok((item, typed, warnings))
     } else {
+        // A meeting left out for other errors still has its times checked (in its own zone,
+        // else the site's), so that every independent error of the file is found in one run.
+        if let Typed::Meeting(mut m, _, t) = typed {
+            if t.start.0.is_empty() {
+                return Err(errs);
+            }
+            let mut found = Vec::new();
+            if let Err(e) = place_meeting(config, &t, &mut m, now, &mut found) {
+                found.push(e);
+            }
+            errs.extend(found.into_iter().filter(Diagnostic::is_error));
+        }
         Err(errs)
     }
 }
@@ -705,14 +720,16 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
     }
 }
 
-/// Lower-case, letters and digits kept, everything else a single `-`. A slug is its own
-/// slug: of the lower case of a letter, only letters are kept (`İ` is `i` and a combining
-/// dot, which goes).
+/// ASCII lower-case letters and digits kept, everything else a single `-`, after
+/// transliteration (`ça va été` is `ca-va-ete`, `İ` is `i`). A slug is its own slug.
 pub fn slugify(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.trim().chars() {
-        if c.is_alphanumeric() || c == '_' {
-            out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric() || *l == '_'));
+    // ASCII, as Zola's default: "ça va été" -> "ca-va-ete" (deunicode transliterates; a
+    // character it cannot write becomes a separator).
+    let ascii = deunicode::deunicode_with_tofu(s.trim(), "-");
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
@@ -984,6 +1001,9 @@ pub fn organiser_warnings(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for m in &site.meetings {
         let item = &site.items[m.item];
+        if m.occurrences.iter().any(|o| site.is_upcoming(o) && m.takes_place(o)) {
+            out.extend(placeholders(item, m));
+        }
         let Some(o) = m.occurrences.iter().find(|o| {
             site.is_upcoming(o)
                 && m.takes_place(o)
@@ -1005,6 +1025,57 @@ pub fn organiser_warnings(site: &Site) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// Values left as a template or an old `moot new` wrote them ("Your Name", "TBD", `""`, an
+/// example.org link) in a meeting still to come: each a warning at its line.
+fn placeholders(item: &Item, m: &Meeting) -> Vec<Diagnostic> {
+    let names = m.leader.iter().map(|l| ("leader", l)).chain(m.co_leaders.iter().map(|c| ("co_leaders", c)));
+    let texts = [("title", Some(&item.title)), ("location", m.location.as_ref()), ("summary", item.summary.as_ref())];
+    let links = [("online", m.online.as_ref()), ("signup", m.signup.as_ref())];
+    let mut out = Vec::new();
+    let mut warn = |key: &str, value: &str, hint: &str| {
+        let line = crate::parse::key_line(&item.front, key);
+        let shown = if value.trim().is_empty() { "empty".to_string() } else { format!("{value:?}") };
+        out.push(
+            Diagnostic::warning(
+                &item.shown,
+                line,
+                format!("`{key}` is {shown}, a placeholder, in a meeting still to come"),
+            )
+            .hint(hint.to_string()),
+        );
+    };
+    for (key, name) in names {
+        if placeholder_text(name) {
+            warn(key, name, "write the name of the person, or remove the line (wanted: [leader] asks for a volunteer)");
+        }
+    }
+    for (key, text) in texts.into_iter().filter_map(|(k, v)| Some((k, v?))) {
+        if placeholder_text(text) {
+            warn(key, text, "write what it is, or remove the line");
+        }
+    }
+    for (key, link) in links.into_iter().filter_map(|(k, v)| Some((k, v?))) {
+        let host = link.split("://").nth(1).unwrap_or(link).split(['/', '?', '#']).next().unwrap_or("");
+        let host = host.rsplit('@').next().unwrap_or(host).to_ascii_lowercase();
+        let example = ["example.org", "example.com", "example.net"]
+            .iter()
+            .any(|e| host == *e || host.ends_with(&format!(".{e}")));
+        if example {
+            warn(key, link, "write the real link, or remove the line");
+        }
+    }
+    out
+}
+
+/// Whether a text is a placeholder: empty, or "Your Name", "TBD", "TODO" and the like.
+fn placeholder_text(text: &str) -> bool {
+    const WHOLE: [&str; 12] =
+        ["", "your name", "name", "a name", "tbd", "tba", "todo", "fixme", "xxx", "?", "placeholder", "lorem ipsum"];
+    let t = text.trim().trim_matches(['.', '!']).to_lowercase();
+    WHOLE.contains(&t.as_str())
+        || text.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "TODO" | "FIXME" | "XXX"))
 }
 
 /// A meeting's or a session's `status`, or the error and its hint.
@@ -1436,7 +1507,9 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slugify("  Alma cataloging circle! "), "alma-cataloging-circle");
-        assert_eq!(slugify("Café — Übung_2"), "café-übung_2");
+        assert_eq!(slugify("Café — Übung_2"), "cafe-ubung_2");
+        assert_eq!(slugify("ça va été 2027"), "ca-va-ete-2027");
+        assert_eq!(slugify("Tomás Álvarez"), "tomas-alvarez");
         assert_eq!(slugify("--"), "");
         assert_eq!(slugify("İzmir"), "izmir", "no combining dot left from the lower case of İ");
     }
@@ -1447,7 +1520,7 @@ mod tests {
         #[test]
         fn slugs_are_lower_case_words_joined_by_single_dashes(text in prop_oneof![any::<String>(), "[A-Za-zÉéİı日 _.-]{0,20}"]) {
             let slug = slugify(&text);
-            prop_assert!(slug.chars().all(|c| c == '-' || c == '_' || c.is_alphanumeric()), "{text:?} -> {slug:?}");
+            prop_assert!(slug.chars().all(|c| c == '-' || c == '_' || c.is_ascii_alphanumeric()), "{text:?} -> {slug:?}");
             prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"), "{slug:?}");
             prop_assert_eq!(slug.to_lowercase(), slug.clone(), "{:?}", text);
             prop_assert_eq!(slugify(&slug), slug.clone(), "a slug is its own slug: {:?}", text);

@@ -10,6 +10,8 @@ use crate::load::SourceFile;
 use serde::Deserialize;
 use std::path::PathBuf;
 
+mod syntax;
+
 /// What a file is, from the folder it sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -238,6 +240,11 @@ pub struct Doc {
     pub body_line: usize,
     /// The file's modification time.
     pub modified: Option<jiff::Timestamp>,
+    /// Errors of single fields, each left out so that the rest of the file could be read
+    /// (every independent error of a file is reported, not only the first).
+    pub problems: Vec<Diagnostic>,
+    /// The top-level fields those errors left out: "missing `start`" is not said of them.
+    pub dropped: Vec<String>,
 }
 
 impl Doc {
@@ -304,13 +311,14 @@ pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
     })?;
     let body_line = front_text.lines().count() + 3;
     let kind = Kind::of_path(&file.rel);
+    let mut read = Fields { problems: Vec::new(), dropped: Vec::new() };
     let front = match kind {
-        Kind::Group => yaml(front_text, shown).map(Front::Group),
-        Kind::Meeting => yaml(front_text, shown).map(|f| Front::Meeting(Box::new(f))),
-        Kind::Story => yaml(front_text, shown).map(Front::Story),
-        Kind::Article => yaml(front_text, shown).map(Front::Article),
-        Kind::Wiki | Kind::Page => yaml(front_text, shown).map(Front::Page),
-        Kind::Person => yaml(front_text, shown).map(Front::Person),
+        Kind::Group => yaml(front_text, shown, &mut read).map(Front::Group),
+        Kind::Meeting => yaml(front_text, shown, &mut read).map(|f| Front::Meeting(Box::new(f))),
+        Kind::Story => yaml(front_text, shown, &mut read).map(Front::Story),
+        Kind::Article => yaml(front_text, shown, &mut read).map(Front::Article),
+        Kind::Wiki | Kind::Page => yaml(front_text, shown, &mut read).map(Front::Page),
+        Kind::Person => yaml(front_text, shown, &mut read).map(Front::Person),
     }?;
     forbidden_in_values(front_text, shown)?;
     Ok(Doc {
@@ -322,6 +330,8 @@ pub fn parse(file: &SourceFile) -> Result<Doc, Diagnostic> {
         body: body.to_string(),
         body_line,
         modified: file.modified,
+        problems: read.problems,
+        dropped: read.dropped,
     })
 }
 
@@ -395,36 +405,106 @@ fn split_closing(s: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// YAML -> a front-matter struct; errors point at the line inside the file.
-fn yaml<T: for<'de> Deserialize<'de> + Default>(front: &str, shown: &PathBuf) -> Result<T, Diagnostic> {
+/// What reading the fields found: errors of single fields, and the fields they left out.
+struct Fields {
+    problems: Vec<Diagnostic>,
+    dropped: Vec<String>,
+}
+
+/// YAML -> a front-matter struct; errors point at the line inside the file. A syntax error
+/// stops the reading (what follows it cannot be read); an error of one field (unknown, of
+/// the wrong type) is kept in `read` and the field left out, so that every such error of the
+/// file is found in one run.
+fn yaml<T: for<'de> Deserialize<'de> + Default>(
+    front: &str,
+    shown: &PathBuf,
+    read: &mut Fields,
+) -> Result<T, Diagnostic> {
     if front.trim().is_empty() {
         return Ok(T::default());
     }
-    // serde-saphyr's default budget bounds events, aliases and depth: no YAML bombs.
-    serde_saphyr::from_str(front).map_err(|e| {
+    let mut text = std::borrow::Cow::Borrowed(front);
+    // Each round leaves one more top-level field out; a front matter has few.
+    for _ in 0..64 {
+        // serde-saphyr's default budget bounds events, aliases and depth: no YAML bombs.
+        let e = match serde_saphyr::from_str(&text) {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
         let (line, col) = e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
         let message = plain_message(&e);
+        let fields = matches!(serde_saphyr::from_str(&text), Ok(serde_json::Value::Object(_)));
+        if read.problems.is_empty() && !fields {
+            return Err(syntax::error(front, shown, line, col, &message));
+        }
+        read.problems.push(field_error(&text, shown, line, col, &message));
+        // A misspelt field is one mistake: the field it stands for is not also "missing".
         if let Some((field, allowed)) = unknown_field(&message) {
             let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            return Diagnostic::error(shown, line + 1, format!("unknown field `{field}`"))
-                .at_column(col)
-                .hint(crate::config::unknown_field_hint(&field, &allowed));
+            read.dropped.extend(crate::diag::closest(&field, allowed.iter().copied()).first().map(|s| s.to_string()));
         }
-        if let Some(e) = type_error(front, line, &message) {
-            return Diagnostic::error(shown, line + 1, e.0).at_column(col).hint(e.1);
+        match leave_out(&text, line) {
+            Some((key, rest)) => {
+                read.dropped.push(key);
+                text = std::borrow::Cow::Owned(rest);
+            }
+            None => break,
         }
-        let hint = if message.contains("invalid type") {
-            "lists are written [\"a\", \"b\"] or one `- item` per line; text with a colon needs quotes"
-        } else {
-            "check the YAML syntax; text with a `:` or `#` in it needs quotes"
-        };
-        Diagnostic::error(shown, line + 1, message).at_column(col).hint(hint)
-    })
+    }
+    Err(read.problems.remove(0))
+}
+
+/// The error of one field, said in words.
+fn field_error(front: &str, shown: &PathBuf, line: usize, col: usize, message: &str) -> Diagnostic {
+    if let Some((field, allowed)) = unknown_field(message) {
+        let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+        return Diagnostic::error(shown, line + 1, format!("unknown field `{field}`"))
+            .at_column(col)
+            .hint(crate::config::unknown_field_hint(&field, &allowed));
+    }
+    if let Some(e) = type_error(front, line, message) {
+        return Diagnostic::error(shown, line + 1, e.0).at_column(col).hint(e.1);
+    }
+    let hint = if message.contains("invalid type") {
+        "lists are written [\"a\", \"b\"] or one `- item` per line; text with a colon needs quotes"
+    } else {
+        "check the value on this line against the fields in docs/content-model.md"
+    };
+    Diagnostic::error(shown, line + 1, message).at_column(col).hint(hint)
+}
+
+/// The front matter with the top-level field that holds `line` (1-based) blanked out, lines
+/// kept so that later errors keep their lines; and that field's name.
+fn leave_out(front: &str, line: usize) -> Option<(String, String)> {
+    let lines: Vec<&str> = front.lines().collect();
+    let is_key = |l: &str| !l.starts_with([' ', '\t', '#', '-']) && l.contains(':');
+    let first = (0..line.min(lines.len())).rev().find(|&i| is_key(lines[i]))?;
+    let key = lines[first].split(':').next()?.trim().to_string();
+    let last = (first + 1..lines.len()).find(|&i| is_key(lines[i])).unwrap_or(lines.len());
+    let mut out = String::with_capacity(front.len());
+    for (i, l) in lines.iter().enumerate() {
+        if !(first..last).contains(&i) {
+            out.push_str(l);
+        }
+        out.push('\n');
+    }
+    Some((key, out))
 }
 
 /// A value of the wrong type, said in words: the field (the key on the error's line, 1-based
 /// within the front matter) and what it takes, with an example.
 fn type_error(front: &str, line: usize, message: &str) -> Option<(String, String)> {
+    if message.starts_with("expected string scalar") {
+        let key = key_on(front, line)?;
+        let hint = match key {
+            "group" => {
+                "write group: \"alma-cataloging\"; for several groups, groups: [\"alma-cataloging\", \"reference\"]"
+                    .into()
+            }
+            _ => format!("write it like {key}: \"Main Library, Room 2\" (in quotes if it holds a `:`)"),
+        };
+        return Some((format!("`{key}` must be one piece of text, not a list or a set of fields"), hint));
+    }
     let wants = match message {
         m if m.starts_with("invalid u32") || m.starts_with("invalid u64") || m.contains("expected u32") => {
             ("a whole number", "12")
@@ -435,15 +515,18 @@ fn type_error(front: &str, line: usize, message: &str) -> Option<(String, String
         }
         _ => return None,
     };
+    let key = key_on(front, line)?;
     let text = front.lines().nth(line.checked_sub(1)?)?;
-    let (key, value) = text.split_once(':')?;
-    let key = key.trim().trim_start_matches("- ").trim();
-    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return None;
-    }
-    let value = value.trim();
+    let value = text.split_once(':')?.1.trim();
     let value = if value.starts_with(['"', '\'']) { value.to_string() } else { format!("\"{value}\"") };
     Some((format!("`{key}` must be {}, and {value} is not one", wants.0), format!("write it like {key}: {}", wants.1)))
+}
+
+/// The field named on `line` (1-based within the front matter), in a list item or not.
+fn key_on(front: &str, line: usize) -> Option<&str> {
+    let text = front.lines().nth(line.checked_sub(1)?)?;
+    let key = text.split_once(':')?.0.trim().trim_start_matches("- ").trim();
+    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(key)
 }
 
 /// "unknown field `strat`, expected one of a, b" -> ("strat", [a, b]).
@@ -499,7 +582,14 @@ mod tests {
 
     #[test]
     fn unknown_field_points_at_its_line() {
-        let e = parse(&file("meetings/a.md", "---\ntitle: A\nstrat: x\n---\n")).unwrap_err();
+        let d = parse(&file("meetings/a.md", "---\ntitle: A\nstrat: x\ncapacity: many\n---\n")).unwrap();
+        assert_eq!(
+            d.dropped,
+            ["start", "strat", "capacity"],
+            "each field with an error is left out (and `start`, which `strat` stands for, is not called missing)"
+        );
+        let e = &d.problems[0];
+        assert_eq!(d.problems.len(), 2);
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("strat"), "{e}");
         assert!(e.hint.as_deref().unwrap_or("").contains("did you mean `start`"), "{e}");

@@ -52,8 +52,33 @@ pub struct NewRequest<'a> {
     pub kind: NewKind,
     pub title: &'a str,
     pub group: Option<&'a str>,
+    /// Required for a meeting (the command line asks for it when a terminal is attached).
     pub start: Option<&'a str>,
+    pub leader: Option<&'a str>,
+    /// The file name without `.md` (default: made from the title, in ASCII).
+    pub slug: Option<&'a str>,
     pub today: Date,
+}
+
+/// The line before the optional fields of a new file: they are written commented out, so
+/// that nothing the author did not choose reaches the site (no "Your Name" left to find).
+const OPTIONAL: &str = "# More you may fill in: remove the \"# \" before a line to use it.\n";
+
+/// The front matter of a new file: `fields` as written, then the optional ones commented
+/// out, then a comment saying what the page's text (after the second `---`) is for.
+fn front(fields: &[(&str, String)], optional: &[&str], body: &str) -> String {
+    let mut out = String::from("---\n");
+    for (key, value) in fields {
+        out.push_str(&format!("{key}: {value}\n"));
+    }
+    if !optional.is_empty() {
+        out.push_str(OPTIONAL);
+        for line in optional {
+            out.push_str(&format!("# {line}\n"));
+        }
+    }
+    out.push_str(&format!("# After the second ---: {body}\n---\n\n"));
+    out
 }
 
 /// Writes a new page into `root/content` and returns its path.
@@ -61,9 +86,15 @@ pub fn new_page(root: &Path, req: &NewRequest) -> Result<PathBuf, String> {
     if !root.join(crate::config::FILE).exists() {
         return Err(format!("{} has no moot.toml; run `moot init` first or pass --root DIR", root.display()));
     }
-    let slug = slugify(req.title);
+    let slug = match req.slug {
+        Some(s) if slugify(s) != s || s.is_empty() => {
+            return Err(format!("--slug {s:?} may only hold lower-case letters, digits and `-`; use {:?}", slugify(s)))
+        }
+        Some(s) => s.to_string(),
+        None => slugify(req.title),
+    };
     if slug.is_empty() {
-        return Err("the title needs at least one letter or digit".into());
+        return Err("the title needs at least one letter or digit (or give the file name with --slug)".into());
     }
     if let Some(g) = req.group {
         let groups = root.join("content/groups");
@@ -83,37 +114,105 @@ pub fn new_page(root: &Path, req: &NewRequest) -> Result<PathBuf, String> {
         Some(s) => Some(parse_moment(s).map_err(|e| format!("--start: {e}; {}", crate::time::MOMENT_FORMS))?),
         None => None,
     };
-    let date = req.today.to_string();
-    let group_line = req.group.map(|g| format!("group: {}\n", q(g))).unwrap_or_default();
-    let groups_line = req.group.map(|g| format!("groups: [{}]\n", q(g))).unwrap_or_default();
-    let title = q(req.title);
+    let date = q(&req.today.to_string());
+    let title = ("title", q(req.title));
+    let group = req.group.map(|g| ("group", q(g)));
+    let groups = req.group.map(|g| ("groups", format!("[{}]", q(g))));
+    let leader = |key| req.leader.map(|l| (key, q(l)));
+    let fields = |list: Vec<Option<(&'static str, String)>>| list.into_iter().flatten().collect::<Vec<_>>();
     let (rel, text) = match req.kind {
         NewKind::Group => (
             format!("groups/{slug}.md"),
-            format!("---\ntitle: {title}\nsummary: \"One line about what the group learns together\"\nleaders: [\"Your Name\"]\ncontact: \"you@example.org\"\nstatus: active\ntags: []\n---\n\nWhat the group is about, who it is for and how to join.\n"),
+            front(
+                &fields(vec![Some(title), req.leader.map(|l| ("leaders", format!("[{}]", q(l))))]),
+                &[
+                    "summary: \"One line about what the group learns together\"",
+                    "leaders: [\"A Name\", \"Another Name\"]",
+                    "contact: \"group@example.org\"",
+                    "mailing_list: \"group-list@example.org\"",
+                    "forum: \"https://forum.example.org/c/group\"",
+                    "join: \"https://example.org/join\"",
+                    "location: \"Main Library, Room 2\"    # where its meetings usually are",
+                    "tags: [\"cataloging\"]",
+                ],
+                "what the group is about, who it is for and how to join.",
+            ),
         ),
         NewKind::Meeting => {
-            let start = start.unwrap_or(Moment::Local(req.today.checked_add(jiff::ToSpan::days(7)).unwrap_or(req.today).at(14, 0, 0, 0)));
+            let Some(start) = start else {
+                return Err(
+                    "a meeting needs --start, when it begins: --start \"2027-01-12 14:00\" (local time in the \
+                     site's time zone), --start \"2027-01-12\" (all day) or --start \"2027-01-12T14:00:00-08:00\""
+                        .into(),
+                );
+            };
             let (year, start_text) = match start {
                 Moment::Local(dt) => (dt.year(), dt.strftime("%Y-%m-%d %H:%M").to_string()),
                 Moment::Date(d) => (d.year(), d.to_string()),
-                Moment::Instant(ts) => (ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).year(), req.start.unwrap_or_default().to_string()),
+                Moment::Instant(ts) => {
+                    (ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).year(), req.start.unwrap_or_default().to_string())
+                }
             };
             (
                 format!("meetings/{year}/{slug}.md"),
-                format!("---\ntitle: {title}\n{group_line}start: {}\nduration: \"2h\"\nlocation: \"\"\nleader: \"Your Name\"\nco_leaders: []\nstatus: tentative\ntags: []\n---\n\nWhat we will do, what to read or bring, and who it is for.\n", q(&start_text)),
+                front(
+                    &fields(vec![Some(title), group, Some(("start", q(&start_text))), leader("leader")]),
+                    &[
+                        "duration: \"2h\"                      # else the site's default_duration",
+                        "location: \"Main Library, Room 2\"",
+                        "online: \"https://meet.example.org/your-room\"",
+                        if req.leader.is_some() { "co_leaders: [\"A Name\"]" } else { "leader: \"A Name\"" },
+                        "wanted: [\"co_leader\"]                # asks for a volunteer on the site",
+                        "summary: \"One sentence for lists, feeds and calendars\"",
+                        "repeat: \"FREQ=WEEKLY;COUNT=6\"        # a series",
+                        "ce_hours: 2                          # continuing-education hours",
+                        "status: tentative",
+                        "tags: [\"cataloging\"]",
+                    ],
+                    "what we will do, what to read or bring, and who it is for.",
+                ),
             )
         }
         NewKind::Story => (
             format!("stories/{slug}.md"),
-            format!("---\ntitle: {title}\ndate: {}\nauthor: \"Your Name\"\n{groups_line}tags: []\n---\n\nWhat happened, what people learned, and what you would do again.\n", q(&date)),
+            front(
+                &fields(vec![Some(title), Some(("date", date)), leader("author"), groups]),
+                &["author: \"A Name\"", "meeting: \"2027/the-meeting-it-tells-of\"", "tags: [\"peer-learning\"]"],
+                "what happened, what people learned, and what you would do again.",
+            ),
         ),
         NewKind::Article => (
             format!("articles/{slug}.md"),
-            format!("---\ntitle: {title}\ndate: {}\nauthor: \"\"\nurl: \"https://example.org/\"\nformat: article\n{groups_line}tags: []\n---\n\nWhy this resource is worth reading.\n", q(&date)),
+            front(
+                &fields(vec![Some(title), Some(("date", date)), leader("author"), groups]),
+                &[
+                    "url: \"https://example.org/the-article\"   # where it is, if not on this site",
+                    "format: article                        # or handbook, webinar, pdf",
+                    "author: \"A Name\"",
+                    "tags: [\"cataloging\"]",
+                ],
+                "why this resource is worth reading.",
+            ),
         ),
-        NewKind::Page => (format!("{slug}.md"), format!("---\ntitle: {title}\n---\n\n")),
-        NewKind::Wiki => (format!("wiki/{slug}.md"), format!("---\ntitle: {title}\ndraft: true\n---\n\nStill being drafted.\n")),
+        NewKind::Page => (
+            format!("{slug}.md"),
+            front(
+                &fields(vec![Some(title)]),
+                &["summary: \"One line for lists and link previews\""],
+                "the page's text.",
+            ),
+        ),
+        NewKind::Wiki => (
+            format!("wiki/{slug}.md"),
+            front(
+                &fields(vec![Some(title)]),
+                &[
+                    "draft: true                            # left out of the site until you remove it",
+                    "tags: [\"how-to\"]",
+                ],
+                "the page's text; link other pages with [[Their title]].",
+            ),
+        ),
     };
     let path = root.join("content").join(rel);
     create(&path, &text)?;
@@ -130,6 +229,137 @@ pub struct InitRequest {
     pub timezone: Option<String>,
     /// Where the site will be published (default `https://learn.example.org`).
     pub base_url: Option<String>,
+    /// Publishing recipes to write (`--publish`).
+    pub publish: Vec<Publish>,
+}
+
+/// A host `moot init --publish` writes a recipe for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Publish {
+    /// GitHub Pages: `.github/workflows/publish.yml`
+    Github,
+    /// GitLab Pages: `.gitlab-ci.yml`
+    Gitlab,
+    /// Netlify: `netlify.toml`
+    Netlify,
+}
+
+/// How the recipes install moot: from crates.io, at this version (one line to change if
+/// moot comes from elsewhere).
+fn install_line() -> String {
+    format!("cargo install moot --locked --version {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The recipe for `host`: (path in the site, text). `zone` picks the nightly rebuild's hour:
+/// half past midnight in the site's time zone (as UTC, which is what GitHub's cron reads).
+pub fn recipe(host: Publish, zone: &str, today: Date) -> (&'static str, String) {
+    let install = install_line();
+    let version = env!("CARGO_PKG_VERSION");
+    match host {
+        Publish::Github => {
+            let hour = crate::time::zone_by_name(zone)
+                .ok()
+                .and_then(|tz| crate::time::place(&tz, today.at(0, 30, 0, 0)).ok())
+                .map(|(z, _)| z)
+                .map(|z| z.with_time_zone(jiff::tz::TimeZone::UTC).hour())
+                .unwrap_or(0);
+            (
+                ".github/workflows/publish.yml",
+                format!(
+                    r#"# Builds the site with moot and publishes it on GitHub Pages: on every push to main,
+# every night (so that "upcoming" stays true) and by hand (Actions -> Publish -> Run workflow).
+# Once, in the repository: Settings -> Pages -> Build and deployment -> Source: GitHub Actions.
+name: Publish
+
+on:
+  push:
+    branches: [main]
+  schedule:
+    - cron: "30 {hour} * * *"   # 00:30 in {zone} (the cron is in UTC; an hour off in summer or winter)
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0   # the whole history: page history comes from git
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/moot
+          key: moot-{version}-${{{{ runner.os }}}}
+      - name: Install moot
+        run: command -v moot || {install}
+      - id: pages
+        uses: actions/configure-pages@v5
+      - name: Build
+        run: moot build --base-url "${{{{ steps.pages.outputs.base_url }}}}"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: public
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"#
+                ),
+            )
+        }
+        Publish::Gitlab => (
+            ".gitlab-ci.yml",
+            format!(
+                r#"# Builds the site with moot and publishes it on GitLab Pages, on every push to the default
+# branch. To rebuild every night (so that "upcoming" stays true): Build -> Pipeline schedules
+# -> New schedule, e.g. "30 0 * * *" in {zone}.
+pages:
+  image: rust:1
+  variables:
+    GIT_DEPTH: "0"   # the whole history: page history comes from git
+  cache:
+    key: moot-{version}
+    paths:
+      - .cargo/bin
+  script:
+    - export CARGO_HOME="$CI_PROJECT_DIR/.cargo" PATH="$CI_PROJECT_DIR/.cargo/bin:$PATH"
+    - command -v moot || {install}
+    - moot build --base-url "$CI_PAGES_URL"
+  artifacts:
+    paths:
+      - public
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+"#
+            ),
+        ),
+        Publish::Netlify => (
+            "netlify.toml",
+            format!(
+                r#"# Builds the site with moot on Netlify, on every push. To rebuild every night (so that
+# "upcoming" stays true): Site configuration -> Build & deploy -> Build hooks -> Add build
+# hook, then have a scheduler POST to it after midnight in {zone}.
+[build]
+  command = '(git fetch --unshallow 2>/dev/null || true) && (command -v moot || {install}) && moot build --base-url "$URL"'
+  publish = "public"
+"#
+            ),
+        ),
+    }
 }
 
 /// The machine's time zone by its IANA name, if it has one; else UTC.
@@ -147,7 +377,7 @@ fn toml_string(s: &str) -> String {
 }
 
 /// The moot.toml of a new site, checked as a build would check it.
-fn init_config(req: &InitRequest) -> Result<String, String> {
+fn init_config(req: &InitRequest) -> Result<(String, String), String> {
     let zone = req.timezone.clone().unwrap_or_else(machine_timezone);
     if let Err(hint) = crate::time::zone_by_name(&zone) {
         return Err(format!("--timezone {zone:?} is not a time zone: {hint}"));
@@ -164,7 +394,7 @@ fn init_config(req: &InitRequest) -> Result<String, String> {
         let why: Vec<String> = problems.iter().map(|d| d.message.clone()).collect();
         format!("cannot start a site with these settings: {}", why.join("; "))
     })?;
-    Ok(text)
+    Ok((text, zone))
 }
 
 /// Starts a git repository in `dir` (page history needs one), when git is installed and
@@ -261,30 +491,80 @@ body:
       required: true
 "#;
 
+/// The starter site's favicon (the theme links `/favicon.svg`).
+const FAVICON: &str = include_str!("../static/favicon.svg");
+
 pub fn init(dir: &Path, req: &InitRequest, today: Date) -> Result<Vec<PathBuf>, String> {
     if dir.join(crate::config::FILE).exists() {
-        return Err(format!("{} already holds a site (moot.toml exists)", dir.display()));
+        if req.publish.is_empty() {
+            return Err(format!(
+                "{} already holds a site (moot.toml exists); to add a publishing recipe to it: moot init --publish github",
+                dir.display()
+            ));
+        }
+        // An existing site: only the recipes asked for, for its own time zone.
+        let zone = crate::load::read_config(dir)
+            .ok()
+            .and_then(|t| crate::config::parse(Path::new(crate::config::FILE), &t).ok())
+            .map_or_else(|| "UTC".to_string(), |c| c.timezone_name);
+        let mut written = Vec::new();
+        for host in &req.publish {
+            let (rel, text) = recipe(*host, &zone, today);
+            create(&dir.join(rel), &text)?;
+            written.push(dir.join(rel));
+        }
+        return Ok(written);
     }
-    let config = init_config(req)?;
+    let (config, zone) = init_config(req)?;
     let next = today.checked_add(jiff::ToSpan::days(7)).unwrap_or(today);
-    let files = [
+    let title = req.title.as_deref().unwrap_or("Our Learning Groups");
+    let favicon = FAVICON.replace("Bay Valley Learning Groups", &crate::render::escape::xml_escape(title));
+    // Nothing here is a placeholder: what is not known yet is commented out, so a first
+    // build is a site that could be published as it is.
+    let mut files = vec![
         ("moot.toml", config),
         ("content/index.md", "---\ntitle: \"Welcome\"\n---\n\nWe are library staff who learn from each other in small groups. Anyone may lead a meeting: see [[Start here]].\n".to_string()),
-        ("content/groups/first-group.md", "---\ntitle: \"First learning group\"\nsummary: \"Peer learning for anyone who wants to join\"\nleaders: [\"Your Name\"]\ncontact: \"you@example.org\"\nstatus: active\n---\n\nWhat the group is about and how to join.\n".to_string()),
+        (
+            "content/groups/first-group.md",
+            format!(
+                "{}Peer learning for anyone who wants to join: we meet for two hours, and anyone may lead a meeting.\n",
+                front(
+                    &[("title", q("First learning group")), ("summary", q("Peer learning for anyone who wants to join"))],
+                    &["leaders: [\"A Name\"]", "contact: \"group@example.org\"", "mailing_list: \"group-list@example.org\""],
+                    "what the group is about and how to join."
+                )
+            ),
+        ),
         (
             "content/meetings/first-meeting.md",
-            format!("---\ntitle: \"Our first meeting\"\ngroup: \"first-group\"\nstart: \"{} 14:00\"\nduration: \"2h\"\nlocation: \"Main Library, Room 1\"\nleader: \"Your Name\"\n---\n\nIntroductions and what we want to learn.\n", next),
+            format!(
+                "{}Introductions, and what we want to learn this year.\n",
+                front(
+                    &[
+                        ("title", q("Our first meeting")),
+                        ("group", q("first-group")),
+                        ("start", q(&format!("{next} 14:00"))),
+                        ("wanted", "[\"leader\", \"co_leader\"]".to_string()),
+                    ],
+                    &["leader: \"A Name\"", "location: \"Main Library, Room 1\"", "online: \"https://meet.example.org/room\""],
+                    "what we will do, what to read or bring, and who it is for."
+                )
+            ),
         ),
         (
             "content/stories/how-we-started.md",
-            format!("---\ntitle: \"How we started\"\ndate: \"{today}\"\nauthor: \"Your Name\"\ngroups: [\"first-group\"]\n---\n\nA few colleagues wanted to learn together, so we did.\n"),
+            format!("---\ntitle: \"How we started\"\ndate: \"{today}\"\ngroups: [\"first-group\"]\n---\n\nA few colleagues wanted to learn together, so we did.\n"),
         ),
         ("content/wiki/start-here.md", "---\ntitle: \"Start here\"\n---\n\nThe wiki collects what the groups learn. Add a page with `moot new wiki \"Title\"`.\n".to_string()),
+        ("static/favicon.svg", favicon),
+        (".github/ISSUE_TEMPLATE/propose-a-meeting.yml", PROPOSE_FORM.to_string()),
     ];
+    for host in &req.publish {
+        let (path, text) = recipe(*host, &zone, today);
+        files.push((path, text));
+    }
     let mut written = Vec::new();
-    for (rel, text) in
-        files.into_iter().chain([(".github/ISSUE_TEMPLATE/propose-a-meeting.yml", PROPOSE_FORM.to_string())])
-    {
+    for (rel, text) in files {
         let path = dir.join(rel);
         create(&path, &text)?;
         written.push(path);

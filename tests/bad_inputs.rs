@@ -852,7 +852,7 @@ fn a_broken_group_is_one_error_not_one_per_meeting() {
     let mut c = case(
         "broken group",
         &[],
-        &["content/groups/alma.md:2:8: error: unclosed quote\n  hint: check the YAML syntax; text with a `:` or `#` in it needs quotes"],
+        &["content/groups/alma.md:2:1: error: the quoted text that starts on this line is not closed\n  hint: end it with `\"` on the same line, e.g. title: \"Alma\""],
     );
     c.files.push(("content/groups/alma.md", "---\ntitle: \"Alma\nleaders: [Ana\n---\n".to_string()));
     for i in 1..=3 {
