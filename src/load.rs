@@ -49,8 +49,10 @@ pub struct Sources {
 pub fn load(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>) -> Sources {
     let mut sources = Sources::default();
     let (md_paths, assets) = walk(root, "content", diags);
+    case_collisions("content", md_paths.iter().map(|(rel, _)| rel).chain(assets.iter().map(|a| &a.dest)), diags);
     sources.assets = assets;
     sources.statics = walk_all(root, "static", diags);
+    case_collisions("static", sources.statics.iter().map(|s| &s.dest), diags);
     let read: Vec<Result<SourceFile, Diagnostic>> = md_paths
         .into_par_iter()
         .map(|(rel, abs)| {
@@ -72,7 +74,8 @@ pub fn load(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>) -> So
             for CopyFile { dest, from } in walk_all(root, &theme_dir.join("templates").to_string_lossy(), diags) {
                 let shown = theme_dir.join("templates").join(&dest);
                 match std::fs::read_to_string(&from) {
-                    Ok(text) => sources.templates.push((dest, text, shown)),
+                    // A CRLF checkout (git on Windows) renders the same pages as an LF one.
+                    Ok(text) => sources.templates.push((dest, text.replace("\r\n", "\n"), shown)),
                     Err(e) => diags.push(Diagnostic::error(&shown, 0, format!("cannot read the template: {e}"))),
                 }
             }
@@ -89,6 +92,25 @@ pub fn load(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>) -> So
         }
     }
     sources
+}
+
+/// Two paths under `sub` that differ only in case are an error, wherever the site is built:
+/// on macOS and Windows they are one file, so a checkout there keeps only one of them.
+fn case_collisions<'a>(sub: &str, paths: impl Iterator<Item = &'a String>, diags: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    let mut found = Vec::new();
+    for p in paths {
+        if let Some(first) = seen.insert(p.to_lowercase(), p) {
+            found.push((first, p.as_str()));
+        }
+    }
+    found.sort();
+    for (first, second) in found {
+        let (a, b) = (Path::new(sub).join(first.min(second)), Path::new(sub).join(first.max(second)));
+        diags.push(Diagnostic::error(&b, 0, format!("{} and {} differ only in case", a.display(), b.display())).hint(
+            "macOS and Windows keep them as one file, so a checkout there loses one: rename or remove one of them",
+        ));
+    }
 }
 
 /// What one changed file under `content/` or `static/` (`rel` to the site root) now is, for

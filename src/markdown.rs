@@ -98,6 +98,7 @@ impl<'a> Resolver<'a> {
             Some((n, h)) => (n.trim(), Some(slugify(h))),
             None => (target.trim(), None),
         };
+        let name = name.replace('\\', "/");
         let path = name.trim_matches('/').trim_end_matches(".md");
         self.by_path
             .get(path)
@@ -518,7 +519,8 @@ pub fn resolve_relative(dest: &str, item: &Item, r: &Resolver) -> String {
         None => (dest, ""),
     };
     let mut parts: Vec<&str> = item.dir.split('/').filter(|p| !p.is_empty()).collect();
-    for p in path.split('/') {
+    // `\` too: a path written on Windows (`..\wiki\a.md`).
+    for p in path.split(['/', '\\']) {
         match p {
             "" | "." => {}
             ".." => {

@@ -1278,7 +1278,11 @@ impl<'a> Index<'a> {
     /// The one item `name` refers to, or an error naming the file and line.
     fn resolve(&self, name: &str, shown: &Path, line: usize) -> Result<usize, Diagnostic> {
         let kind = self.kind;
-        let key = name.trim().trim_matches('/');
+        // As written, or as a Windows path (`2026\alma-circle`), or in other case.
+        let written = name.trim().replace('\\', "/");
+        let key = written.trim_matches('/');
+        let slugged: String = key.split('/').map(slugify).collect::<Vec<_>>().join("/");
+        let key = if self.by_name.contains_key(key) { key } else { slugged.as_str() };
         match self.by_name.get(key).map_or(&[][..], Vec::as_slice) {
             [one] => Ok(*one),
             [] if self.drafts.iter().any(|(f, k)| f == kind.folder() && k == key) => {

@@ -460,3 +460,17 @@ fn many_seeds() {
         equivalence(k.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1, 200);
     }
 }
+
+#[test]
+fn a_new_file_that_differs_from_another_only_in_case_is_the_walk_s_error() {
+    let (_dir, root, mut live, _) = live_fixture();
+    let twin = root.join("content/stories/First.md");
+    std::fs::write(&twin, "---\ntitle: \"Twin\"\ndate: \"2026-11-02\"\n---\nHello.\n").unwrap();
+    let err = live.apply(std::slice::from_ref(&twin)).unwrap_err().to_string();
+    assert!(
+        err.contains("content/stories/first.md: error: content/stories/First.md and content/stories/first.md differ only in case"),
+        "{err}"
+    );
+    let fresh = Live::new(options(&root)).err().map(|e| e.to_string());
+    assert_eq!(Some(err), fresh, "the same errors as a fresh build");
+}

@@ -49,6 +49,11 @@ impl Parsed {
             match (place, doc) {
                 (Ok(i), Some(doc)) => files[i].1 = doc,
                 (Ok(i), None) => drop(files.remove(i)),
+                // A new name that differs from another only in case: the walk reports it.
+                (Err(_), Some(_)) if files.iter().any(|(f, _)| f.to_lowercase() == name.to_lowercase()) => {
+                    self.files = None;
+                    return;
+                }
                 (Err(i), Some(doc)) => files.insert(i, (name, doc)),
                 (Err(_), None) => {}
             }
