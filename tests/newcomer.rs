@@ -248,3 +248,26 @@ fn check_warns_about_placeholders_left_in_a_meeting_to_come() {
         "a past meeting is not warned about"
     );
 }
+
+#[test]
+fn at_a_terminal_the_start_is_asked_for() {
+    let (_dir, root) = new_site(&[]);
+    // `script` (util-linux) gives the command a terminal; what is piped to it is typed there.
+    let command = format!("{} new meeting 'Asked for'", env!("CARGO_BIN_EXE_moot"));
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(&root)
+        .env("SOURCE_DATE_EPOCH", NOW)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux's `script` runs a command at a terminal");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"2027-02-09 14:00\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("When does it start? (\"YYYY-MM-DD HH:MM\", local time): "), "{said}");
+    let text = std::fs::read_to_string(root.join("content/meetings/2027/asked-for.md")).unwrap();
+    assert!(text.starts_with("---\ntitle: \"Asked for\"\nstart: \"2027-02-09 14:00\"\n"), "{text}");
+}

@@ -59,7 +59,12 @@ fn every_sh_block_of_the_readme_runs_in_order() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let sh = blocks(&readme, "sh");
     assert!(sh.len() >= 8, "the tutorial's blocks: {sh:?}");
-    let script = format!("{STUBS}{}", sh.iter().map(|b| format!("echo '$ {}'\n{b}", b.lines().next().unwrap_or("").replace('\'', ""))).collect::<String>());
+    let script = format!(
+        "{STUBS}{}",
+        sh.iter()
+            .map(|b| format!("echo '$ {}'\n{b}", b.lines().next().unwrap_or("").replace('\'', "")))
+            .collect::<String>()
+    );
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     let work = dir.path().join("work");
