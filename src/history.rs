@@ -105,6 +105,11 @@ fn output(out: std::process::Output) -> Option<String> {
         .then(|| String::from_utf8(out.stdout).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
+/// The commit checked out (`git rev-parse HEAD`), if the site is in a git repository.
+pub(crate) fn head(root: &Path) -> Option<String> {
+    git_in(root, &["rev-parse", "HEAD"])
+}
+
 /// The paths under content/ with edits not yet committed.
 pub(crate) fn uncommitted(root: &Path) -> Option<HashSet<String>> {
     let (prefix, status) = beside_status(root, || git_in(root, &["rev-parse", "--show-prefix"]).unwrap_or_default());

@@ -45,6 +45,10 @@ pub struct Options {
     pub base_url: Option<String>,
     /// "Now" for upcoming/past; `None` reads `SOURCE_DATE_EPOCH`, else the clock.
     pub now: Option<Timestamp>,
+    /// What the clock says, instead of asking it (for tests of what depends on the clock:
+    /// the feeds' DTSTAMP is the start of its UTC day, and a build records when its output
+    /// would change by itself). `now` and `SOURCE_DATE_EPOCH` come first.
+    pub clock: Option<Timestamp>,
     /// `moot check`: validate strictly and write nothing.
     pub check_only: bool,
     /// Write into an output folder that holds files moot did not make (deleting none).
@@ -60,6 +64,7 @@ impl Options {
             drafts: false,
             base_url: None,
             now: None,
+            clock: None,
             check_only: false,
             force: false,
         }
@@ -78,6 +83,23 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// Time taken by each stage, for `--timings`.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Nothing changed since the last build into the same folder: nothing was rendered.
+    pub unchanged: bool,
+}
+
+impl Report {
+    /// The report of a build that found nothing changed: the last build's, replayed.
+    fn unchanged(record: write::record::Record, elapsed: Duration) -> Report {
+        Report {
+            counts: COUNTED.into_iter().zip(record.counts).collect(),
+            files: record.files,
+            written: 0,
+            elapsed,
+            warnings: record.warnings,
+            stages: vec![("inputs and output folder checked, nothing changed", elapsed)],
+            unchanged: true,
+        }
+    }
 }
 
 impl std::fmt::Display for Report {
@@ -92,14 +114,12 @@ impl std::fmt::Display for Report {
             .iter()
             .map(|(k, n)| if *n == 1 { format!("1 {}", one(k)) } else { format!("{n} {k}") })
             .collect();
-        write!(
-            f,
-            "{}; {} files ({} written) in {} ms",
-            parts.join(", "),
-            self.files,
-            self.written,
-            self.elapsed.as_millis()
-        )
+        let written = if self.unchanged {
+            "0 written: nothing changed since the last build".to_string()
+        } else {
+            format!("{} written", self.written)
+        };
+        write!(f, "{}; {} files ({written}) in {} ms", parts.join(", "), self.files, self.elapsed.as_millis())
     }
 }
 
@@ -171,14 +191,27 @@ pub(crate) fn settings(opts: &Options) -> Result<Settings, Diagnostics> {
     if let Some(repo) = config.repo.as_mut() {
         repo.prefix = history::site_prefix(&opts.root);
     }
-    let (now, from_clock) = match opts.now {
+    let (now, from_clock) = now_of(opts)?;
+    Ok(Settings { config, now, from_clock })
+}
+
+/// "Now" for a build: `--now` (the options'), else `SOURCE_DATE_EPOCH`, else the clock; and
+/// whether it is the clock's.
+fn now_of(opts: &Options) -> Result<(Timestamp, bool), Diagnostics> {
+    Ok(match opts.now {
         Some(t) => (t, false),
         None if std::env::var_os("SOURCE_DATE_EPOCH").is_some() => {
             (now_from_env().map_err(|d| Diagnostics(vec![d]))?, false)
         }
-        None => (Timestamp::now(), true),
-    };
-    Ok(Settings { config, now, from_clock })
+        None => (opts.clock.unwrap_or_else(Timestamp::now), true),
+    })
+}
+
+/// When the output of a build of `site` (with "now" the clock's) would change with nothing
+/// else changing: the next midnight in the site's zone or in UTC, the next end of an
+/// occurrence or growth of a series. A rebuild before then with the same inputs is skipped.
+pub fn changes_by_itself_at(site: &model::Site) -> Option<Timestamp> {
+    write::record::until(site.now, &site.config.timezone, site.changes_at).and_then(|s| Timestamp::from_second(s).ok())
 }
 
 /// The **history** stage, started early: git runs in its own process (and its output is
@@ -306,9 +339,26 @@ pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
 /// The whole pipeline: load, check, render and (unless `check_only`) write.
 pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
+    // What the site is made from, and the last build's manifest (read while the inputs are
+    // hashed): an unchanged site whose output folder is as that build left it is done here.
+    let mut before = None;
+    let mut made_from = None;
+    if !opts.check_only {
+        let clock = now_of(opts).ok();
+        let (inputs, found) = rayon::join(
+            || clock.map(|(now, from_clock)| write::record::inputs(opts, (!from_clock).then_some(now))),
+            || write::manifest::Listed::load(&opts.output),
+        );
+        if let (Some(inputs), Some((now, _)), write::manifest::Found::Listed(listed)) = (inputs, clock, &found) {
+            if let Some(record) = write::record::still_valid(listed, &opts.output, inputs, now) {
+                return Ok(Report::unchanged(record, started.elapsed()));
+            }
+        }
+        made_from = inputs.zip(clock);
+        before = Some(write::Before(found));
+    }
     // The built-in templates compile while the site loads; a site theme's replace them after.
     let builtin = std::thread::spawn(|| render::theme::load_templates(&[]));
-    let before = (!opts.check_only).then(|| write::read_before(&opts.output));
     let Loaded { site, bodies, sources, mut warnings, mut stages } = load_site(opts)?;
     let tera = match builtin.join() {
         Ok(Ok(tera)) if sources.templates.is_empty() => tera,
@@ -327,14 +377,29 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
             write::Written { outputs: n, ..Default::default() }
         }
         Some(before) => {
-            let target = write::Target { site: &opts.root, out: &opts.output, force: opts.force };
+            let record = made_from.map(|(inputs, (_, from_clock))| write::record::Record {
+                inputs,
+                until: if from_clock { changes_by_itself_at(&site).map(|t| t.as_second()) } else { None },
+                counts: counts(&site).iter().map(|c| c.1).collect(),
+                files: 0,
+                warnings: warnings.clone(),
+            });
+            let target = write::Target { site: &opts.root, out: &opts.output, force: opts.force, record };
             write::write_site(&renderer, &jobs, &target, before)?
         }
     };
     warnings.extend(written.warnings);
     let elapsed = started.elapsed();
     stages.push(("render and write", elapsed - loaded));
-    Ok(Report { counts: counts(&site), files: written.outputs, written: written.written, elapsed, warnings, stages })
+    Ok(Report {
+        counts: counts(&site),
+        files: written.outputs,
+        written: written.written,
+        elapsed,
+        warnings,
+        stages,
+        unchanged: false,
+    })
 }
 
 /// For `MOOT_PROFILE_JOBS=1`: renders every job once more, on one thread, and prints the
@@ -360,13 +425,17 @@ fn check_render(r: &render::Renderer, jobs: &[render::Job]) -> Result<usize, Dia
     Ok(counts.into_iter().sum())
 }
 
+/// The kinds a build counts, in the order of [`counts`].
+const COUNTED: [&str; 6] = ["groups", "meetings", "stories", "articles", "wiki pages", "pages"];
+
 fn counts(site: &model::Site) -> Vec<(&'static str, usize)> {
-    vec![
-        ("groups", site.groups.len()),
-        ("meetings", site.meetings.len()),
-        ("stories", site.stories.len()),
-        ("articles", site.articles.len()),
-        ("wiki pages", site.wiki.len()),
-        ("pages", site.pages.len()),
-    ]
+    let n = [
+        site.groups.len(),
+        site.meetings.len(),
+        site.stories.len(),
+        site.articles.len(),
+        site.wiki.len(),
+        site.pages.len(),
+    ];
+    COUNTED.into_iter().zip(n).collect()
 }

@@ -368,6 +368,9 @@ pub struct Article {
 pub struct Site {
     pub config: Config,
     pub now: Timestamp,
+    /// The first moment after `now` at which a meeting's occurrences or their being upcoming
+    /// change (without the day's own change, see `lib::valid_until`), if any.
+    pub changes_at: Option<Timestamp>,
     /// DTSTAMP of the calendar feeds: `now`, or the start of its UTC day when `now` is the
     /// clock's (so rebuilds during a day leave the feeds' bytes alone).
     pub dtstamp: Timestamp,
@@ -488,6 +491,7 @@ pub fn build(
     let mut site = Site {
         config,
         now,
+        changes_at: None,
         dtstamp: now,
         drafts_shown: drafts,
         items: Vec::new(),
@@ -1120,7 +1124,7 @@ fn place_meeting(
     m: &mut Meeting,
     now: Timestamp,
     diags: &mut Vec<Diagnostic>,
-) -> Result<(), Diagnostic> {
+) -> Result<Option<Timestamp>, Diagnostic> {
     let (start_text, start_line) = &t.start;
     let start = time::parse_moment(start_text).map_err(|e| t.error(*start_line, e).hint(time::MOMENT_FORMS))?;
     let end_line = t.end.as_ref().map_or(*start_line, |e| e.1);
@@ -1210,9 +1214,13 @@ fn place_meeting(
         }
     }
     let mut errs = Vec::new();
-    m.occurrences = series::occurrences(t, m, &first, length, now, &mut errs, diags)?;
+    let (occurrences, grows_at) = series::occurrences(t, m, &first, length, now, &mut errs, diags)?;
+    m.occurrences = occurrences;
     diags.extend(errs);
-    Ok(())
+    // The first moment after `now` when "now" changes what the site shows of this meeting:
+    // an occurrence ends (it is no longer upcoming), or the series grows.
+    let ends = m.occurrences.iter().map(|o| o.end.timestamp()).filter(|&e| e > now);
+    Ok(ends.chain(grows_at.filter(|&g| g > now)).min())
 }
 
 fn check_story(doc: &Doc, f: &StoryFront, errs: &mut Vec<Diagnostic>) -> (Story, Refs) {
@@ -1376,7 +1384,7 @@ fn resolve_refs(
 /// site's. Runs after references resolve, in parallel.
 fn place_meetings(site: &mut Site, times: Vec<Option<MeetingTimes>>, diags: &mut Vec<Diagnostic>) {
     let Site { config, groups, meetings, now, .. } = site;
-    let errors: Vec<Vec<Diagnostic>> = meetings
+    let errors: Vec<(Vec<Diagnostic>, Option<Timestamp>)> = meetings
         .par_iter_mut()
         .zip(times.into_par_iter())
         .filter_map(|(m, t)| {
@@ -1388,13 +1396,18 @@ fn place_meetings(site: &mut Site, times: Vec<Option<MeetingTimes>>, diags: &mut
                 }
             }
             let mut out = Vec::new();
-            if let Err(e) = place_meeting(config, &t, m, *now, &mut out) {
-                out.push(e);
-            }
-            Some(out)
+            let changes_at = match place_meeting(config, &t, m, *now, &mut out) {
+                Ok(at) => at,
+                Err(e) => {
+                    out.push(e);
+                    None
+                }
+            };
+            Some((out, changes_at))
         })
         .collect();
-    diags.extend(errors.into_iter().flatten());
+    site.changes_at = errors.iter().filter_map(|e| e.1).min();
+    diags.extend(errors.into_iter().flat_map(|e| e.0));
 }
 
 fn positions(site: &Site) -> Vec<usize> {

@@ -182,7 +182,7 @@ fn entry_key_line(front: &str, entry: usize, key: &str) -> usize {
 /// session is later), at most 1000. `first` is the first start as placed (an offset the
 /// author gave is kept); `length` the exact length of a timed meeting. Dates in `except` are
 /// marked skipped; `sessions` change theirs. Errors and warnings are pushed; a session with
-/// an error is left out.
+/// an error is left out. Also when the series grows as "now" moves (see `Site::changes_at`).
 pub(super) fn occurrences(
     t: &MeetingTimes,
     m: &Meeting,
@@ -191,7 +191,7 @@ pub(super) fn occurrences(
     now: Timestamp,
     errs: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Vec<Occurrence>, Diagnostic> {
+) -> Result<(Vec<Occurrence>, Option<Timestamp>), Diagnostic> {
     let invalid = |e: &str| {
         t.error(t.repeat_line, format!("`repeat` is not a valid RRULE: {e}"))
             .hint("write an RFC 5545 rule, e.g. \"FREQ=WEEKLY;COUNT=6\" or \"FREQ=MONTHLY;BYDAY=1TU\"")
@@ -199,6 +199,7 @@ pub(super) fn occurrences(
     if let Some(e) = &t.repeat_error {
         return Err(invalid(e));
     }
+    let mut grows_at = None;
     let wall_starts = match &m.repeat {
         None => vec![m.start],
         Some(rule) => {
@@ -210,6 +211,16 @@ pub(super) fn occurrences(
                 horizon = horizon.max(day.to_datetime(Time::midnight()));
             }
             let starts = time::expand(rule, &m.tz, m.start, horizon, 1000).map_err(|e| invalid(&e))?;
+            // The horizon moves with "now": the next start past it joins the series when now
+            // is 12 months before it (or a little earlier, month ends being uneven), which a
+            // build that skips an unchanged site must know (`Site::changes_at`).
+            if starts.len() < 1000 {
+                let further = horizon.checked_add(2.days()).unwrap_or(horizon);
+                let more = time::expand(rule, &m.tz, m.start, further, 1000).unwrap_or_default();
+                if let Some(next) = more.get(starts.len()).and_then(|s| s.checked_sub(12.months()).ok()) {
+                    grows_at = Some(placed(m, next).timestamp());
+                }
+            }
             if starts.is_empty() {
                 return Err(t
                     .error(t.repeat_line, "the rule gives no occurrence at all")
@@ -250,7 +261,7 @@ pub(super) fn occurrences(
         }
     }
     list.sort_by_key(|o| o.start.timestamp());
-    Ok(list)
+    Ok((list, grows_at))
 }
 
 /// A later occurrence of a series, placed as [`time::place`] reads it.

@@ -25,9 +25,10 @@ const TAG: &str = "moot manifest 3";
 pub(crate) struct Manifest(Mutex<Listed>);
 
 /// The outputs a manifest lists, by path: while a build makes it, in a [`Manifest`]; as the
-/// last build left it, on its own (no lock: it is only read).
+/// last build left it, on its own (no lock: it is only read). Second: the build's
+/// [`super::record::Record`], what it was made from, as one line of text.
 #[derive(Default, PartialEq, Clone)]
-pub(crate) struct Listed(pub(crate) HashMap<String, Option<Stamp>>);
+pub(crate) struct Listed(pub(crate) HashMap<String, Option<Stamp>>, pub(crate) Option<String>);
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct Stamp {
@@ -38,6 +39,10 @@ pub(crate) struct Stamp {
 }
 
 impl Stamp {
+    pub(crate) fn hash(&self) -> u64 {
+        self.hash
+    }
+
     pub(crate) fn of(meta: &std::fs::Metadata, hash: u64) -> Option<Stamp> {
         let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
         Some(Stamp { len: meta.len(), modified, hash })
@@ -100,6 +105,9 @@ impl Listed {
         let mut text = String::with_capacity(entries.len() * 80);
         text.push_str(TAG);
         text.push('\n');
+        if let Some(record) = &self.1 {
+            let _ = writeln!(text, "record {}", record.replace('\n', " "));
+        }
         for (path, stamp) in entries {
             let _ = match stamp {
                 Some(s) => writeln!(text, "{:016x} {} {} {path}", s.hash, s.len, s.modified),
@@ -126,10 +134,11 @@ fn parse(text: &str) -> Option<Listed> {
     if u64::from_str_radix(sum, 16).ok()? != hash(body.as_bytes()) {
         return None;
     }
-    let mut lines = body.lines();
+    let mut lines = body.lines().peekable();
     if lines.next()? != TAG {
         return None;
     }
+    let record = lines.next_if(|l| l.starts_with("record ")).map(|l| l["record ".len()..].to_string());
     let mut map = HashMap::new();
     for line in lines {
         let mut f = line.splitn(4, ' ');
@@ -144,7 +153,7 @@ fn parse(text: &str) -> Option<Listed> {
         };
         map.insert(path.to_string(), stamp);
     }
-    Some(Listed(map))
+    Some(Listed(map, record))
 }
 
 /// Where the manifest of `out_dir` is.
@@ -162,9 +171,12 @@ mod tests {
         let m = Manifest::default();
         m.record("a/index.html", Some(Stamp { len: 3, modified: 7, hash: 9 }));
         m.record("static/x.png", None);
-        m.into_listed().save(dir.path(), &dir.path().join(".work")).unwrap();
+        let mut listed = m.into_listed();
+        listed.1 = Some("{\"inputs\":1}".to_string());
+        listed.save(dir.path(), &dir.path().join(".work")).unwrap();
         let Found::Listed(l) = Listed::load(dir.path()) else { panic!("not read back") };
         assert_eq!(l.0.len(), 2);
+        assert_eq!(l.1.as_deref(), Some("{\"inputs\":1}"));
         assert_eq!(l.get("a/index.html"), Some(Stamp { len: 3, modified: 7, hash: 9 }));
         let p = path(dir.path());
         let text = std::fs::read_to_string(&p).unwrap();

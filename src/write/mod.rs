@@ -14,6 +14,7 @@
 
 pub(crate) mod folder;
 pub(crate) mod manifest;
+pub(crate) mod record;
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::render::{Body, Job, Output, Renderer};
@@ -42,16 +43,27 @@ pub(crate) struct Target<'a> {
     pub out: &'a Path,
     /// Write into a folder that holds files moot did not make (deleting none of them).
     pub force: bool,
+    /// What the build is made from, kept in the manifest (its `files` are counted here).
+    pub record: Option<record::Record>,
 }
 
-/// The last build's manifest of the output folder, read on a thread of its own: started
-/// before the site loads, it is read by the time the write starts, on a core the load leaves
-/// idle.
-pub(crate) struct Before(std::thread::JoinHandle<Found>);
+/// The last build's manifest of the output folder, read before the site loads (with the
+/// build's inputs hashed beside it, see [`record`]).
+pub(crate) struct Before(pub(crate) Found);
 
-pub(crate) fn read_before(out_dir: &Path) -> Before {
-    let out_dir = out_dir.to_path_buf();
-    Before(std::thread::spawn(move || Listed::load(&out_dir)))
+/// The output folder itself, through a link to it.
+pub(crate) fn resolved(out: &Path) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        folder::resolve(out)
+    } else {
+        out.to_path_buf()
+    }
+}
+
+/// The record as the manifest keeps it, with the number of files made.
+fn record_line(record: Option<&record::Record>, files: usize) -> Option<String> {
+    record.map(|r| record::Record { files, ..r.clone() }.to_line())
 }
 
 /// Renders every job in parallel and writes the site into `target.out`.
@@ -66,13 +78,12 @@ pub(crate) fn write_site(r: &Renderer, jobs: &[Job], target: &Target, before: Be
     }
     // Through a link to the output folder, to the folder itself: its contents are replaced,
     // never the link.
-    let is_link = std::fs::symlink_metadata(target.out).is_ok_and(|m| m.file_type().is_symlink());
-    let out = if is_link { folder::resolve(target.out) } else { target.out.to_path_buf() };
+    let out = resolved(target.out);
     if !out.exists() {
-        return write_fresh(r, jobs, &out);
+        return write_fresh(r, jobs, &out, target.record.as_ref());
     }
     let mut warnings = Vec::new();
-    let before = match before.0.join().unwrap_or(Found::None) {
+    let before = match before.0 {
         Found::Listed(listed) => Some(listed),
         Found::Untrusted(why) => {
             warnings.push(why);
@@ -90,7 +101,7 @@ pub(crate) fn write_site(r: &Renderer, jobs: &[Job], target: &Target, before: Be
             warnings.push(folder::kept_foreign(&out, &foreign));
         }
     }
-    let mut written = update_in_place(r, jobs, &out, before)?;
+    let mut written = update_in_place(r, jobs, &out, before, target.record.as_ref())?;
     written.warnings.splice(0..0, warnings);
     Ok(written)
 }
@@ -117,7 +128,12 @@ impl Seen {
 }
 
 /// A new folder: written as the jobs render, into a sibling folder renamed at the end.
-fn write_fresh(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Diagnostics> {
+fn write_fresh(
+    r: &Renderer,
+    jobs: &[Job],
+    out_dir: &Path,
+    record: Option<&record::Record>,
+) -> Result<Written, Diagnostics> {
     let staging = sibling(out_dir, "moot-new");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Diagnostics(vec![io_error(&staging, e)]))?;
@@ -145,13 +161,15 @@ fn write_fresh(r: &Renderer, jobs: &[Job], out_dir: &Path) -> Result<Written, Di
         let _ = std::fs::remove_dir_all(&staging);
         Diagnostics(vec![io_error(path, e)])
     };
-    manifest.into_listed().save(&staging, &staging.join(folder::WORK_DIR)).map_err(|e| fail(&staging, e))?;
+    let n = counts.into_iter().sum();
+    let mut listed = manifest.into_listed();
+    listed.1 = record_line(record, n);
+    listed.save(&staging, &staging.join(folder::WORK_DIR)).map_err(|e| fail(&staging, e))?;
     let _ = std::fs::remove_dir(staging.join(folder::WORK_DIR));
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
     }
     std::fs::rename(&staging, out_dir).map_err(|e| fail(out_dir, e))?;
-    let n = counts.into_iter().sum();
     Ok(Written { outputs: n, written: n, warnings: Vec::new() })
 }
 
@@ -265,7 +283,13 @@ impl Work {
 }
 
 /// An existing folder: compare everything first, then write only what changed.
-fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path, before: Option<Listed>) -> Result<Written, Diagnostics> {
+fn update_in_place(
+    r: &Renderer,
+    jobs: &[Job],
+    out_dir: &Path,
+    before: Option<Listed>,
+    record: Option<&record::Record>,
+) -> Result<Written, Diagnostics> {
     let seen = Seen::new(jobs.len());
     let kept = AtomicUsize::new(0);
     let dirs = Dirs::default();
@@ -302,8 +326,11 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path, before: Option<Li
     // A build killed in pass two must still know, next time, the files it added: the
     // manifest lists them before they are written.
     if let Some(before) = &before {
-        if made.iter().any(|p| !before.0.contains_key(p)) {
+        // (Or the last build's record: a build killed in pass two is not "up to date".)
+        if made.iter().any(|p| !before.0.contains_key(p)) || before.1.is_some() {
             let mut both = before.clone();
+            // Not up to date until this build is done.
+            both.1 = None;
             both.0.extend(made.iter().filter(|p| !before.0.contains_key(*p)).map(|p| (p.clone(), None)));
             if let Err(e) = both.save(out_dir, &work.dir) {
                 work.remove();
@@ -381,7 +408,8 @@ fn update_in_place(r: &Renderer, jobs: &[Job], out_dir: &Path, before: Option<Li
     if let Some(before) = &before {
         remove_listed(out_dir, before, &made, &dirs, &mut warnings);
     }
-    let listed = manifest.into_listed();
+    let mut listed = manifest.into_listed();
+    listed.1 = record_line(record, outputs);
     if before.as_ref() != Some(&listed) {
         if let Err(e) = listed.save(out_dir, &work.dir) {
             warnings.push(

@@ -1,0 +1,168 @@
+//! The build record: what a build was made from, kept in its manifest, so that a build of an
+//! unchanged site into an intact output folder can stop before it starts ("nothing changed
+//! since the last build") instead of rendering every page to find each the same.
+//!
+//! What a site's output depends on, and so what the record holds:
+//!
+//! - the inputs: moot.toml, every file under `content/`, `static/` and `themes/` (its path,
+//!   size and modification time, and for files up to 256 KiB their bytes, so that an edit
+//!   within the file system's clock tick is still seen), git's `HEAD` (page history), the
+//!   moot binary itself (its size and modification time: a new moot renders anew), the
+//!   command's options and the "now" it was given (`--now`, `SOURCE_DATE_EPOCH`);
+//! - when "now" is the clock's, the moment the output would change by itself
+//!   (`until`): the next midnight in the site's zone ("today") and in UTC (the feeds'
+//!   DTSTAMP), the next end of an occurrence (it stops being upcoming), the next time an
+//!   open-ended series grows ([`crate::model::Site::changes_at`]);
+//! - and, to say the same as the build did: its counts and warnings.
+//!
+//! The output folder must also be as the build left it: every file the manifest stamps with
+//! the same size and modification time, every copied file still there.
+
+use super::manifest::{Listed, Stamp};
+use crate::diag::{Diagnostic, Severity};
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+/// Files up to this size are hashed whole; bigger ones (images, PDFs) by size and time.
+const READ_UP_TO: u64 = 256 << 10;
+
+/// A build's record (see the module).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Record {
+    pub inputs: u64,
+    /// Seconds since 1970 after which the same inputs make other output; `None`: never.
+    pub until: Option<i64>,
+    pub counts: Vec<usize>,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Record {
+    pub(crate) fn to_line(&self) -> String {
+        let warnings: Vec<Value> = self
+            .warnings
+            .iter()
+            .map(|w| json!([w.path.to_string_lossy(), w.line, w.column, w.message, w.hint]))
+            .collect();
+        json!({
+            "inputs": format!("{:016x}", self.inputs),
+            "until": self.until,
+            "counts": self.counts,
+            "files": self.files,
+            "warnings": warnings,
+        })
+        .to_string()
+    }
+
+    pub(crate) fn parse(line: &str) -> Option<Record> {
+        let v: Value = serde_json::from_str(line).ok()?;
+        let warnings = v["warnings"]
+            .as_array()?
+            .iter()
+            .map(|w| {
+                let w = w.as_array()?;
+                Some(Diagnostic {
+                    severity: Severity::Warning,
+                    path: PathBuf::from(w.first()?.as_str()?),
+                    line: w.get(1)?.as_u64()? as usize,
+                    column: w.get(2)?.as_u64()? as usize,
+                    message: w.get(3)?.as_str()?.to_string(),
+                    hint: w.get(4)?.as_str().map(String::from),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Record {
+            inputs: u64::from_str_radix(v["inputs"].as_str()?, 16).ok()?,
+            until: v["until"].as_i64(),
+            counts: v["counts"].as_array()?.iter().map(|c| c.as_u64().map(|c| c as usize)).collect::<Option<_>>()?,
+            files: v["files"].as_u64()? as usize,
+            warnings,
+        })
+    }
+}
+
+/// The hash of everything a build of `opts` reads (see the module), `now_given` being the
+/// "now" it was given, if any.
+pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut put = |bytes: &[u8]| {
+        h.write_usize(bytes.len());
+        h.write(bytes);
+    };
+    put(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Some(m) = std::env::current_exe().ok().and_then(|e| std::fs::metadata(e).ok()) {
+        put(&meta_key(&m));
+    }
+    let crate::Options { root, output, drafts, base_url, now: _, clock: _, check_only, force: _ } = opts;
+    put(format!("{output:?} {drafts} {base_url:?} {check_only} {now_given:?}").as_bytes());
+    // Read only if a plain file (a named pipe would wait for ever; the load says what it is).
+    let config = root.join(crate::config::FILE);
+    if std::fs::metadata(&config).is_ok_and(|m| m.is_file()) {
+        put(&std::fs::read(&config).unwrap_or_default());
+    }
+    put(crate::history::head(root).unwrap_or_default().as_bytes());
+    for sub in ["content", "static", "themes"] {
+        let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(root.join(sub))
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
+        let keys: Vec<Vec<u8>> = entries.par_iter().map(|e| entry_key(root, e)).collect();
+        for k in keys {
+            put(&k);
+        }
+    }
+    h.finish()
+}
+
+/// A file's size and modification time, as bytes to hash.
+fn meta_key(m: &std::fs::Metadata) -> Vec<u8> {
+    let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    format!("{} {:?}", m.len(), modified.map(|d| d.as_nanos())).into_bytes()
+}
+
+/// What one walked entry adds to the inputs: its path and kind, size and time, and for a
+/// small file its bytes' hash.
+fn entry_key(root: &Path, e: &walkdir::DirEntry) -> Vec<u8> {
+    let mut key = e.path().strip_prefix(root).unwrap_or(e.path()).to_string_lossy().into_owned().into_bytes();
+    key.push(0);
+    let Ok(meta) = std::fs::symlink_metadata(e.path()) else { return key };
+    key.extend(format!("{:?}", meta.file_type()).bytes());
+    key.extend(meta_key(&meta));
+    if meta.is_file() && meta.len() <= READ_UP_TO {
+        if let Ok(bytes) = std::fs::read(e.path()) {
+            key.extend(xxhash_rust::xxh3::xxh3_64(&bytes).to_le_bytes());
+        }
+    } else if meta.file_type().is_symlink() {
+        key.extend(std::fs::read_link(e.path()).map(|t| t.to_string_lossy().into_owned()).unwrap_or_default().bytes());
+    }
+    key
+}
+
+/// The last build's record, if the output folder `out` (its manifest `listed`) is as that
+/// build left it, was made from `inputs` and is still what a build at `now` would make.
+pub(crate) fn still_valid(listed: &Listed, out: &Path, inputs: u64, now: Timestamp) -> Option<Record> {
+    let record = Record::parse(listed.1.as_deref()?)?;
+    if record.inputs != inputs || record.until.is_some_and(|u| now.as_second() >= u) {
+        return None;
+    }
+    let intact = listed.0.par_iter().all(|(path, stamp)| match std::fs::symlink_metadata(out.join(path)) {
+        Ok(m) if m.is_file() => stamp.is_none_or(|s| Stamp::of(&m, s.hash()) == Some(s)),
+        _ => false,
+    });
+    intact.then_some(record)
+}
+
+/// When the output of a build at `now` (the clock's) changes by itself: the next midnight in
+/// `tz` and in UTC, or `changes_at`, whichever comes first.
+pub(crate) fn until(now: Timestamp, tz: &jiff::tz::TimeZone, changes_at: Option<Timestamp>) -> Option<i64> {
+    let midnight = |tz: &jiff::tz::TimeZone| {
+        let day = now.to_zoned_datetime(tz.clone()).date();
+        day.tomorrow().ok().map(|d| crate::time::start_of_day(tz, d).timestamp())
+    };
+    [midnight(tz), midnight(&jiff::tz::TimeZone::UTC), changes_at].into_iter().flatten().min().map(|t| t.as_second())
+}
