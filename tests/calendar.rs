@@ -511,3 +511,45 @@ fn without_history_last_modified_is_the_files_time() {
     assert!(moved.contains("LAST-MODIFIED:20261005T083000Z\r\n"), "{moved}");
     assert!(!moved.contains("SEQUENCE"), "without history there is nothing to count: {moved}");
 }
+
+/// The feeds of many meetings (the site's, a group's, a tag's) describe each by its summary
+/// (or the start of its text) and link; the meeting's own feed holds its whole text.
+#[test]
+fn feeds_of_many_meetings_hold_summaries_and_a_meetings_own_feed_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let long = "We read the chapter together. ".repeat(20) + "The last sentence is only in the meeting's own feed.";
+    for (path, text) in [
+        ("moot.toml", "title = \"T\"\nbase_url = \"https://x.example.org\"\ntimezone = \"Europe/London\"\n".to_string()),
+        ("content/groups/g.md", "---\ntitle: \"G\"\n---\n".to_string()),
+        (
+            "content/meetings/with-summary.md",
+            format!("---\ntitle: \"With summary\"\nsummary: \"Chapter one, read aloud\"\ngroup: g\ntags: [books]\nstart: \"2027-01-12 14:00\"\n---\n{long}\n"),
+        ),
+        (
+            "content/meetings/without.md",
+            format!("---\ntitle: \"Without\"\ngroup: g\nstart: \"2027-01-13 14:00\"\n---\n{long}\n"),
+        ),
+    ] {
+        std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+        std::fs::write(root.join(path), text).unwrap();
+    }
+    let mut o = moot::Options::new(root);
+    o.output = root.join("public");
+    o.now = Some(Timestamp::from_second(NOW).unwrap());
+    moot::build(&o).unwrap_or_else(|e| panic!("{e}"));
+    let read = |feed: &str| events(&std::fs::read_to_string(root.join("public").join(feed)).unwrap());
+    let own = read("meetings/with-summary.ics");
+    let whole = &event(&own, "With summary")["DESCRIPTION"];
+    assert!(whole.contains("The last sentence is only in the meeting's own feed."), "{whole}");
+    for feed in ["calendar.ics", "groups/g/calendar.ics", "tags/books/calendar.ics"] {
+        let evs = read(feed);
+        let with = &event(&evs, "With summary")["DESCRIPTION"];
+        assert_eq!(with, "Chapter one\\, read aloud\\n\\nhttps://x.example.org/meetings/with-summary/", "{feed}");
+        if feed != "tags/books/calendar.ics" {
+            let without = &event(&evs, "Without")["DESCRIPTION"];
+            assert!(without.starts_with("We read the chapter together. We read"), "{feed}: {without}");
+            assert!(!without.contains("last sentence") && without.len() < 300, "{feed}: {without}");
+        }
+    }
+}

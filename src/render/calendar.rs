@@ -77,7 +77,7 @@ pub(super) fn tag_feed(cx: &Cx, slug: &str) -> Vec<Output> {
     let routes = s.config.routes();
     vec![Output {
         path: routes.file_output(&crate::routes::calendar_of(&routes.tag(slug))),
-        body: Body::Bytes(ics::calendar(cx, &title, &meetings).into_bytes()),
+        body: Body::Bytes(ics::calendar(cx, &title, &meetings, ics::Text::Summary).into_bytes()),
     }]
 }
 
@@ -92,7 +92,7 @@ pub(super) fn site_feed(cx: &Cx) -> Output {
     let all = recent(cx, (0..cx.counts().meetings).map(MeetingId));
     Output {
         path: s.config.routes().file_output(&s.config.routes().file("calendar.ics")),
-        body: Body::Bytes(ics::calendar(cx, &s.config.title, &all).into_bytes()),
+        body: Body::Bytes(ics::calendar(cx, &s.config.title, &all, ics::Text::Summary).into_bytes()),
     }
 }
 
@@ -104,7 +104,9 @@ pub(super) fn group_feed(cx: &Cx, g: GroupId) -> Output {
     let name = format!("{} — {}", head.title, s.config.title);
     Output {
         path: s.config.routes().file_output(&crate::routes::calendar_of(head.url)),
-        body: Body::Bytes(ics::calendar(cx, &name, &recent(cx, group.meetings.iter().copied())).into_bytes()),
+        body: Body::Bytes(
+            ics::calendar(cx, &name, &recent(cx, group.meetings.iter().copied()), ics::Text::Summary).into_bytes(),
+        ),
     }
 }
 
@@ -116,7 +118,13 @@ pub(super) fn ce_feed(cx: &Cx) -> Output {
     Output {
         path: routes.file_output(&routes.file("ce/calendar.ics")),
         body: Body::Bytes(
-            ics::calendar(cx, &format!("Continuing education — {}", s.config.title), &recent(cx, ce)).into_bytes(),
+            ics::calendar(
+                cx,
+                &format!("Continuing education — {}", s.config.title),
+                &recent(cx, ce),
+                ics::Text::Summary,
+            )
+            .into_bytes(),
         ),
     }
 }
@@ -127,7 +135,7 @@ pub(super) fn meeting_feed(cx: &Cx, m: MeetingId) -> Output {
     let routes = cx.site().config.routes();
     Output {
         path: routes.file_output(&routes.meeting_calendar(head.path)),
-        body: Body::Bytes(ics::calendar(cx, head.title, &[m]).into_bytes()),
+        body: Body::Bytes(ics::calendar(cx, head.title, &[m], ics::Text::Whole).into_bytes()),
     }
 }
 

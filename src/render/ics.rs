@@ -143,14 +143,24 @@ fn utc(t: Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
+/// How much of a meeting's text its DESCRIPTION holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// All of it: the meeting's own feed (and its announcement).
+    Whole,
+    /// Its summary, or the start of its text, then the link: the feeds of many meetings
+    /// (the site's, groups', tags', CE), which calendar programs fetch twice a day.
+    Summary,
+}
+
 /// A whole calendar of the given meetings; `event` gives each one's VEVENTs (see [`event`]),
 /// which callers keep, since a meeting is in several feeds. No METHOD: a feed to subscribe
 /// to is not a scheduling message (RFC 5546's PUBLISH would need an ORGANIZER on every event).
 /// A calendar without meetings holds the site zone's VTIMEZONE, since a VCALENDAR needs a
 /// component.
-pub fn calendar(cx: &Cx, name: &str, meetings: &[MeetingId]) -> String {
+pub fn calendar(cx: &Cx, name: &str, meetings: &[MeetingId], text: Text) -> String {
     let site = cx.site();
-    let events: Vec<&str> = meetings.iter().map(|&m| cx.vevent(m)).collect();
+    let events: Vec<&str> = meetings.iter().map(|&m| cx.vevent(m, text)).collect();
     let mut out = String::with_capacity(4096 + events.iter().map(|e| e.len()).sum::<usize>());
     let mut spans = zone_spans(cx, meetings);
     let main_zone = main_zone(cx, meetings).unwrap_or(&site.config.timezone_name);
@@ -211,8 +221,11 @@ fn main_zone<'a>(cx: &Cx<'_, 'a>, meetings: &[MeetingId]) -> Option<&'a str> {
 /// One meeting's VEVENTs, content lines and all: the meeting (a series' master) and one for
 /// each session that `sessions` changes or that falls in a gap or fold of the clocks (same
 /// UID, with a RECURRENCE-ID).
-pub fn event(cx: &Cx, m: &Meeting) -> String {
-    let body = &cx.body(m.item).text;
+pub fn event(cx: &Cx, m: &Meeting, text: Text) -> String {
+    let body = match text {
+        Text::Whole => cx.body(m.item).text.as_str(),
+        Text::Summary => cx.excerpt(m.item),
+    };
     let mut out = String::with_capacity(1024 + body.len() * 11 / 10);
     let stamp = Stamp::of(cx, m);
     vevent(&mut out, cx, m, None, body, &stamp);

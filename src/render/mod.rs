@@ -191,6 +191,9 @@ pub struct Renderer<'a> {
     /// it: a meeting is in its own .ics, its groups' and the site's, and writing it once took a
     /// third of the feeds' time.
     vevents: Vec<std::sync::OnceLock<(String, Vec<Fact>)>>,
+    /// The same with the page's summary (or the start of its text) for the description
+    /// instead of its whole text: what the site's, groups', tags' and the CE feed hold.
+    vevents_short: Vec<std::sync::OnceLock<(String, Vec<Fact>)>>,
     /// Each occurrence's text, by meeting and occurrence, made by the first list that shows it.
     occ_text: Vec<Vec<std::sync::OnceLock<OccText>>>,
     /// `site` of every template's context, as tera holds it (cloning it shares it).
@@ -223,6 +226,7 @@ impl<'a> Renderer<'a> {
         );
         copies.extend(site.assets.iter().cloned());
         let vevents = site.meetings.iter().map(|_| std::sync::OnceLock::new()).collect();
+        let vevents_short = site.meetings.iter().map(|_| std::sync::OnceLock::new()).collect();
         let overrides = sources.templates.iter().map(|(name, _, file)| (name.clone(), file.clone())).collect();
         let occ_text =
             site.meetings.iter().map(|m| m.occurrences.iter().map(|_| std::sync::OnceLock::new()).collect()).collect();
@@ -230,6 +234,7 @@ impl<'a> Renderer<'a> {
             inputs: Inputs::new(site, bodies, Lists::new(site), copies),
             tera,
             vevents,
+            vevents_short,
             occ_text,
             site_value: tera::Value::from_serializable(&SiteView::new(site)),
             overrides,
@@ -406,14 +411,18 @@ impl<'r, 'a> Cx<'r, 'a> {
     }
 
     /// The VEVENT of meeting `m`, made once per build (what it read is noted each time).
-    pub fn vevent(&self, m: MeetingId) -> &'r str {
-        let cell = &self.r().vevents[m.0];
+    pub fn vevent(&self, m: MeetingId, full: ics::Text) -> &'r str {
+        let cells = match full {
+            ics::Text::Whole => &self.r().vevents,
+            ics::Text::Summary => &self.r().vevents_short,
+        };
+        let cell = &cells[m.0];
         if let Some((text, facts)) = cell.get() {
             self.rec.note_all(facts);
             return text;
         }
         let mark = self.rec.mark();
-        let text = ics::event(self, self.meeting(m));
+        let text = ics::event(self, self.meeting(m), full);
         let facts = self.rec.since(mark);
         let (text, _) = cell.get_or_init(|| (text, facts));
         text
