@@ -105,9 +105,12 @@ fn output(out: std::process::Output) -> Option<String> {
         .then(|| String::from_utf8(out.stdout).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
-/// The commit checked out (`git rev-parse HEAD`), if the site is in a git repository.
-pub(crate) fn head(root: &Path) -> Option<String> {
-    git_in(root, &["rev-parse", "HEAD"])
+/// What of git a site's history depends on, in one call: the commit checked out, and every
+/// path under `content/` not committed (`git status --porcelain=v2 --branch
+/// --untracked-files=all -- .`, run in `content/`: not the output folder, which a build changes); `None`
+/// outside a work tree.
+pub(crate) fn state(root: &Path) -> Option<String> {
+    git_in(root, &["status", "--porcelain=v2", "--branch", "--untracked-files=all", "--", "."])
 }
 
 /// The paths under content/ with edits not yet committed.

@@ -377,8 +377,10 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
             write::Written { outputs: n, ..Default::default() }
         }
         Some(before) => {
-            let record = made_from.map(|(inputs, (_, from_clock))| write::record::Record {
+            let record = made_from.map(|(inputs, (now, from_clock))| write::record::Record {
                 inputs,
+                now: now.as_second(),
+                copies: Vec::new(),
                 until: if from_clock { changes_by_itself_at(&site).map(|t| t.as_second()) } else { None },
                 counts: counts(&site).iter().map(|c| c.1).collect(),
                 files: 0,

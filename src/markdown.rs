@@ -98,12 +98,14 @@ impl<'a> Resolver<'a> {
             Some((n, h)) => (n.trim(), Some(slugify(h))),
             None => (target.trim(), None),
         };
-        let name = name.replace('\\', "/");
-        let path = name.trim_matches('/').trim_end_matches(".md");
+        // A path written on Windows (`wiki\a`) too; a title as written.
+        let slashed = name.replace('\\', "/");
+        let path = slashed.trim_matches('/').trim_end_matches(".md");
         self.by_path
             .get(path)
             .or_else(|| self.by_path.get(slug_path(path).as_str()))
             .or_else(|| self.by_name.get(&name.to_lowercase()))
+            .or_else(|| self.by_name.get(&slashed.to_lowercase()))
             .map(|&i| (i, heading))
     }
 

@@ -443,7 +443,9 @@ fn yaml<T: for<'de> Deserialize<'de> + Default>(
             let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
             read.dropped.extend(crate::diag::closest(&field, allowed.iter().copied()).first().map(|s| s.to_string()));
         }
-        match leave_out(&text, line) {
+        // Without a place, which field to leave out is not known: the reading stops here.
+        let at = e.location().and_then(|_| leave_out(&text, line));
+        match at {
             Some((key, rest)) => {
                 read.dropped.push(key);
                 text = std::borrow::Cow::Owned(rest);

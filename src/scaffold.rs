@@ -257,12 +257,21 @@ pub fn recipe(host: Publish, zone: &str, today: Date) -> (&'static str, String) 
     let version = env!("CARGO_PKG_VERSION");
     match host {
         Publish::Github => {
-            let hour = crate::time::zone_by_name(zone)
+            // 00:30 at the zone's smallest offset of the year, in UTC: after midnight in
+            // winter and in summer (at 01:30 when the clocks are ahead).
+            let (minute, hour) = crate::time::zone_by_name(zone)
                 .ok()
-                .and_then(|tz| crate::time::place(&tz, today.at(0, 30, 0, 0)).ok())
-                .map(|(z, _)| z)
-                .map(|z| z.with_time_zone(jiff::tz::TimeZone::UTC).hour())
-                .unwrap_or(0);
+                .map(|tz| {
+                    let offset = [1, 7]
+                        .into_iter()
+                        .map(|month| crate::time::start_of_day(&tz, jiff::civil::date(today.year(), month, 1)))
+                        .map(|z| z.offset().seconds())
+                        .min()
+                        .unwrap_or(0);
+                    let at = (30 * 60 - i64::from(offset)).rem_euclid(24 * 3600);
+                    (at / 60 % 60, at / 3600)
+                })
+                .unwrap_or((30, 0));
             (
                 ".github/workflows/publish.yml",
                 format!(
@@ -275,7 +284,7 @@ on:
   push:
     branches: [main]
   schedule:
-    - cron: "30 {hour} * * *"   # 00:30 in {zone} (the cron is in UTC; an hour off in summer or winter)
+    - cron: "{minute} {hour} * * *"   # after midnight in {zone}, all year (the cron is in UTC)
   workflow_dispatch:
 
 permissions:
@@ -563,6 +572,14 @@ pub fn init(dir: &Path, req: &InitRequest, today: Date) -> Result<Vec<PathBuf>, 
         let (path, text) = recipe(*host, &zone, today);
         files.push((path, text));
     }
+    // Every file checked before any is written: a folder that already holds one is left as
+    // it was (and `moot init` can be run again once it is moved away).
+    if let Some((rel, _)) = files.iter().find(|(rel, _)| dir.join(rel).exists()) {
+        return Err(format!(
+            "{} already exists; moot never overwrites a file (move it away, or start the site in another folder)",
+            dir.join(rel).display()
+        ));
+    }
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
@@ -591,6 +608,27 @@ pub fn today(root: &Path) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nightly_build_is_after_midnight_all_year() {
+        let day = jiff::civil::date(2026, 7, 1);
+        let cron = |zone| {
+            let (_, text) = recipe(Publish::Github, zone, day);
+            text.lines()
+                .find_map(|l| l.trim().strip_prefix("- cron: \""))
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        // At the smallest offset: 00:30 in winter, 01:30 in summer.
+        assert_eq!(cron("America/New_York"), "30 5 * * *");
+        assert_eq!(cron("Europe/London"), "30 0 * * *");
+        assert_eq!(cron("Australia/Sydney"), "30 14 * * *");
+        assert_eq!(cron("Australia/Lord_Howe"), "0 14 * * *");
+        assert_eq!(cron("Asia/Kolkata"), "0 19 * * *");
+    }
 
     #[test]
     fn quotes_yaml() {

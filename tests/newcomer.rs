@@ -271,3 +271,21 @@ fn at_a_terminal_the_start_is_asked_for() {
     let text = std::fs::read_to_string(root.join("content/meetings/2027/asked-for.md")).unwrap();
     assert!(text.starts_with("---\ntitle: \"Asked for\"\nstart: \"2027-02-09 14:00\"\n"), "{text}");
 }
+
+#[test]
+fn init_writes_nothing_when_one_of_its_files_is_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/favicon.svg"), "<svg>mine</svg>").unwrap();
+    let said = err(&moot(&["init", "site", "--no-git"], dir.path()));
+    assert_eq!(
+        said,
+        format!(
+            "{} already exists; moot never overwrites a file (move it away, or start the site in another folder)\n",
+            Path::new("site").join("static/favicon.svg").display()
+        )
+    );
+    assert!(!root.join("moot.toml").exists(), "nothing written");
+    assert_eq!(std::fs::read_to_string(root.join("static/favicon.svg")).unwrap(), "<svg>mine</svg>");
+}

@@ -108,6 +108,64 @@ fn every_kind_of_change_builds_again() {
             "an output file edited",
             Box::new(|root: &Path| std::fs::write(root.join("public/index.html"), "hello").unwrap()),
         ),
+        (
+            "a copied output edited",
+            Box::new(|root: &Path| std::fs::write(root.join("public/favicon.svg"), "<svg/>").unwrap()),
+        ),
+        (
+            "a template of a theme that is a link",
+            Box::new(|root: &Path| {
+                let shared = root.parent().unwrap().join("shared-theme/templates");
+                std::fs::create_dir_all(&shared).unwrap();
+                std::fs::write(shared.join("unused.html"), "one").unwrap();
+                if !root.join("themes/linked").exists() {
+                    std::os::unix::fs::symlink(shared.parent().unwrap(), root.join("themes/linked")).unwrap();
+                }
+            }),
+        ),
+        (
+            "the linked theme's template edited (the link itself unchanged)",
+            Box::new(|root: &Path| {
+                std::fs::write(root.parent().unwrap().join("shared-theme/templates/unused.html"), "two").unwrap()
+            }),
+        ),
+        (
+            "git init (page history comes from git now)",
+            Box::new(|root: &Path| {
+                let ok = std::process::Command::new("git").args(["init", "-q"]).current_dir(root).status().unwrap();
+                assert!(ok.success());
+            }),
+        ),
+        (
+            "a file of the site committed",
+            Box::new(|root: &Path| {
+                let git = |args: &[&str]| {
+                    let ok = std::process::Command::new("git")
+                        .args(args)
+                        .current_dir(root)
+                        .env("GIT_AUTHOR_NAME", "A")
+                        .env("GIT_AUTHOR_EMAIL", "a@example.org")
+                        .env("GIT_COMMITTER_NAME", "A")
+                        .env("GIT_COMMITTER_EMAIL", "a@example.org")
+                        .status()
+                        .unwrap();
+                    assert!(ok.success());
+                };
+                git(&["add", "content/stories/first.md"]);
+                git(&["commit", "-q", "-m", "First story"]);
+            }),
+        ),
+        (
+            "a file of the site no longer tracked (git rm --cached: its history is gone)",
+            Box::new(|root: &Path| {
+                let ok = std::process::Command::new("git")
+                    .args(["rm", "-q", "--cached", "content/stories/first.md"])
+                    .current_dir(root)
+                    .status()
+                    .unwrap();
+                assert!(ok.success());
+            }),
+        ),
     ];
     for (what, change) in changes {
         change(&root);
@@ -131,6 +189,13 @@ fn every_kind_of_change_builds_again() {
         assert!(!build(&opts).unchanged, "{what}: built again");
         assert!(!build(&o).unchanged, "{what}: and back");
     }
+}
+
+#[test]
+fn a_clock_that_went_back_builds_again() {
+    let (_d, root) = site("valid");
+    build(&at(&root, T.parse().unwrap()));
+    assert!(!build(&at(&root, "2026-12-01T16:00:00Z".parse().unwrap())).unchanged, "an hour earlier: built again");
 }
 
 #[test]

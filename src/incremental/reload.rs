@@ -39,6 +39,14 @@ impl Parsed {
             };
             let (name, doc) = match now {
                 load::Reread::Same => continue,
+                // A file gone whose name differed from another only in case: the walk says
+                // whether the error about the two still holds.
+                load::Reread::Gone(name)
+                    if files.iter().any(|(f, _)| f != &name && f.to_lowercase() == name.to_lowercase()) =>
+                {
+                    self.files = None;
+                    return;
+                }
                 load::Reread::Gone(name) => (name, None),
                 load::Reread::Markdown(name, read) => (name, Some(read.and_then(|f| crate::parse::parse(&f)))),
             };

@@ -126,7 +126,12 @@ pub(super) fn error(front: &str, shown: &Path, line: usize, col: usize, message:
             .map(|n| (n, text_of(n)))
             .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
         if let Some((n, prev)) = above {
-            let item = (1..line).rev().map(text_of).find(|l| l.trim_start().starts_with("- "));
+            // The list item this line is under: above it, and not past a field of its own line.
+            let item = (1..line)
+                .rev()
+                .map(text_of)
+                .take_while(|l| l.starts_with([' ', '-']) || l.trim().is_empty())
+                .find(|l| l.trim_start().starts_with("- "));
             return match item {
                 Some(item) if indent(here) > 0 => {
                     let want = indent(item) + 2;
@@ -221,6 +226,8 @@ mod tests {
         assert!(said("title: Alma: sets and jobs\n").contains("holds `: `"));
         assert!(said("title: A\n  summary: x\n").contains("indented more than line 2"));
         assert!(said("title: A\nsessions:\n  - date: x\n   note: y\n").contains("indent it by 4 spaces"));
+        let after_a_list = said("title: A\ntags:\n  - a\nsummary: x\n  location: y\n");
+        assert!(after_a_list.contains("indented more than line 5"), "not under the list above: {after_a_list}");
         assert!(said("title: A\nsummary: \"open\nleader: x\n").contains("not closed"));
         assert!(said("title: A\ntitle: B\n").contains("`title` is written twice, on lines 2 and 3"));
         assert!(said("title: A\nsummary: @x\n").contains("starts with `@`"));

@@ -61,9 +61,10 @@ pub(crate) fn resolved(out: &Path) -> PathBuf {
     }
 }
 
-/// The record as the manifest keeps it, with the number of files made.
-fn record_line(record: Option<&record::Record>, files: usize) -> Option<String> {
-    record.map(|r| record::Record { files, ..r.clone() }.to_line())
+/// The record as the manifest keeps it, with the number of files made and the copied files
+/// as written into `out`.
+fn record_line(record: Option<&record::Record>, files: usize, listed: &Listed, out: &Path) -> Option<String> {
+    record.map(|r| record::Record { files, copies: record::copies(listed, out), ..r.clone() }.to_line())
 }
 
 /// Renders every job in parallel and writes the site into `target.out`.
@@ -163,7 +164,7 @@ fn write_fresh(
     };
     let n = counts.into_iter().sum();
     let mut listed = manifest.into_listed();
-    listed.1 = record_line(record, n);
+    listed.1 = record_line(record, n, &listed, &staging);
     listed.save(&staging, &staging.join(folder::WORK_DIR)).map_err(|e| fail(&staging, e))?;
     let _ = std::fs::remove_dir(staging.join(folder::WORK_DIR));
     if let Some(parent) = out_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -409,7 +410,7 @@ fn update_in_place(
         remove_listed(out_dir, before, &made, &dirs, &mut warnings);
     }
     let mut listed = manifest.into_listed();
-    listed.1 = record_line(record, outputs);
+    listed.1 = record_line(record, outputs, &listed, out_dir);
     if before.as_ref() != Some(&listed) {
         if let Err(e) = listed.save(out_dir, &work.dir) {
             warnings.push(

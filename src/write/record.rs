@@ -33,6 +33,10 @@ const READ_UP_TO: u64 = 256 << 10;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Record {
     pub inputs: u64,
+    /// The build's "now" (seconds): a clock that went back since is not trusted.
+    pub now: i64,
+    /// The copied outputs (unstamped in the manifest) as written: (path, size and time).
+    pub copies: Vec<(String, String)>,
     /// Seconds since 1970 after which the same inputs make other output; `None`: never.
     pub until: Option<i64>,
     pub counts: Vec<usize>,
@@ -49,6 +53,8 @@ impl Record {
             .collect();
         json!({
             "inputs": format!("{:016x}", self.inputs),
+            "now": self.now,
+            "copies": self.copies,
             "until": self.until,
             "counts": self.counts,
             "files": self.files,
@@ -74,8 +80,15 @@ impl Record {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
+        let copies = v["copies"]
+            .as_array()?
+            .iter()
+            .map(|c| Some((c.get(0)?.as_str()?.to_string(), c.get(1)?.as_str()?.to_string())))
+            .collect::<Option<Vec<_>>>()?;
         Some(Record {
             inputs: u64::from_str_radix(v["inputs"].as_str()?, 16).ok()?,
+            now: v["now"].as_i64()?,
+            copies,
             until: v["until"].as_i64(),
             counts: v["counts"].as_array()?.iter().map(|c| c.as_u64().map(|c| c as usize)).collect::<Option<_>>()?,
             files: v["files"].as_u64()? as usize,
@@ -97,15 +110,25 @@ pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> u64
         put(&meta_key(&m));
     }
     let crate::Options { root, output, drafts, base_url, now: _, clock: _, check_only, force: _ } = opts;
-    put(format!("{output:?} {drafts} {base_url:?} {check_only} {now_given:?}").as_bytes());
+    put(format!("{root:?} {output:?} {drafts} {base_url:?} {check_only} {now_given:?}").as_bytes());
     // Read only if a plain file (a named pipe would wait for ever; the load says what it is).
     let config = root.join(crate::config::FILE);
     if std::fs::metadata(&config).is_ok_and(|m| m.is_file()) {
         put(&std::fs::read(&config).unwrap_or_default());
     }
-    put(crate::history::head(root).unwrap_or_default().as_bytes());
-    for sub in ["content", "static", "themes"] {
-        let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(root.join(sub))
+    // git: the commit, whether the site is in a work tree at all, and what is not committed
+    // (page history marks it), in one call.
+    put(crate::history::state(root).unwrap_or_default().as_bytes());
+    // Each theme on its own: a theme folder may be a link, which the load follows (as the
+    // walk follows its root).
+    let themes: Vec<PathBuf> = std::fs::read_dir(root.join("themes"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    let mut roots = vec![root.join("content"), root.join("static")];
+    roots.extend(themes.into_iter().collect::<std::collections::BTreeSet<_>>());
+    for dir in roots {
+        put(dir.to_string_lossy().as_bytes());
+        let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()
@@ -147,14 +170,36 @@ fn entry_key(root: &Path, e: &walkdir::DirEntry) -> Vec<u8> {
 /// build left it, was made from `inputs` and is still what a build at `now` would make.
 pub(crate) fn still_valid(listed: &Listed, out: &Path, inputs: u64, now: Timestamp) -> Option<Record> {
     let record = Record::parse(listed.1.as_deref()?)?;
-    if record.inputs != inputs || record.until.is_some_and(|u| now.as_second() >= u) {
+    let now = now.as_second();
+    if record.inputs != inputs || record.until.is_some_and(|u| now >= u) || now < record.now {
         return None;
     }
+    let copies: std::collections::HashMap<&str, &str> =
+        record.copies.iter().map(|(p, k)| (p.as_str(), k.as_str())).collect();
     let intact = listed.0.par_iter().all(|(path, stamp)| match std::fs::symlink_metadata(out.join(path)) {
-        Ok(m) if m.is_file() => stamp.is_none_or(|s| Stamp::of(&m, s.hash()) == Some(s)),
+        Ok(m) if m.is_file() => match stamp {
+            Some(s) => Stamp::of(&m, s.hash()) == Some(*s),
+            None => copies.get(path.as_str()).is_some_and(|k| k.as_bytes() == meta_key(&m)),
+        },
         _ => false,
     });
     intact.then_some(record)
+}
+
+/// The copied outputs of `listed` (those without a stamp), each with its size and time as
+/// written into `out`.
+pub(crate) fn copies(listed: &Listed, out: &Path) -> Vec<(String, String)> {
+    let mut copies: Vec<(String, String)> = listed
+        .0
+        .iter()
+        .filter(|(_, stamp)| stamp.is_none())
+        .filter_map(|(path, _)| {
+            let m = std::fs::symlink_metadata(out.join(path)).ok()?;
+            Some((path.clone(), String::from_utf8(meta_key(&m)).ok()?))
+        })
+        .collect();
+    copies.sort();
+    copies
 }
 
 /// When the output of a build at `now` (the clock's) changes by itself: the next midnight in
