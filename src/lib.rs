@@ -341,6 +341,9 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let started = Instant::now();
     // What the site is made from, and the last build's manifest (read while the inputs are
     // hashed): an unchanged site whose output folder is as that build left it is done here.
+    // The inputs are hashed before the site is read, never beside it: a file saved in
+    // between then makes the next build's hash differ (it builds again), where hashing after
+    // the read would record the new file for output made from the old one.
     let mut before = None;
     let mut made_from = None;
     if !opts.check_only {
