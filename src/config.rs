@@ -123,8 +123,12 @@ fn parse_repo(text: &str) -> Result<(String, Forge), String> {
 }
 
 impl Config {
-    /// An absolute URL for a root-relative one (`/sub/a/` -> `https://x.io/sub/a/`).
+    /// An absolute URL for a root-relative one (`/sub/a/` -> `https://x.io/sub/a/`); one
+    /// that is absolute already (`https://…`) as it is.
     pub fn absolute(&self, url: &str) -> String {
+        if url.starts_with("https://") || url.starts_with("http://") {
+            return url.to_string();
+        }
         format!("{}{}", self.base_url, self.routes().within(url))
     }
 

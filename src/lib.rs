@@ -211,7 +211,7 @@ fn now_of(opts: &Options) -> Result<(Timestamp, bool), Diagnostics> {
 /// else changing: the next midnight in the site's zone or in UTC, the next end of an
 /// occurrence or growth of a series. A rebuild before then with the same inputs is skipped.
 pub fn changes_by_itself_at(site: &model::Site) -> Option<Timestamp> {
-    write::record::until(site.now, &site.config.timezone, site.changes_at).and_then(|s| Timestamp::from_second(s).ok())
+    write::record::until(site.now, &site.config.timezone, site.changes_at)
 }
 
 /// The **history** stage, started early: git runs in its own process (and its output is
@@ -257,14 +257,12 @@ pub(crate) fn model_site(
     drafts: bool,
 ) -> (model::Site, Vec<Diagnostic>) {
     let Settings { config, now, from_clock } = settings;
-    // The errors of single fields found while parsing, and the fields they left out: a file
-    // is not also told that it misses a field whose value had an error.
-    let mut found: Vec<Diagnostic> = docs.iter().flat_map(|d| d.problems.iter().cloned()).collect();
-    let dropped: std::collections::HashSet<(std::path::PathBuf, String)> =
-        docs.iter().flat_map(|d| d.dropped.iter().map(|k| (d.shown.clone(), format!("missing `{k}`")))).collect();
-    let (mut site, diags) = model::build(config, docs, assets, now, drafts);
-    found.extend(diags.into_iter().filter(|d| !dropped.contains(&(d.path.clone(), d.message.clone()))));
-    let diags = found;
+    // The errors of single fields found while parsing (the file still goes into the model,
+    // without those fields, so that what names it is not an error too).
+    let mut docs = docs;
+    let mut diags: Vec<Diagnostic> = docs.iter_mut().flat_map(|d| std::mem::take(&mut d.problems)).collect();
+    let (mut site, problems) = model::build(config, docs, assets, now, drafts);
+    diags.extend(problems);
     if from_clock {
         let day = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         site.dtstamp = time::start_of_day(&jiff::tz::TimeZone::UTC, day).timestamp();
@@ -384,7 +382,7 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
                 inputs,
                 now: now.as_second(),
                 copies: Vec::new(),
-                until: if from_clock { changes_by_itself_at(&site).map(|t| t.as_second()) } else { None },
+                until: changes_by_itself_at(&site).filter(|_| from_clock).map(|t| t.as_second()),
                 counts: counts(&site).iter().map(|c| c.1).collect(),
                 files: 0,
                 warnings: warnings.clone(),

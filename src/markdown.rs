@@ -4,7 +4,7 @@
 //! path, title or alias to any kind of page.
 
 use crate::diag::{closest, Diagnostic};
-use crate::model::{slugify, Item, ItemId};
+use crate::model::{slug_path, slugify, Item, ItemId};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use std::collections::HashMap;
@@ -112,10 +112,6 @@ impl<'a> Resolver<'a> {
     fn nearest_titles(&self, target: &str) -> Vec<&str> {
         closest(target, self.items.iter().map(|i| i.title.as_str()))
     }
-}
-
-fn slug_path(path: &str) -> String {
-    path.split('/').map(slugify).collect::<Vec<_>>().join("/")
 }
 
 const OPTIONS: Options = Options::ENABLE_TABLES

@@ -655,10 +655,7 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
     let title = match title.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => t.to_string(),
         _ => {
-            errs.push(
-                Diagnostic::error(&doc.shown, 2, "missing `title`")
-                    .hint("every page needs a title, e.g. title: \"Alma cataloging circle\""),
-            );
+            errs.extend(doc.missing("title", "every page needs a title, e.g. title: \"Alma cataloging circle\""));
             String::new()
         }
     };
@@ -722,6 +719,11 @@ fn make_item(config: &Config, doc: &Doc, errs: &mut Vec<Diagnostic>) -> Item {
         dir: dir.to_string(),
         modified: doc.modified,
     }
+}
+
+/// Each part of a `/`-separated path as a slug (`2026/Alma-Circle` is `2026/alma-circle`).
+pub fn slug_path(path: &str) -> String {
+    path.split('/').map(slugify).collect::<Vec<_>>().join("/")
 }
 
 /// ASCII lower-case letters and digits kept, everything else a single `-`, after
@@ -917,7 +919,7 @@ fn check_meeting(
     let except = series::check_except(doc, except, errs);
     let (sessions, session_times) = series::check_sessions(doc, sessions, repeat.is_some(), errs);
     if start.is_none() {
-        errs.push(Diagnostic::error(&doc.shown, 2, "missing `start`").hint(time::MOMENT_FORMS));
+        errs.extend(doc.missing("start", time::MOMENT_FORMS));
     }
     let at = |key: &str, v: &Option<String>| v.as_ref().map(|v| (v.clone(), doc.line_of(key)));
     let mut times = MeetingTimes {
@@ -1228,10 +1230,7 @@ fn check_story(doc: &Doc, f: &StoryFront, errs: &mut Vec<Diagnostic>) -> (Story,
     let date = match date {
         Some(d) => parse_date(doc, "date", d, errs),
         None => {
-            errs.push(
-                Diagnostic::error(&doc.shown, 2, "missing `date`")
-                    .hint("a story needs the date it happened, e.g. date: \"2026-10-14\""),
-            );
+            errs.extend(doc.missing("date", "a story needs the date it happened, e.g. date: \"2026-10-14\""));
             None
         }
     };
@@ -1289,8 +1288,13 @@ impl<'a> Index<'a> {
         // As written, or as a Windows path (`2026\alma-circle`), or in other case.
         let written = name.trim().replace('\\', "/");
         let key = written.trim_matches('/');
-        let slugged: String = key.split('/').map(slugify).collect::<Vec<_>>().join("/");
-        let key = if self.by_name.contains_key(key) { key } else { slugged.as_str() };
+        let slugged;
+        let key = if self.by_name.contains_key(key) {
+            key
+        } else {
+            slugged = slug_path(key);
+            slugged.as_str()
+        };
         match self.by_name.get(key).map_or(&[][..], Vec::as_slice) {
             [one] => Ok(*one),
             [] if self.drafts.iter().any(|(f, k)| f == kind.folder() && k == key) => {

@@ -243,7 +243,8 @@ pub struct Doc {
     /// Errors of single fields, each left out so that the rest of the file could be read
     /// (every independent error of a file is reported, not only the first).
     pub problems: Vec<Diagnostic>,
-    /// The top-level fields those errors left out: "missing `start`" is not said of them.
+    /// The top-level fields those errors left out: "missing `start`" is not said of them
+    /// ([`Doc::missing`]).
     pub dropped: Vec<String>,
 }
 
@@ -255,6 +256,13 @@ impl Doc {
 
     pub fn error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.shown, self.line_of(key), message)
+    }
+
+    /// The error for a required field that is not there, unless it is there but was left
+    /// out for an error of its own (or a misspelt field stands for it): that error says it.
+    pub fn missing(&self, key: &str, hint: &str) -> Option<Diagnostic> {
+        (!self.dropped.iter().any(|d| d == key))
+            .then(|| Diagnostic::error(&self.shown, 2, format!("missing `{key}`")).hint(hint))
     }
 }
 
@@ -388,6 +396,12 @@ const CHECKED_ON_THEIR_OWN: [&str; 14] = [
     "mailing_list",
 ];
 
+/// The markdown body of a file's text, after its front matter (the whole text if it has
+/// none that closes): a page's text as it was at an old revision.
+pub fn body_of(text: &str) -> &str {
+    text.strip_prefix("---\n").and_then(split_closing).map_or(text, |(_, body)| body)
+}
+
 /// Splits at the closing `---` line: (front matter, body).
 fn split_closing(s: &str) -> Option<(&str, &str)> {
     if let Some(rest) = s.strip_prefix("---") {
@@ -433,9 +447,9 @@ fn yaml<T: for<'de> Deserialize<'de> + Default>(
         };
         let (line, col) = e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
         let message = plain_message(&e);
-        let fields = matches!(serde_saphyr::from_str(&text), Ok(serde_json::Value::Object(_)));
-        if read.problems.is_empty() && !fields {
-            return Err(syntax::error(front, shown, line, col, &message));
+        // Until a field has been left out, the text may not be fields at all (a syntax error).
+        if read.problems.is_empty() && !matches!(serde_saphyr::from_str(&text), Ok(serde_json::Value::Object(_))) {
+            return Err(syntax::error(front, shown, line, &message));
         }
         read.problems.push(field_error(&text, shown, line, col, &message));
         // A misspelt field is one mistake: the field it stands for is not also "missing".
@@ -527,8 +541,14 @@ fn type_error(front: &str, line: usize, message: &str) -> Option<(String, String
 /// The field named on `line` (1-based within the front matter), in a list item or not.
 fn key_on(front: &str, line: usize) -> Option<&str> {
     let text = front.lines().nth(line.checked_sub(1)?)?;
-    let key = text.split_once(':')?.0.trim().trim_start_matches("- ").trim();
-    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(key)
+    key_of(text.trim_start().trim_start_matches("- "))
+}
+
+/// The field name a line starts with (`title: …` → `title`).
+fn key_of(line: &str) -> Option<&str> {
+    let (k, _) = line.split_once(':')?;
+    let k = k.trim();
+    (!k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(k)
 }
 
 /// "unknown field `strat`, expected one of a, b" -> ("strat", [a, b]).

@@ -512,17 +512,8 @@ pub fn init(dir: &Path, req: &InitRequest, today: Date) -> Result<Vec<PathBuf>, 
             ));
         }
         // An existing site: only the recipes asked for, for its own time zone.
-        let zone = crate::load::read_config(dir)
-            .ok()
-            .and_then(|t| crate::config::parse(Path::new(crate::config::FILE), &t).ok())
-            .map_or_else(|| "UTC".to_string(), |c| c.timezone_name);
-        let mut written = Vec::new();
-        for host in &req.publish {
-            let (rel, text) = recipe(*host, &zone, today);
-            create(&dir.join(rel), &text)?;
-            written.push(dir.join(rel));
-        }
-        return Ok(written);
+        let zone = site_config(dir).map_or_else(|| "UTC".to_string(), |c| c.timezone_name);
+        return write_new(dir, req.publish.iter().map(|host| recipe(*host, &zone, today)).collect());
     }
     let (config, zone) = init_config(req)?;
     let next = today.checked_add(jiff::ToSpan::days(7)).unwrap_or(today);
@@ -568,12 +559,22 @@ pub fn init(dir: &Path, req: &InitRequest, today: Date) -> Result<Vec<PathBuf>, 
         ("static/favicon.svg", favicon),
         (".github/ISSUE_TEMPLATE/propose-a-meeting.yml", PROPOSE_FORM.to_string()),
     ];
-    for host in &req.publish {
-        let (path, text) = recipe(*host, &zone, today);
-        files.push((path, text));
+    files.extend(req.publish.iter().map(|host| recipe(*host, &zone, today)));
+    let mut written = write_new(dir, files)?;
+    // The built site, and the folder a first build is made in beside it before it is renamed
+    // into place, stay out of git (a folder that already has a .gitignore keeps its own).
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        create(&ignore, "/public/\n/.public.moot-new/\n")?;
+        written.push(ignore);
     }
-    // Every file checked before any is written: a folder that already holds one is left as
-    // it was (and `moot init` can be run again once it is moved away).
+    Ok(written)
+}
+
+/// Writes new files into `dir`, every one checked before any is written: a folder that
+/// already holds one is left as it was (and the command can be run again once it is moved
+/// away).
+fn write_new(dir: &Path, files: Vec<(&str, String)>) -> Result<Vec<PathBuf>, String> {
     if let Some((rel, _)) = files.iter().find(|(rel, _)| dir.join(rel).exists()) {
         return Err(format!(
             "{} already exists; moot never overwrites a file (move it away, or start the site in another folder)",
@@ -586,22 +587,18 @@ pub fn init(dir: &Path, req: &InitRequest, today: Date) -> Result<Vec<PathBuf>, 
         create(&path, &text)?;
         written.push(path);
     }
-    // The built site, and the folder a first build is made in beside it before it is renamed
-    // into place, stay out of git (a folder that already has a .gitignore keeps its own).
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        create(&ignore, "/public/\n/.public.moot-new/\n")?;
-        written.push(ignore);
-    }
     Ok(written)
+}
+
+/// The settings of the site in `root`, if it has readable ones.
+fn site_config(root: &Path) -> Option<crate::config::Config> {
+    let text = crate::load::read_config(root).ok()?;
+    crate::config::parse(Path::new(crate::config::FILE), &text).ok()
 }
 
 /// Today's date in the site's zone (or UTC when the site has none yet).
 pub fn today(root: &Path) -> Date {
-    let tz = crate::load::read_config(root)
-        .ok()
-        .and_then(|t| crate::config::parse(Path::new(crate::config::FILE), &t).ok())
-        .map_or(jiff::tz::TimeZone::UTC, |c| c.timezone);
+    let tz = site_config(root).map_or(jiff::tz::TimeZone::UTC, |c| c.timezone);
     crate::now_from_env().unwrap_or_else(|_| jiff::Timestamp::now()).to_zoned_datetime(tz).date()
 }
 

@@ -210,16 +210,16 @@ pub(super) fn occurrences(
             if let Some(day) = later.and_then(|d| d.tomorrow().ok()) {
                 horizon = horizon.max(day.to_datetime(Time::midnight()));
             }
-            let starts = time::expand(rule, &m.tz, m.start, horizon, 1000).map_err(|e| invalid(&e))?;
-            // The horizon moves with "now": the next start past it joins the series when now
-            // is 12 months before it (or a little earlier, month ends being uneven), which a
-            // build that skips an unchanged site must know (`Site::changes_at`).
-            if starts.len() < 1000 {
-                let further = horizon.checked_add(2.days()).unwrap_or(horizon);
-                let more = time::expand(rule, &m.tz, m.start, further, 1000).unwrap_or_default();
-                if let Some(next) = more.get(starts.len()).and_then(|s| s.checked_sub(12.months()).ok()) {
-                    grows_at = Some(placed(m, next).timestamp());
-                }
+            // Expanded two days past the horizon, which moves with "now": the next start past
+            // it joins the series when now is 12 months before it (or a little earlier, month
+            // ends being uneven), which a build that skips an unchanged site must know
+            // (`Site::changes_at`). The starts up to the horizon (the rule's dates in order,
+            // the horizon included) are the series.
+            let further = horizon.checked_add(2.days()).unwrap_or(horizon);
+            let mut starts = time::expand(rule, &m.tz, m.start, further, 1000).map_err(|e| invalid(&e))?;
+            if let Some(past) = starts.iter().position(|&s| s > horizon) {
+                grows_at = starts[past].checked_sub(12.months()).ok().map(|next| placed(m, next).timestamp());
+                starts.truncate(past);
             }
             if starts.is_empty() {
                 return Err(t

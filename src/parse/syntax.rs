@@ -4,12 +4,13 @@
 //! the line named is the line to change (an unclosed `[` is reported where it opens, not
 //! where the parser noticed).
 
+use super::key_of;
 use crate::diag::Diagnostic;
 use std::path::Path;
 
 /// The syntax error of a front matter (`front`, the text between the `---` lines), of which
-/// the parser said `message` at `line` (1-based within `front`) and `col`.
-pub(super) fn error(front: &str, shown: &Path, line: usize, col: usize, message: &str) -> Diagnostic {
+/// the parser said `message` at `line` (1-based within `front`).
+pub(super) fn error(front: &str, shown: &Path, line: usize, message: &str) -> Diagnostic {
     let lines: Vec<&str> = front.lines().collect();
     let at = |n: usize, text: String, hint: String| Diagnostic::error(shown, n + 1, text).hint(hint);
     let text_of = |n: usize| lines.get(n.wrapping_sub(1)).copied().unwrap_or("");
@@ -159,7 +160,6 @@ pub(super) fn error(front: &str, shown: &Path, line: usize, col: usize, message:
             };
         }
     }
-    let _ = col;
     at(
         line,
         format!("the front matter is not valid YAML (the YAML reader says: {message})"),
@@ -176,13 +176,6 @@ fn value_start(at: impl Fn(usize, String, String) -> Diagnostic, line: usize, he
         format!("the value of `{k}` starts with `{}`, which YAML keeps for itself", start.trim()),
         format!("put the value in double quotes, e.g. {k}: \"{}\"", value.replace('"', "\\\"")),
     )
-}
-
-/// The field name a line starts with (`title: …` → `title`).
-fn key_of(line: &str) -> Option<&str> {
-    let (k, _) = line.split_once(':')?;
-    let k = k.trim();
-    (!k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(k)
 }
 
 /// The 1-based line of the first `[` or `{` never closed, outside quotes and comments.
@@ -214,9 +207,9 @@ mod tests {
 
     fn said(front: &str) -> String {
         let e = serde_saphyr::from_str::<serde_json::Value>(front).unwrap_err();
-        let (line, col) = e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+        let line = e.location().map_or(1, |l| l.line() as usize);
         let message = super::super::plain_message(&e);
-        error(front, Path::new("a.md"), line, col, &message).to_string()
+        error(front, Path::new("a.md"), line, &message).to_string()
     }
 
     #[test]

@@ -148,13 +148,7 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
 /// The page as it was after a revision, rendered from that revision's text (its body, below
 /// the front matter) as pages are, with its links as written but followed to nothing.
 fn as_it_was(item: &crate::model::Item, text: &str, r: &crate::markdown::Resolver) -> String {
-    let body = text
-        .strip_prefix("---\n")
-        .and_then(|rest| {
-            rest.find("\n---\n").map(|i| &rest[i + 5..]).or_else(|| rest.strip_suffix("\n---").map(|_| ""))
-        })
-        .unwrap_or(text);
-    crate::markdown::render_body(item, body, r).html
+    crate::markdown::render_body(item, crate::parse::body_of(text), r).html
 }
 
 /// `/PAGE/history/revisions.json`: each revision (newest first) with the page's text after

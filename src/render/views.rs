@@ -48,11 +48,7 @@ impl<'a> SiteView<'a> {
             history: site.history.is_some(),
             has_ce: site.meetings.iter().any(crate::model::Meeting::has_ce),
             propose_url: propose_url(&site.config, now.date(), None),
-            image: match &site.config.image {
-                Some(i) if i.starts_with('/') => site.config.absolute(i),
-                Some(i) => i.clone(),
-                None => String::new(),
-            },
+            image: site.config.image.as_deref().map(|i| site.config.absolute(i)).unwrap_or_default(),
         }
     }
 }
@@ -388,9 +384,7 @@ pub(super) fn page<'a>(cx: &Cx<'_, 'a>, idx: ItemId) -> PageView<'a> {
         permalink: site.config.absolute(&item.url),
         summary: item.summary.as_deref(),
         description: cx.excerpt(idx),
-        image: super::structured::first_image(&body.html)
-            .map(|src| if src.contains("://") { src.to_string() } else { site.config.absolute(src) })
-            .unwrap_or_default(),
+        image: super::structured::first_image(&body.html).map(|src| site.config.absolute(src)).unwrap_or_default(),
         html: &body.html,
         toc: if body.toc.len() >= 3 { &body.toc } else { &[] },
         tags: tag_links(site.config, item),

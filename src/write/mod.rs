@@ -52,7 +52,7 @@ pub(crate) struct Target<'a> {
 pub(crate) struct Before(pub(crate) Found);
 
 /// The output folder itself, through a link to it.
-pub(crate) fn resolved(out: &Path) -> PathBuf {
+fn resolved(out: &Path) -> PathBuf {
     let is_link = std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink());
     if is_link {
         folder::resolve(out)

@@ -4,19 +4,22 @@
 //!
 //! What a site's output depends on, and so what the record holds:
 //!
-//! - the inputs: moot.toml, every file under `content/`, `static/` and `themes/` (its path,
-//!   size and modification time, and for files up to 256 KiB their bytes, so that an edit
-//!   within the file system's clock tick is still seen), git's `HEAD` (page history), the
-//!   moot binary itself (its size and modification time: a new moot renders anew), the
-//!   command's options and the "now" it was given (`--now`, `SOURCE_DATE_EPOCH`);
+//! - the inputs: moot.toml, every file under `content/`, `static/` and each theme of
+//!   `themes/` (its path, size and modification time, and for files up to 256 KiB their
+//!   bytes, so that an edit within the file system's clock tick is still seen), git's commit
+//!   and what under `content/` is not committed (page history), the moot binary itself (its
+//!   size and modification time: a new moot renders anew), the command's options and the
+//!   "now" it was given (`--now`, `SOURCE_DATE_EPOCH`);
 //! - when "now" is the clock's, the moment the output would change by itself
 //!   (`until`): the next midnight in the site's zone ("today") and in UTC (the feeds'
 //!   DTSTAMP), the next end of an occurrence (it stops being upcoming), the next time an
 //!   open-ended series grows ([`crate::model::Site::changes_at`]);
+//! - its own "now": a clock set back past it is not trusted;
 //! - and, to say the same as the build did: its counts and warnings.
 //!
-//! The output folder must also be as the build left it: every file the manifest stamps with
-//! the same size and modification time, every copied file still there.
+//! The output folder must also be as the build left it: every file with the size and
+//! modification time it was written with (the manifest's stamps; for copied files, which the
+//! manifest does not stamp, the record's `copies`).
 
 use super::manifest::{Listed, Stamp};
 use crate::diag::{Diagnostic, Severity};
@@ -204,10 +207,10 @@ pub(crate) fn copies(listed: &Listed, out: &Path) -> Vec<(String, String)> {
 
 /// When the output of a build at `now` (the clock's) changes by itself: the next midnight in
 /// `tz` and in UTC, or `changes_at`, whichever comes first.
-pub(crate) fn until(now: Timestamp, tz: &jiff::tz::TimeZone, changes_at: Option<Timestamp>) -> Option<i64> {
+pub(crate) fn until(now: Timestamp, tz: &jiff::tz::TimeZone, changes_at: Option<Timestamp>) -> Option<Timestamp> {
     let midnight = |tz: &jiff::tz::TimeZone| {
         let day = now.to_zoned_datetime(tz.clone()).date();
         day.tomorrow().ok().map(|d| crate::time::start_of_day(tz, d).timestamp())
     };
-    [midnight(tz), midnight(&jiff::tz::TimeZone::UTC), changes_at].into_iter().flatten().min().map(|t| t.as_second())
+    [midnight(tz), midnight(&jiff::tz::TimeZone::UTC), changes_at].into_iter().flatten().min()
 }
