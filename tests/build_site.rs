@@ -1,6 +1,9 @@
 //! Builds the valid fixture site (`tests/fixtures/valid`) into a temp dir and checks the
 //! output files; plus sites made on the fly for escaping, themes, pagination and the CLI.
 
+mod common;
+
+use common::outputs;
 use jiff::Timestamp;
 use moot::Options;
 use std::path::{Path, PathBuf};
@@ -474,19 +477,7 @@ fn a_rebuild_writes_only_what_changed_and_removes_what_is_gone() {
     // the result is the same as a fresh build
     let fresh = dir.path().join("fresh");
     moot::build(&options(s.path(), &fresh)).unwrap();
-    assert!(listing(&out) == listing(&fresh), "an updated folder equals a fresh build");
-}
-
-/// Every file under `root` with its bytes, sorted by path.
-fn listing(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(|e| e.unwrap().into_path())
-        .filter(|p| p.is_file() && !p.ends_with(".moot-manifest"))
-        .map(|p| (p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()))
-        .collect();
-    v.sort();
-    v
+    assert!(outputs(&out) == outputs(&fresh), "an updated folder equals a fresh build");
 }
 
 #[test]
@@ -518,7 +509,7 @@ fn big_changed_outputs_are_staged_in_the_work_folder_and_moved_in_only_when_the_
     assert!(edited.written >= 3 && edited.written < edited.files, "{edited:?}");
     let fresh = dir.path().join("fresh");
     moot::build(&options(s.path(), &fresh)).unwrap();
-    assert!(listing(&out) == listing(&fresh), "an updated folder equals a fresh build");
+    assert!(outputs(&out) == outputs(&fresh), "an updated folder equals a fresh build");
     assert_eq!(moot::build(&options(s.path(), &out)).unwrap().written, 0, "the manifest holds the moved files");
 
     // A build that fails after staging leaves the folder as it was and no stage behind.
@@ -535,7 +526,7 @@ fn big_changed_outputs_are_staged_in_the_work_folder_and_moved_in_only_when_the_
         std::fs::read_to_string(out.join("meetings/big.ics")).unwrap().contains("omega039999"),
         "the folder is untouched"
     );
-    assert!(listing(&out) == listing(&fresh));
+    assert!(outputs(&out) == outputs(&fresh));
 }
 
 #[test]

@@ -2,23 +2,14 @@
 //! of edits (bodies, front matter, new, deleted and renamed files, links added and removed),
 //! the outputs kept in memory equal a fresh build of the same files, byte for byte.
 
+mod common;
+
+use common::copy_dir;
 use jiff::Timestamp;
 use moot::incremental::Live;
 use moot::render::Body;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
 
 fn options(root: &Path) -> moot::Options {
     let mut o = moot::Options::new(root);

@@ -2,6 +2,9 @@
 //! paths written with backslashes resolve, and two files that differ only in case (one file
 //! on macOS and Windows) are an error on every system.
 
+mod common;
+
+use common::outputs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -41,18 +44,6 @@ fn build(root: &Path) -> std::process::Output {
         .env("SOURCE_DATE_EPOCH", NOW)
         .output()
         .unwrap()
-}
-
-/// Every output file: (path, bytes).
-fn outputs(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != ".moot-manifest")
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]

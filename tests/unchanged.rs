@@ -2,20 +2,11 @@
 //! build record, `src/write/record.rs`): every input that changes the output makes it build
 //! again, and before the moment it records, "now" changes no output byte.
 
+mod common;
+
+use common::{copy_dir, outputs};
 use jiff::{Timestamp, ToSpan};
 use std::path::{Path, PathBuf};
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
 
 /// A copy of a fixture site, outside git.
 fn site(fixture: &str) -> (tempfile::TempDir, PathBuf) {
@@ -208,18 +199,6 @@ fn a_later_clock_builds_again_only_from_the_moment_recorded() {
     build(&at(&root, t));
     assert!(build(&at(&root, until.checked_sub(1.second()).unwrap())).unchanged, "still valid just before");
     assert!(!build(&at(&root, until)).unchanged, "built again from the moment recorded");
-}
-
-/// Every output file: (path, bytes).
-fn outputs(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != ".moot-manifest")
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    out.sort();
-    out
 }
 
 /// The claim the skip rests on: built fresh at any moment before the recorded one, the site
