@@ -237,9 +237,10 @@ pub(crate) fn read_and_parse(
     opts: &Options,
     config: &config::Config,
     laps: &mut Laps,
+    pre: load::Preread,
 ) -> (load::Sources, ParsedFiles, Vec<Diagnostic>) {
     let mut walk = Vec::new();
-    let mut sources = load::load(&opts.root, config.theme.as_deref(), &mut walk);
+    let mut sources = load::load_with(&opts.root, config.theme.as_deref(), &mut walk, pre);
     laps.lap("load");
     // The raw bytes are not needed once parsed; dropping them keeps a big site's memory down.
     let markdown = std::mem::take(&mut sources.markdown);
@@ -315,10 +316,15 @@ fn no_cascade(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// settings -> history (started) -> load -> parse -> model -> markdown. Errors are every
 /// problem found, sorted by file.
 pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
+    load_site_with(opts, load::Preread::new())
+}
+
+/// [`load_site`], with the markdown files in `pre` already read.
+fn load_site_with(opts: &Options, pre: load::Preread) -> Result<Loaded, Diagnostics> {
     let mut laps = Laps::new();
     let settings = settings(opts)?;
     let history = history_thread(opts, &settings.config);
-    let (sources, files, mut diags) = read_and_parse(opts, &settings.config, &mut laps);
+    let (sources, files, mut diags) = read_and_parse(opts, &settings.config, &mut laps, pre);
     let docs = files.into_iter().filter_map(|(_, doc)| doc.map_err(|d| diags.push(d)).ok()).collect();
     let (mut site, problems) = model_site(settings, docs, sources.assets.clone(), opts.drafts);
     diags.extend(problems);
@@ -344,31 +350,40 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     // the read would record the new file for output made from the old one.
     let mut before = None;
     let mut made_from = None;
+    let mut pre = load::Preread::new();
     if !opts.check_only {
         let clock = now_of(opts).ok();
         let (inputs, found) = rayon::join(
             || clock.map(|(now, from_clock)| write::record::inputs(opts, (!from_clock).then_some(now))),
             || write::manifest::Listed::load(&opts.output),
         );
+        let (inputs, read) = inputs.unzip();
         if let (Some(inputs), Some((now, _)), write::manifest::Found::Listed(listed)) = (inputs, clock, &found) {
             if let Some(record) = write::record::still_valid(listed, &opts.output, inputs, now) {
                 return Ok(Report::unchanged(record, started.elapsed()));
             }
         }
+        pre = read.unwrap_or_default();
         made_from = inputs.zip(clock);
         before = Some(write::Before(found));
     }
     // The built-in templates compile while the site loads; a site theme's replace them after.
     let builtin = std::thread::spawn(|| render::theme::load_templates(&[]));
-    let Loaded { site, bodies, sources, mut warnings, mut stages } = load_site(opts)?;
+    let hashed = started.elapsed();
+    let Loaded { site, bodies, sources, mut warnings, mut stages } = load_site_with(opts, pre)?;
+    stages.insert(0, ("inputs hashed", hashed));
+    let mut laps = Laps::new();
     let tera = match builtin.join() {
         Ok(Ok(tera)) if sources.templates.is_empty() => tera,
         _ => render::theme::load(&sources).map_err(Diagnostics)?,
     };
+    laps.lap("templates");
     let renderer = render::Renderer::with_templates(&site, &bodies, &sources, std::borrow::Cow::Owned(tera));
+    laps.lap("renderer");
     let jobs = renderer.plan();
+    laps.lap("plan");
+    stages.extend(laps.stages);
     let loaded = started.elapsed();
-    stages.push(("templates and plan", loaded - stages.iter().map(|s| s.1).sum::<Duration>()));
     if std::env::var_os("MOOT_PROFILE_JOBS").is_some() {
         profile_jobs(&renderer, &jobs);
     }

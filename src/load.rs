@@ -45,21 +45,36 @@ pub struct Sources {
     pub theme_statics: Vec<CopyFile>,
 }
 
+/// Markdown files already read by the build (when it hashed its inputs), by path: each is
+/// taken from here rather than read again, so the site is made from the very bytes hashed.
+pub type Preread = std::collections::HashMap<PathBuf, (Vec<u8>, Option<jiff::Timestamp>)>;
+
 /// Reads a site. Problems with single files become diagnostics; the rest is still read.
 pub fn load(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>) -> Sources {
+    load_with(root, theme, diags, Preread::new())
+}
+
+/// [`load`], taking the markdown files found in `pre` from there.
+pub fn load_with(root: &Path, theme: Option<&str>, diags: &mut Vec<Diagnostic>, mut pre: Preread) -> Sources {
     let mut sources = Sources::default();
     let (md_paths, assets) = walk(root, "content", diags);
     case_collisions("content", md_paths.iter().map(|(rel, _)| rel).chain(assets.iter().map(|a| &a.dest)), diags);
     sources.assets = assets;
     sources.statics = walk_all(root, "static", diags);
     case_collisions("static", sources.statics.iter().map(|s| &s.dest), diags);
+    let md_paths: Vec<_> = md_paths.into_iter().map(|(rel, abs)| (pre.remove(&abs), rel, abs)).collect();
     let read: Vec<Result<SourceFile, Diagnostic>> = md_paths
         .into_par_iter()
-        .map(|(rel, abs)| {
+        .map(|(pre, rel, abs)| {
             let shown = Path::new("content").join(&rel);
-            std::fs::read(&abs)
-                .map(|bytes| SourceFile { rel, shown: shown.clone(), bytes, modified: modified(&abs) })
-                .map_err(|e| Diagnostic::error(&shown, 0, format!("cannot read the file: {e}")))
+            let (bytes, modified) = match pre {
+                Some(read) => read,
+                None => match std::fs::read(&abs) {
+                    Ok(bytes) => (bytes, modified(&abs)),
+                    Err(e) => return Err(Diagnostic::error(&shown, 0, format!("cannot read the file: {e}"))),
+                },
+            };
+            Ok(SourceFile { rel, shown, bytes, modified })
         })
         .collect();
     for r in read {
@@ -334,6 +349,28 @@ mod tests {
             assert!(is_ignored(n), "{n}");
         }
         assert!(!is_ignored("a.md"));
+    }
+
+    #[test]
+    fn a_file_already_read_is_taken_as_read_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/wiki")).unwrap();
+        std::fs::write(root.join("content/wiki/a.md"), "# Saved after the hash\n").unwrap();
+        std::fs::write(root.join("content/wiki/b.md"), "# B\n").unwrap();
+        let when = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let pre = Preread::from([(root.join("content/wiki/a.md"), (b"# As hashed\n".to_vec(), Some(when)))]);
+        let sources = load_with(root, None, &mut Vec::new(), pre);
+        let files: Vec<(&str, &[u8], Option<jiff::Timestamp>)> =
+            sources.markdown.iter().map(|f| (f.rel.as_str(), f.bytes.as_slice(), f.modified)).collect();
+        assert_eq!(files[0], ("wiki/a.md", &b"# As hashed\n"[..], Some(when)));
+        assert_eq!((files[1].0, files[1].1), ("wiki/b.md", &b"# B\n"[..]));
+        assert!(files[1].2.is_some(), "a file not read before is read, with its time");
+        // A file read before that the walk no longer finds is not made up.
+        std::fs::remove_file(root.join("content/wiki/a.md")).unwrap();
+        let pre = Preread::from([(root.join("content/wiki/a.md"), (b"# As hashed\n".to_vec(), None))]);
+        let sources = load_with(root, None, &mut Vec::new(), pre);
+        assert_eq!(sources.markdown.iter().map(|f| f.rel.as_str()).collect::<Vec<_>>(), ["wiki/b.md"]);
     }
 
     #[test]

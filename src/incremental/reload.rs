@@ -98,7 +98,7 @@ pub(crate) fn reload(
     let settings = crate::settings(opts)?;
     let mut history = before.is_none().then(|| crate::history_thread(opts, &settings.config)).flatten();
     if parsed.files.is_none() {
-        let (sources, files, walk) = crate::read_and_parse(opts, &settings.config, &mut laps);
+        let (sources, files, walk) = crate::read_and_parse(opts, &settings.config, &mut laps, Default::default());
         *parsed = Parsed { files: Some(files), walk, sources };
     }
     let mut diags = parsed.walk.clone();

@@ -451,7 +451,7 @@ impl<'r, 'a> Cx<'r, 'a> {
     /// usually fits the first buffer).
     pub fn template(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
         let r = self.r();
-        let mut out = Vec::with_capacity(12 << 10);
+        let mut out = Vec::with_capacity(24 << 10);
         r.tera.render_to(name, ctx, &mut out).map_err(|e| {
             let own = |shown: &str| r.overrides.iter().find(|(n, _)| n == shown).map(|(_, file)| file.clone());
             theme::diagnose(&e, name, own)

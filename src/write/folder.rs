@@ -116,9 +116,16 @@ fn some(names: &[String]) -> String {
 /// The folders of one write of the site that are known to be real folders inside the output
 /// folder (made or checked), so each is checked once, not once per file in it.
 #[derive(Default)]
-pub(crate) struct Dirs(Mutex<HashSet<PathBuf>>);
+pub(crate) struct Dirs(Mutex<HashSet<PathBuf>>, bool);
 
 impl Dirs {
+    /// For a write into a folder this build has just made empty: a folder is made without
+    /// looking first (what is there can only be one made by this write, or, should making it
+    /// fail, is looked at then), which saves a look per folder of a fresh build.
+    pub(crate) fn fresh() -> Self {
+        Dirs(Mutex::default(), true)
+    }
+
     fn known(&self, dir: &Path) -> bool {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).contains(dir)
     }
@@ -148,6 +155,16 @@ impl Dirs {
             dir.push(part);
             if self.known(&dir) {
                 continue;
+            }
+            if self.1 && make {
+                match std::fs::create_dir(&dir) {
+                    Ok(()) => {
+                        self.learn(&dir);
+                        continue;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(Diagnostic::error(&dir, 0, format!("cannot make this folder: {e}"))),
+                }
             }
             match std::fs::symlink_metadata(&dir) {
                 Ok(m) if m.is_dir() => {}
@@ -211,6 +228,34 @@ mod tests {
         {
             std::os::unix::fs::symlink(real.join("a"), real.join("link")).unwrap();
             assert_eq!(resolve(&real.join("link/new")), real.join("a/new"));
+        }
+    }
+
+    #[test]
+    fn a_fresh_write_makes_folders_without_looking_and_still_refuses_what_is_in_the_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let dirs = Dirs::fresh();
+        assert_eq!(dirs.check(&out, &out.join("a/b/index.html"), true), Ok(true));
+        assert!(out.join("a/b").is_dir());
+        // Known now: a second file there makes nothing and looks at nothing.
+        assert_eq!(dirs.check(&out, &out.join("a/b/feed.ics"), true), Ok(true));
+        // A folder made by someone else in the meantime is fine; a file in the way is not.
+        std::fs::create_dir(out.join("c")).unwrap();
+        assert_eq!(dirs.check(&out, &out.join("c/index.html"), true), Ok(true));
+        std::fs::write(out.join("d"), "").unwrap();
+        let e = dirs.check(&out, &out.join("d/index.html"), true).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!("cannot write {}: this is a file, not a folder", out.join("d/index.html").display())
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path(), out.join("l")).unwrap();
+            let e = dirs.check(&out, &out.join("l/index.html"), true).unwrap_err();
+            assert!(e.message.contains("this is a symbolic link inside the output folder"), "{}", e.message);
+            assert!(!dir.path().join("index.html").exists());
         }
     }
 

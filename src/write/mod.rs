@@ -139,7 +139,7 @@ fn write_fresh(
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Diagnostics(vec![io_error(&staging, e)]))?;
     let seen = Seen::new(jobs.len());
-    let dirs = Dirs::default();
+    let dirs = Dirs::fresh();
     let manifest = Manifest::default();
     let results: Vec<Result<usize, Diagnostic>> = jobs
         .par_iter()

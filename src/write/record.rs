@@ -101,8 +101,10 @@ impl Record {
 }
 
 /// The hash of everything a build of `opts` reads (see the module), `now_given` being the
-/// "now" it was given, if any.
-pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> u64 {
+/// "now" it was given, if any; with the markdown files of `content/` read for it, for the
+/// load to take rather than read again.
+pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> (u64, crate::load::Preread) {
+    let mut pre = crate::load::Preread::new();
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut put = |bytes: &[u8]| {
         h.write_usize(bytes.len());
@@ -131,19 +133,26 @@ pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> u64
     roots.extend(themes.into_iter().collect::<std::collections::BTreeSet<_>>());
     for dir in roots {
         put(dir.to_string_lossy().as_bytes());
+        let keep = dir == root.join("content");
         let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()
             .filter_map(Result::ok)
             .collect();
-        let keys: Vec<Vec<u8>> = entries.par_iter().map(|e| entry_key(root, e)).collect();
-        for k in keys {
+        let keys: Vec<(Vec<u8>, Option<Kept>)> = entries.par_iter().map(|e| entry_key(root, e, keep)).collect();
+        for (k, kept) in keys {
             put(&k);
+            if let Some((path, read)) = kept {
+                pre.insert(path, read);
+            }
         }
     }
-    h.finish()
+    (h.finish(), pre)
 }
+
+/// A markdown file read while hashing: its path, bytes and modification time.
+type Kept = (PathBuf, (Vec<u8>, Option<Timestamp>));
 
 /// A file's size and modification time, as bytes to hash.
 fn meta_key(m: &std::fs::Metadata) -> Vec<u8> {
@@ -152,21 +161,26 @@ fn meta_key(m: &std::fs::Metadata) -> Vec<u8> {
 }
 
 /// What one walked entry adds to the inputs: its path and kind, size and time, and for a
-/// small file its bytes' hash.
-fn entry_key(root: &Path, e: &walkdir::DirEntry) -> Vec<u8> {
+/// small file its bytes' hash; with `keep`, a markdown file's bytes for the load.
+fn entry_key(root: &Path, e: &walkdir::DirEntry, keep: bool) -> (Vec<u8>, Option<Kept>) {
     let mut key = e.path().strip_prefix(root).unwrap_or(e.path()).to_string_lossy().into_owned().into_bytes();
     key.push(0);
-    let Ok(meta) = std::fs::symlink_metadata(e.path()) else { return key };
+    let Ok(meta) = std::fs::symlink_metadata(e.path()) else { return (key, None) };
     key.extend(format!("{:?}", meta.file_type()).bytes());
     key.extend(meta_key(&meta));
+    let mut kept = None;
     if meta.is_file() && meta.len() <= READ_UP_TO {
         if let Ok(bytes) = std::fs::read(e.path()) {
             key.extend(xxhash_rust::xxh3::xxh3_64(&bytes).to_le_bytes());
+            if keep && e.path().extension().is_some_and(|x| x == "md") {
+                let modified = meta.modified().ok().and_then(|t| Timestamp::try_from(t).ok());
+                kept = Some((e.path().to_path_buf(), (bytes, modified)));
+            }
         }
     } else if meta.file_type().is_symlink() {
         key.extend(std::fs::read_link(e.path()).map(|t| t.to_string_lossy().into_owned()).unwrap_or_default().bytes());
     }
-    key
+    (key, kept)
 }
 
 /// The last build's record, if the output folder `out` (its manifest `listed`) is as that
