@@ -105,6 +105,11 @@ impl Record {
 /// load to take rather than read again.
 pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> (u64, crate::load::Preread) {
     let mut pre = crate::load::Preread::new();
+    // git runs in its own process while the files are walked and read.
+    let git = {
+        let root = opts.root.clone();
+        std::thread::spawn(move || crate::history::state(&root))
+    };
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut put = |bytes: &[u8]| {
         h.write_usize(bytes.len());
@@ -121,9 +126,6 @@ pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> (u6
     if std::fs::metadata(&config).is_ok_and(|m| m.is_file()) {
         put(&std::fs::read(&config).unwrap_or_default());
     }
-    // git: the commit, whether the site is in a work tree at all, and what is not committed
-    // (page history marks it), in one call.
-    put(crate::history::state(root).unwrap_or_default().as_bytes());
     // Each theme on its own: a theme folder may be a link, which the load follows (as the
     // walk follows its root).
     let themes: Vec<PathBuf> = std::fs::read_dir(root.join("themes"))
@@ -148,6 +150,9 @@ pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> (u6
             }
         }
     }
+    // git: the commit, whether the site is in a work tree at all, and what is not committed
+    // (page history marks it), in one call.
+    put(git.join().ok().flatten().unwrap_or_default().as_bytes());
     (h.finish(), pre)
 }
 
