@@ -131,16 +131,45 @@ const SPECIAL: [bool; 256] = {
     table
 };
 
+// The forms of RFC 5545 dates and times, written digit by digit: strftime reads its format
+// string again each time, and a feed of a long series writes thousands of these.
+
 fn local(dt: DateTime) -> String {
-    dt.strftime("%Y%m%dT%H%M%S").to_string()
+    let mut s = date(dt.date());
+    push_time(&mut s, dt.time());
+    s
 }
 
 fn date(d: Date) -> String {
-    d.strftime("%Y%m%d").to_string()
+    let mut s = String::with_capacity(16);
+    match u16::try_from(d.year()) {
+        Ok(y) => push_digits(&mut s, u32::from(y), 4),
+        // Years before 1 (jiff's range reaches -9999): as strftime writes them.
+        Err(_) => s.push_str(&d.strftime("%Y").to_string()),
+    }
+    push_digits(&mut s, d.month().unsigned_abs().into(), 2);
+    push_digits(&mut s, d.day().unsigned_abs().into(), 2);
+    s
+}
+
+fn push_time(s: &mut String, t: jiff::civil::Time) {
+    s.push('T');
+    push_digits(s, t.hour().unsigned_abs().into(), 2);
+    push_digits(s, t.minute().unsigned_abs().into(), 2);
+    push_digits(s, t.second().unsigned_abs().into(), 2);
+}
+
+/// `n` in decimal, zero-padded to `width` digits (`n` has at most `width`).
+fn push_digits(s: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        s.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+    }
 }
 
 fn utc(t: Timestamp) -> String {
-    t.strftime("%Y%m%dT%H%M%SZ").to_string()
+    let mut s = local(t.to_zoned_datetime(TimeZone::UTC).datetime());
+    s.push('Z');
+    s
 }
 
 /// How much of a meeting's text its DESCRIPTION holds.
@@ -711,6 +740,23 @@ mod tests {
              BEGIN:STANDARD\r\nDTSTART:20071104T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n\
              TZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nTZNAME:PST\r\nEND:STANDARD\r\n\
              END:VTIMEZONE\r\n";
+
+    #[test]
+    fn dates_and_times_are_written_as_strftime_writes_them() {
+        for (y, mo, d, h, mi, se) in
+            [(2026, 12, 1, 9, 5, 7), (1, 1, 1, 0, 0, 0), (9999, 12, 31, 23, 59, 59), (987, 6, 5, 4, 3, 2)]
+        {
+            let dt = jiff::civil::date(y, mo, d).at(h, mi, se, 0);
+            assert_eq!(local(dt), dt.strftime("%Y%m%dT%H%M%S").to_string());
+            assert_eq!(date(dt.date()), dt.strftime("%Y%m%d").to_string());
+            // (A timestamp ends a day before the last date.)
+            if let Ok(t) = TimeZone::UTC.to_timestamp(dt) {
+                assert_eq!(utc(t), t.strftime("%Y%m%dT%H%M%SZ").to_string());
+            }
+        }
+        let before = jiff::civil::date(-5, 3, 4);
+        assert_eq!(date(before), before.strftime("%Y%m%d").to_string());
+    }
 
     #[test]
     fn vtimezone_writes_the_rules_as_yearly_rules_from_2000() {

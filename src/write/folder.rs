@@ -115,8 +115,9 @@ fn some(names: &[String]) -> String {
 
 /// The folders of one write of the site that are known to be real folders inside the output
 /// folder (made or checked), so each is checked once, not once per file in it.
+/// (By their paths' bytes: a `Path`'s own hash walks its components, at every look.)
 #[derive(Default)]
-pub(crate) struct Dirs(Mutex<HashSet<PathBuf>>, bool);
+pub(crate) struct Dirs(Mutex<HashSet<std::ffi::OsString>>, bool);
 
 impl Dirs {
     /// For a write into a folder this build has just made empty: a folder is made without
@@ -127,11 +128,11 @@ impl Dirs {
     }
 
     fn known(&self, dir: &Path) -> bool {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).contains(dir)
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).contains(dir.as_os_str())
     }
 
     fn learn(&self, dir: &Path) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_path_buf());
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.as_os_str().to_owned());
     }
 
     /// Checks that the folders between `root` and `file` are real folders, not symbolic
