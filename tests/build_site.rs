@@ -380,6 +380,49 @@ fn a_site_theme_overrides_single_templates() {
 }
 
 #[test]
+fn a_theme_nav_component_is_what_every_page_shows() {
+    // The pages show `nav` as rendered once per build (site.nav): a theme's own component.
+    let builtin = include_str!("../themes/default/templates/components.html");
+    let (before, rest) = builtin.split_once("{% component nav(").unwrap();
+    let (_, after) = rest.split_once("{% endcomponent nav %}").unwrap();
+    let mine = format!(
+        "{before}{{% component nav(base, current=\"\") %}}<nav class=\"mine\">{{{{ base }}}}|{{{{ current }}}}</nav>{{% endcomponent nav %}}{after}"
+    );
+    let toml = "title = \"T\"\nbase_url = \"https://t.example.org/club\"\ntheme = \"mine\"\n";
+    let s = site(&[
+        ("moot.toml", toml),
+        ("content/about.md", "---\ntitle: \"About us\"\n---\nHello\n"),
+        ("content/groups/g.md", "---\ntitle: \"G\"\n---\n"),
+        ("themes/mine/templates/components.html", &mine),
+    ]);
+    let b = build_with(s.path(), |_| {});
+    for (page, nav) in [
+        ("about/index.html", "|"),
+        ("index.html", "|home"),
+        ("groups/g/index.html", "|groups"),
+        ("meetings/index.html", "|meetings"),
+        ("calendar/index.html", "|calendar"),
+        ("wiki/index.html", "|wiki"),
+        ("tags/index.html", "|tags"),
+    ] {
+        assert!(b.read(page).contains(&format!("<nav class=\"mine\">/club{nav}</nav>")), "{page}");
+    }
+
+    // A `nav` that cannot be called as the pages call it: its error, in the theme's file.
+    let broken = mine.replace("nav(base, current=\"\")", "nav(base)").replace("{{ current }}", "");
+    let s = site(&[("moot.toml", toml), ("themes/mine/templates/components.html", &broken)]);
+    let dir = tempfile::tempdir().unwrap();
+    let err = moot::build(&options(s.path(), &dir.path().join("p"))).unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "themes/mine/templates/components.html: error: Unknown argument(s) `current` in component call"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("once per section, and show it as site.nav"), "{err}");
+}
+
+#[test]
 fn template_errors_name_the_template_and_line() {
     let s = site(&[
         ("moot.toml", "title = \"T\"\nbase_url = \"https://t.example.org\"\ntheme = \"mine\"\n"),

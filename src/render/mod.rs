@@ -198,12 +198,46 @@ pub struct Renderer<'a> {
     occ_text: Vec<Vec<std::sync::OnceLock<OccText>>>,
     /// `site` of every template's context, as tera holds it (cloning it shares it).
     site_value: tera::Value,
+    /// Why the theme's `nav` component did not render, if it did not: the error of a page
+    /// that fails for want of `site.nav`.
+    nav_error: Option<Diagnostic>,
     /// The site's own templates (name, file), for errors.
     overrides: Vec<(String, std::path::PathBuf)>,
     /// Whether jobs record what they read (for `serve`; a plain build does not need it).
     record: bool,
     /// Set when the result is no longer wanted (a new save in `serve`): the long jobs stop early.
     cancel: Option<&'a std::sync::atomic::AtomicBool>,
+}
+
+/// `site` as every template gets it, with the theme's `nav` rendered for each section of
+/// [`views::NAV_CURRENT`] (`site.nav`); and the error of `nav`, if it does not render.
+fn site_value(
+    site: &Site,
+    tera: &Tera,
+    overrides: &[(String, std::path::PathBuf)],
+) -> (tera::Value, Option<Diagnostic>) {
+    let mut view = SiteView::new(site);
+    let mut ctx = Context::new();
+    ctx.insert("base", &site.config.base_path);
+    let mut error = None;
+    let mut nav = BTreeMap::new();
+    for (key, current) in views::NAV_CURRENT {
+        ctx.insert("current", current);
+        match tera.render_component("nav", &ctx, None, true) {
+            Ok(html) => {
+                nav.insert(key, html);
+            }
+            Err(e) => {
+                let own = |shown: &str| overrides.iter().find(|(n, _)| n == shown).map(|(_, file)| file.clone());
+                error.get_or_insert_with(|| {
+                    theme::diagnose(&e, "components.html", own)
+                        .hint("the built-in pages call `nav` as {{<nav base={…} current={…} />}}, once per section, and show it as site.nav")
+                });
+            }
+        }
+    }
+    view.nav = error.is_none().then_some(nav);
+    (tera::Value::from_serializable(&view), error)
 }
 
 impl<'a> Renderer<'a> {
@@ -227,16 +261,19 @@ impl<'a> Renderer<'a> {
         copies.extend(site.assets.iter().cloned());
         let vevents = site.meetings.iter().map(|_| std::sync::OnceLock::new()).collect();
         let vevents_short = site.meetings.iter().map(|_| std::sync::OnceLock::new()).collect();
-        let overrides = sources.templates.iter().map(|(name, _, file)| (name.clone(), file.clone())).collect();
+        let overrides: Vec<(String, std::path::PathBuf)> =
+            sources.templates.iter().map(|(name, _, file)| (name.clone(), file.clone())).collect();
         let occ_text =
             site.meetings.iter().map(|m| m.occurrences.iter().map(|_| std::sync::OnceLock::new()).collect()).collect();
+        let (site_value, nav_error) = site_value(site, &tera, &overrides);
         Renderer {
             inputs: Inputs::new(site, bodies, Lists::new(site), copies),
             tera,
             vevents,
             vevents_short,
             occ_text,
-            site_value: tera::Value::from_serializable(&SiteView::new(site)),
+            site_value,
+            nav_error,
             overrides,
             record: false,
             cancel: None,
@@ -453,6 +490,11 @@ impl<'r, 'a> Cx<'r, 'a> {
         let r = self.r();
         let mut out = Vec::with_capacity(24 << 10);
         r.tera.render_to(name, ctx, &mut out).map_err(|e| {
+            // A page that needs `site.nav` fails for want of it: say why it is missing. (A
+            // theme whose pages do not use it builds without it.)
+            if let Some(nav) = &r.nav_error {
+                return nav.clone();
+            }
             let own = |shown: &str| r.overrides.iter().find(|(n, _)| n == shown).map(|(_, file)| file.clone());
             theme::diagnose(&e, name, own)
                 .hint("a site template in themes/NAME/templates/ overrides the built-in one of the same name")

@@ -29,7 +29,26 @@ pub(super) struct SiteView<'a> {
     pub propose_url: Option<String>,
     /// The image of link previews for pages without one (`image` in moot.toml), or "".
     pub image: String,
+    /// The theme's `nav` component as each page would call it, `current` the key (`none`
+    /// for `""`): rendered once per build (see [`NAV_CURRENT`]), not once per page, where
+    /// it was a quarter of a page's rendering.
+    /// (Left out when the component does not render, so that a page using it fails.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nav: Option<std::collections::BTreeMap<&'static str, String>>,
 }
+
+/// The `current` section of each page of the built-in theme, and its key in `site.nav`.
+pub(super) const NAV_CURRENT: [(&str, &str); 9] = [
+    ("none", ""),
+    ("home", "home"),
+    ("groups", "groups"),
+    ("meetings", "meetings"),
+    ("calendar", "calendar"),
+    ("stories", "stories"),
+    ("articles", "articles"),
+    ("wiki", "wiki"),
+    ("tags", "tags"),
+];
 
 impl<'a> SiteView<'a> {
     /// Made once per build, outside any job: everything here is [`super::reads::Fact::Global`].
@@ -49,6 +68,7 @@ impl<'a> SiteView<'a> {
             has_ce: site.meetings.iter().any(crate::model::Meeting::has_ce),
             propose_url: propose_url(&site.config, now.date(), None),
             image: site.config.image.as_deref().map(|i| site.config.absolute(i)).unwrap_or_default(),
+            nav: Default::default(),
         }
     }
 }
