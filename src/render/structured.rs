@@ -8,7 +8,7 @@
 use super::reads::Cx;
 use crate::model::{Meeting, Occurrence, Status};
 use jiff::ToSpan;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// How far ahead the sessions of a series are listed.
 const AHEAD_MONTHS: i32 = 12;
@@ -46,47 +46,76 @@ pub(crate) fn meeting(cx: &Cx, m: &Meeting, description: &str) -> String {
     } else {
         Value::Array(organizer)
     };
-    let events: Vec<Value> = sessions
+    let description = (!description.is_empty()).then_some(description);
+    let events: Vec<Event> = sessions
         .iter()
         .map(|o| {
-            let performers: Vec<Value> = m
+            let performer: Vec<Person> = m
                 .leader_at(o)
                 .into_iter()
                 .chain(m.co_leaders_at(o).iter().map(String::as_str))
-                .map(|name| json!({ "@type": "Person", "name": name }))
+                .map(|name| Person { kind: "Person", name })
                 .collect();
-            let mut e = Map::new();
-            e.insert("@context".into(), json!("https://schema.org"));
-            e.insert("@type".into(), json!("Event"));
-            e.insert("name".into(), json!(m.title_at(o, head.title)));
             let (start, end) = dates(m, o);
-            e.insert("startDate".into(), json!(start));
-            e.insert("endDate".into(), json!(end));
             // A session that `sessions` moved is rescheduled, with where it was.
             let status = match (m.status_at(o), &o.moved_from) {
                 (Status::Cancelled, _) => "https://schema.org/EventCancelled",
                 (_, Some(_)) => "https://schema.org/EventRescheduled",
                 _ => "https://schema.org/EventScheduled",
             };
-            e.insert("eventStatus".into(), json!(status));
-            if let Some(from) = &o.moved_from {
-                e.insert("previousStartDate".into(), json!(instant(m, from)));
+            Event {
+                context: "https://schema.org",
+                kind: "Event",
+                description,
+                end_date: end,
+                event_attendance_mode: attendance(m, o),
+                event_status: status,
+                location: location(m, o),
+                name: m.title_at(o, head.title),
+                organizer: &organizer,
+                performer,
+                previous_start_date: o.moved_from.as_ref().map(|from| instant(m, from)),
+                start_date: start,
+                url: &url,
             }
-            e.insert("eventAttendanceMode".into(), json!(attendance(m, o)));
-            e.insert("location".into(), location(m, o));
-            e.insert("organizer".into(), organizer.clone());
-            if !performers.is_empty() {
-                e.insert("performer".into(), Value::Array(performers.clone()));
-            }
-            e.insert("url".into(), json!(url));
-            if !description.is_empty() {
-                e.insert("description".into(), json!(description));
-            }
-            Value::Object(e)
         })
         .collect();
-    let value = if events.len() == 1 { events.into_iter().next().unwrap_or_default() } else { Value::Array(events) };
-    script_json(&value)
+    match events.as_slice() {
+        [one] => script_json(one),
+        all => script_json(&all),
+    }
+}
+
+/// One schema.org `Event`, its fields in the order of their names (as a JSON object of
+/// serde_json writes them).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Event<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    end_date: String,
+    event_attendance_mode: &'static str,
+    event_status: &'static str,
+    location: Value,
+    name: &'a str,
+    organizer: &'a Value,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    performer: Vec<Person<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_start_date: Option<String>,
+    start_date: String,
+    url: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct Person<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
 }
 
 /// The home page's JSON-LD: the site as a `WebSite` (with its search) and an `Organization`.
@@ -160,18 +189,32 @@ pub(crate) fn first_image(html: &str) -> Option<&str> {
 }
 
 /// JSON for inside a `<script>` element.
-pub(super) fn script_json(v: &Value) -> String {
-    let text = serde_json::to_string(v).unwrap_or_default();
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
+pub(super) fn script_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    let mut out = Vec::with_capacity(1024);
+    let mut writer = serde_json::Serializer::with_formatter(&mut out, InScript);
+    // Serializing plain data to memory cannot fail.
+    let _ = v.serialize(&mut writer);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// serde_json's compact form, with `<`, `>` and `&` in strings (the only place JSON can
+/// hold them) as `\u003c`, `\u003e` and `\u0026`, written as the text is.
+struct InScript;
+
+impl serde_json::ser::Formatter for InScript {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(['<', '>', '&']) {
+            w.write_all(&rest.as_bytes()[..at])?;
+            w.write_all(match rest.as_bytes()[at] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            })?;
+            rest = &rest[at + 1..];
         }
+        w.write_all(rest.as_bytes())
     }
-    out
 }
 
 #[cfg(test)]
