@@ -87,6 +87,9 @@ pub(crate) struct Inputs<'a> {
     bodies: &'a Bodies,
     lists: super::Lists,
     copies: Vec<crate::load::CopyFile>,
+    /// The address of each person's page, in the order of `site.people` (a page names
+    /// people dozens of times: made once, not at each name).
+    person_urls: Vec<String>,
 }
 
 impl<'a> Inputs<'a> {
@@ -96,7 +99,9 @@ impl<'a> Inputs<'a> {
         lists: super::Lists,
         copies: Vec<crate::load::CopyFile>,
     ) -> Self {
-        Inputs { site, bodies, lists, copies }
+        let routes = site.config.routes();
+        let person_urls = site.people.iter().map(|p| routes.page(&format!("people/{}", p.slug))).collect();
+        Inputs { site, bodies, lists, copies, person_urls }
     }
 
     /// The fingerprint of a fact: equal fingerprints, equal data.
@@ -560,8 +565,8 @@ impl<'r, 'a> Cx<'r, 'a> {
     /// The address of the page of the person `name` names.
     pub fn person_url(&self, name: &str) -> Option<String> {
         self.rec.note(Fact::List(List::PersonNames));
-        let p = self.inputs.site.person(name)?;
-        Some(self.inputs.site.config.routes().page(&format!("people/{}", p.slug)))
+        let s = self.inputs.site;
+        s.person_slugs.get(&crate::model::slugify(name)).map(|&i| self.inputs.person_urls[i].clone())
     }
 
     /// The person whose page is at `/people/SLUG/`.

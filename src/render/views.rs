@@ -166,40 +166,48 @@ pub(super) fn long_date(d: Date) -> String {
 
 /// "Thu 3 Dec 2026, 14:00–16:00 PST", "Fri 22 Jan 2027 (all day)".
 pub(super) fn when(m: &Meeting, o: &Occurrence) -> String {
+    let (start, end) = (o.start.date(), o.end.date());
     if m.all_day {
         let last = o.last_day();
-        if last == o.start.date() {
-            return format!("{} (all day)", o.start.strftime("%a %-d %b %Y"));
+        if last == start {
+            return format!("{} (all day)", day(start, true));
         }
-        return format!("{} – {} (all day)", o.start.strftime("%a %-d %b"), last.strftime("%a %-d %b %Y"));
+        return format!("{} – {} (all day)", day(start, false), day(last, true));
     }
     let abbr = crate::time::abbreviation(&o.start);
     let end_abbr = crate::time::abbreviation(&o.end);
-    if end_abbr != abbr && o.start.date() == o.end.date() {
+    let (from, to) = (clock(o.start.time()), clock(o.end.time()));
+    if end_abbr != abbr && start == end {
         // Across a change of the clocks: each time with its own zone name.
-        return format!(
-            "{}, {} {abbr} – {} {end_abbr}",
-            o.start.strftime("%a %-d %b %Y"),
-            o.start.strftime("%H:%M"),
-            o.end.strftime("%H:%M")
-        );
+        return format!("{}, {from} {abbr} – {to} {end_abbr}", day(start, true));
     }
-    if o.start.date() == o.end.date() {
-        format!(
-            "{}, {}–{} {abbr}",
-            o.start.strftime("%a %-d %b %Y"),
-            o.start.strftime("%H:%M"),
-            o.end.strftime("%H:%M")
-        )
+    if start == end {
+        format!("{}, {from}–{to} {abbr}", day(start, true))
     } else {
-        format!(
-            "{} {} – {} {} {abbr}",
-            o.start.strftime("%a %-d %b %Y"),
-            o.start.strftime("%H:%M"),
-            o.end.strftime("%a %-d %b"),
-            o.end.strftime("%H:%M")
-        )
+        format!("{} {from} – {} {to} {abbr}", day(start, true), day(end, false))
     }
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// "Thu 3 Dec 2026" (with `year`) or "Thu 3 Dec": strftime's "%a %-d %b %Y", written out
+/// (lists show thousands, and strftime reads its format each time).
+pub(super) fn day(d: Date, year: bool) -> String {
+    let weekday = WEEKDAYS[usize::from(d.weekday().to_monday_zero_offset().unsigned_abs())];
+    let month = MONTHS[usize::from(d.month().unsigned_abs()) - 1];
+    match (year, d.year()) {
+        (false, _) => format!("{weekday} {} {month}", d.day()),
+        (true, y @ 1000..=9999) => format!("{weekday} {} {month} {y}", d.day()),
+        (true, _) => d.strftime("%a %-d %b %Y").to_string(),
+    }
+}
+
+/// "09:05": strftime's "%H:%M", written out.
+pub(super) fn clock(t: jiff::civil::Time) -> String {
+    let (h, m) = (t.hour().unsigned_abs(), t.minute().unsigned_abs());
+    let digit = |n: u8| char::from(b'0' + n);
+    [digit(h / 10), digit(h % 10), ':', digit(m / 10), digit(m % 10)].into_iter().collect()
 }
 
 fn iso(z: &ZonedDateTime) -> String {
@@ -295,7 +303,7 @@ impl OccText {
             month_name: o.start.strftime("%B %Y").to_string(),
             start_iso: iso(&o.start),
             end_iso: iso(&o.end),
-            time: o.start.strftime("%H:%M").to_string(),
+            time: clock(o.start.time()),
             abbr: crate::time::abbreviation(&o.start),
             moved_from: moved_from(m, o),
             ce: m.ce_hours_at(o).map(crate::model::CeHours::label),
@@ -467,7 +475,27 @@ pub(super) fn pager(base: &str, current: usize, total: usize) -> Pager {
 
 #[cfg(test)]
 mod tests {
-    use super::pager;
+    use super::{clock, day, pager};
+
+    #[test]
+    fn days_and_clocks_are_written_as_strftime_writes_them() {
+        let mut d = jiff::civil::date(1999, 12, 25);
+        while d.year() < 2032 {
+            assert_eq!(day(d, true), d.strftime("%a %-d %b %Y").to_string());
+            assert_eq!(day(d, false), d.strftime("%a %-d %b").to_string());
+            d = d.tomorrow().unwrap();
+        }
+        for y in [1, 999, 1000, 9999, -4] {
+            let d = jiff::civil::date(y, 2, 3);
+            assert_eq!(day(d, true), d.strftime("%a %-d %b %Y").to_string());
+        }
+        for h in 0..24 {
+            for m in 0..60 {
+                let t = jiff::civil::time(h, m, 7, 0);
+                assert_eq!(clock(t), t.strftime("%H:%M").to_string());
+            }
+        }
+    }
 
     #[test]
     fn a_long_list_links_to_nearby_pages_with_gaps() {
