@@ -206,7 +206,7 @@ pub fn calendar(cx: &Cx, name: &str, meetings: &[MeetingId], text: Text) -> Stri
     line(&mut out, "REFRESH-INTERVAL;VALUE=DURATION", "PT12H");
     line(&mut out, "X-PUBLISHED-TTL", "PT12H");
     for (tz_name, (tz, from, until)) in spans {
-        vtimezone(&mut out, &tz_name, &tz, from, until);
+        cx.push_vtimezone(&mut out, &tz_name, &tz, from, until);
     }
     for e in events {
         out.push_str(e);
@@ -349,7 +349,26 @@ fn same_rule(prev: &Change, c: &Change, nth: &mut Option<i8>) -> bool {
 /// that follows no yearly rule. It covers `from` (or 2000, if earlier) to `until`: the changes
 /// in that span, the one in force at its start, and enough years after `until` to see that a
 /// rule goes on.
-fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until: Timestamp) {
+/// What the VTIMEZONE of `tz` (`name`) for events from `from` to `until` is made of: two
+/// spans with the same key have the same VTIMEZONE (the transitions it lists run from the
+/// same one to the same one, and the same ones are past `until`), so a build makes each once.
+pub(super) type ZoneKey = (String, Timestamp, Option<Timestamp>, Option<Timestamp>);
+
+pub(super) fn zone_key(name: &str, tz: &TimeZone, from: Timestamp, until: Timestamp) -> ZoneKey {
+    let (from, beyond) = zone_span(from, until);
+    let last = tz.preceding(beyond.checked_add(1.second()).unwrap_or(beyond)).next().map(|t| t.timestamp());
+    let after_until = tz.following(until).map(|t| t.timestamp()).find(|&t| t > until);
+    (name.to_string(), from, last, after_until)
+}
+
+/// The span a VTIMEZONE covers: from 2000 at the latest (readers that compare a VTIMEZONE
+/// with their own copy of the zone, as vobject does for 2000-2020, then know it for what it
+/// is) to two years past the events, so that a rule still in force shows as one.
+fn zone_span(from: Timestamp, until: Timestamp) -> (Timestamp, Timestamp) {
+    (from.min(Timestamp::constant(946_684_800, 0)), until.checked_add(17_520.hours()).unwrap_or(until))
+}
+
+pub(super) fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until: Timestamp) {
     line(out, "BEGIN", "VTIMEZONE");
     line(out, "TZID", name);
     let change = |t: jiff::tz::TimeZoneTransition| {
@@ -363,11 +382,7 @@ fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until
             abbr: t.abbreviation().to_string(),
         }
     };
-    // Two years past the span, so that a rule still in force shows as one.
-    let beyond = until.checked_add(17_520.hours()).unwrap_or(until);
-    // From 2000 at the latest: readers that compare a VTIMEZONE with their own copy of the
-    // zone (vobject looks at 2000-2020) then know it for what it is.
-    let from = from.min(Timestamp::constant(946_684_800, 0));
+    let (from, beyond) = zone_span(from, until);
     let first = tz.preceding(from.checked_add(1.second()).unwrap_or(from)).next();
     let changes: Vec<Change> =
         first.into_iter().chain(tz.following(from).take_while(|t| t.timestamp() <= beyond)).map(change).collect();
@@ -727,6 +742,40 @@ mod tests {
         let mut out = String::new();
         vtimezone(&mut out, name, &tz, from.parse().unwrap(), until.parse().unwrap());
         out
+    }
+
+    #[test]
+    fn spans_with_the_same_zone_key_have_the_same_vtimezone() {
+        // A build makes each VTIMEZONE once per key: the key must tell apart every two spans
+        // whose VTIMEZONEs differ, in zones with rules, with rules that ended, and with none.
+        let mut keys = 0;
+        for name in ["America/Los_Angeles", "America/Sao_Paulo", "Australia/Lord_Howe", "Europe/Moscow", "UTC"] {
+            let tz = crate::time::zone_by_name(name).unwrap();
+            let mut seen: std::collections::HashMap<ZoneKey, String> = Default::default();
+            for from in ["1995-06-01T00:00:00Z", "2026-03-08T09:59:59Z", "2026-03-08T10:00:00Z", "2026-11-20T00:00:00Z"]
+            {
+                let from: Timestamp = from.parse().unwrap();
+                // Ends every 9 days for 14 years, and right at and around changes of the clocks.
+                let mut ends: Vec<Timestamp> = (0..570).map(|i| from + (i * 9 * 24).hours()).collect();
+                for t in tz.following(from).take(30) {
+                    ends.extend([t.timestamp() - 1.second(), t.timestamp(), t.timestamp() + 1.second()]);
+                }
+                for until in ends.into_iter().filter(|&u| u >= from) {
+                    let mut text = String::new();
+                    vtimezone(&mut text, name, &tz, from, until);
+                    match seen.entry(zone_key(name, &tz, from, until)) {
+                        std::collections::hash_map::Entry::Occupied(e) => {
+                            assert_eq!(e.get(), &text, "{name} {from} {until}")
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(text);
+                        }
+                    }
+                }
+            }
+            keys += seen.len();
+        }
+        assert!(keys > 40, "the spans reach different VTIMEZONEs ({keys})");
     }
 
     /// Los Angeles since 2000: the rule of 1987-2006, ended with an UNTIL, and the rule in force.

@@ -198,6 +198,9 @@ pub struct Renderer<'a> {
     occ_text: Vec<Vec<std::sync::OnceLock<OccText>>>,
     /// `site` of every template's context, as tera holds it (cloning it shares it).
     site_value: tera::Value,
+    /// The VTIMEZONEs made so far, by what each is made of ([`ics::zone_key`]): most feeds
+    /// of a site share a few.
+    zones: std::sync::Mutex<std::collections::HashMap<ics::ZoneKey, String>>,
     /// Why the theme's `nav` component did not render, if it did not: the error of a page
     /// that fails for want of `site.nav`.
     nav_error: Option<Diagnostic>,
@@ -273,6 +276,7 @@ impl<'a> Renderer<'a> {
             vevents_short,
             occ_text,
             site_value,
+            zones: Default::default(),
             nav_error,
             overrides,
             record: false,
@@ -463,6 +467,28 @@ impl<'r, 'a> Cx<'r, 'a> {
         let facts = self.rec.since(mark);
         let (text, _) = cell.get_or_init(|| (text, facts));
         text
+    }
+
+    /// The VTIMEZONE of `tz` for events from `from` to `until`, appended to `out`: made
+    /// once per build for each [`ics::zone_key`] (it reads no fact of the site).
+    pub fn push_vtimezone(
+        &self,
+        out: &mut String,
+        name: &str,
+        tz: &jiff::tz::TimeZone,
+        from: Timestamp,
+        until: Timestamp,
+    ) {
+        let key = ics::zone_key(name, tz, from, until);
+        let zones = &self.r().zones;
+        if let Some(text) = zones.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            out.push_str(text);
+            return;
+        }
+        let mut text = String::new();
+        ics::vtimezone(&mut text, name, tz, from, until);
+        out.push_str(&text);
+        zones.lock().unwrap_or_else(|e| e.into_inner()).insert(key, text);
     }
 
     /// Occurrence `o` of meeting `m` as lists show it.
