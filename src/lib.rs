@@ -353,8 +353,13 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let mut pre = load::Preread::new();
     if !opts.check_only {
         let clock = now_of(opts).ok();
+        // Into a folder moot has not built (no manifest), the build cannot be skipped: the
+        // files read to hash the inputs are kept for the load. Into one it has, they are not:
+        // the build is most likely skipped, and holding them cost an unchanged rebuild more
+        // than reading them again costs a changed one.
+        let keep = std::fs::symlink_metadata(write::manifest::path(&opts.output)).is_err();
         let (inputs, found) = rayon::join(
-            || clock.map(|(now, from_clock)| write::record::inputs(opts, (!from_clock).then_some(now))),
+            || clock.map(|(now, from_clock)| write::record::inputs(opts, (!from_clock).then_some(now), keep)),
             || write::manifest::Listed::load(&opts.output),
         );
         let (inputs, read) = inputs.unzip();

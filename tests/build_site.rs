@@ -420,6 +420,17 @@ fn a_theme_nav_component_is_what_every_page_shows() {
         "{err}"
     );
     assert!(err.contains("once per section, and show it as site.nav"), "{err}");
+
+    // A theme's page that does not show site.nav keeps its own errors.
+    let s = site(&[
+        ("moot.toml", toml),
+        ("content/about.md", "---\ntitle: \"About us\"\n---\nHello\n"),
+        ("themes/mine/templates/components.html", &broken),
+        ("themes/mine/templates/page.html", "<p>{{ page.titel }}</p>\n"),
+    ]);
+    let err = moot::build(&options(s.path(), &dir.path().join("q"))).unwrap_err().to_string();
+    assert!(err.contains("themes/mine/templates/page.html:1:"), "{err}");
+    assert!(err.contains("titel"), "{err}");
 }
 
 #[test]

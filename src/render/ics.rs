@@ -356,7 +356,9 @@ pub(super) type ZoneKey = (String, Timestamp, Option<Timestamp>, Option<Timestam
 
 pub(super) fn zone_key(name: &str, tz: &TimeZone, from: Timestamp, until: Timestamp) -> ZoneKey {
     let (from, beyond) = zone_span(from, until);
-    let last = tz.preceding(beyond.checked_add(1.second()).unwrap_or(beyond)).next().map(|t| t.timestamp());
+    // (`preceding` gives the transitions before a moment: the last one up to `beyond`, which
+    // `vtimezone` lists, is the last before `beyond` and a nanosecond.)
+    let last = tz.preceding(beyond.checked_add(1.nanosecond()).unwrap_or(beyond)).next().map(|t| t.timestamp());
     let after_until = tz.following(until).map(|t| t.timestamp()).find(|&t| t > until);
     (name.to_string(), from, last, after_until)
 }
@@ -757,8 +759,13 @@ mod tests {
                 let from: Timestamp = from.parse().unwrap();
                 // Ends every 9 days for 14 years, and right at and around changes of the clocks.
                 let mut ends: Vec<Timestamp> = (0..570).map(|i| from + (i * 9 * 24).hours()).collect();
+                // (Ends two years before a change, to the nanosecond: `vtimezone` lists the
+                // changes up to two years past the end.)
+                let two_years = 17_520.hours();
                 for t in tz.following(from).take(30) {
-                    ends.extend([t.timestamp() - 1.second(), t.timestamp(), t.timestamp() + 1.second()]);
+                    let t = t.timestamp();
+                    ends.extend([t - 1.second(), t, t + 1.second()]);
+                    ends.extend([t - two_years - 1.nanosecond(), t - two_years, t - two_years - 500.milliseconds()]);
                 }
                 for until in ends.into_iter().filter(|&u| u >= from) {
                     let mut text = String::new();

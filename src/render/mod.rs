@@ -517,8 +517,8 @@ impl<'r, 'a> Cx<'r, 'a> {
         let mut out = Vec::with_capacity(24 << 10);
         r.tera.render_to(name, ctx, &mut out).map_err(|e| {
             // A page that needs `site.nav` fails for want of it: say why it is missing. (A
-            // theme whose pages do not use it builds without it.)
-            if let Some(nav) = &r.nav_error {
+            // theme whose pages do not use it builds without it, and its other errors are its own.)
+            if let Some(nav) = r.nav_error.as_ref().filter(|_| format!("{e:?}").contains("site.nav")) {
                 return nav.clone();
             }
             let own = |shown: &str| r.overrides.iter().find(|(n, _)| n == shown).map(|(_, file)| file.clone());

@@ -101,9 +101,9 @@ impl Record {
 }
 
 /// The hash of everything a build of `opts` reads (see the module), `now_given` being the
-/// "now" it was given, if any; with the markdown files of `content/` read for it, for the
-/// load to take rather than read again.
-pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> (u64, crate::load::Preread) {
+/// "now" it was given, if any; with `keep`, the markdown files of `content/` read for it,
+/// for the load to take rather than read again.
+pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>, keep: bool) -> (u64, crate::load::Preread) {
     let mut pre = crate::load::Preread::new();
     // git runs in its own process while the files are walked and read.
     let git = {
@@ -135,7 +135,7 @@ pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>) -> (u6
     roots.extend(themes.into_iter().collect::<std::collections::BTreeSet<_>>());
     for dir in roots {
         put(dir.to_string_lossy().as_bytes());
-        let keep = dir == root.join("content");
+        let keep = keep && dir == root.join("content");
         let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
             .follow_links(false)
             .sort_by_file_name()
@@ -177,7 +177,12 @@ fn entry_key(root: &Path, e: &walkdir::DirEntry, keep: bool) -> (Vec<u8>, Option
     if meta.is_file() && meta.len() <= READ_UP_TO {
         if let Ok(bytes) = std::fs::read(e.path()) {
             key.extend(xxhash_rust::xxh3::xxh3_64(&bytes).to_le_bytes());
-            if keep && e.path().extension().is_some_and(|x| x == "md") {
+            // Only what the load's walk reads (not in a hidden or editor's folder).
+            let walked = || {
+                let rel = e.path().strip_prefix(root.join("content")).unwrap_or(e.path());
+                rel.components().all(|c| !crate::load::is_ignored(&c.as_os_str().to_string_lossy()))
+            };
+            if keep && e.path().extension().is_some_and(|x| x == "md") && walked() {
                 let modified = meta.modified().ok().and_then(|t| Timestamp::try_from(t).ok());
                 kept = Some((e.path().to_path_buf(), (bytes, modified)));
             }
@@ -232,4 +237,34 @@ pub(crate) fn until(now: Timestamp, tz: &jiff::tz::TimeZone, changes_at: Option<
         day.tomorrow().ok().map(|d| crate::time::start_of_day(tz, d).timestamp())
     };
     [midnight(tz), midnight(&jiff::tz::TimeZone::UTC), changes_at].into_iter().flatten().min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_files_kept_for_the_load_are_the_markdown_it_walks_and_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (file, text) in [
+            ("content/a.md", "# A\n"),
+            ("content/wiki/b.md", "# B\n"),
+            ("content/.obsidian/c.md", "# C\n"),
+            ("content/img.png", "png"),
+            ("static/d.md", "# D\n"),
+        ] {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), text).unwrap();
+        }
+        let opts = crate::Options::new(root);
+        let (hash, kept) = inputs(&opts, None, true);
+        let mut paths: Vec<_> = kept.keys().map(|p| p.strip_prefix(root).unwrap().to_path_buf()).collect();
+        paths.sort();
+        assert_eq!(paths, [Path::new("content/a.md"), Path::new("content/wiki/b.md")]);
+        assert_eq!(kept[&root.join("content/a.md")].0, b"# A\n");
+        // Not kept: the same hash, nothing held.
+        let (same, none) = inputs(&opts, None, false);
+        assert_eq!((same, none.len()), (hash, 0));
+    }
 }
