@@ -1511,7 +1511,12 @@ impl Site {
 
     /// The person a name names (by its slug, or an alias in a person file).
     pub fn person(&self, name: &str) -> Option<&Person> {
-        self.person_slugs.get(&slugify(name)).map(|&i| &self.people[i])
+        self.person_index(name).map(|i| &self.people[i])
+    }
+
+    /// Where the person `name` names is in `people`.
+    pub fn person_index(&self, name: &str) -> Option<usize> {
+        self.person_slugs.get(&slugify(name)).copied()
     }
 
     /// An absolute URL for a root-relative one.

@@ -160,7 +160,7 @@ fn push_time(s: &mut String, t: jiff::civil::Time) {
 }
 
 /// `n` in decimal, zero-padded to `width` digits (`n` has at most `width`).
-fn push_digits(s: &mut String, n: u32, width: u32) {
+pub(super) fn push_digits(s: &mut String, n: u32, width: u32) {
     for place in (0..width).rev() {
         s.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
     }
@@ -343,12 +343,6 @@ fn same_rule(prev: &Change, c: &Change, nth: &mut Option<i8>) -> bool {
     ok
 }
 
-/// A VTIMEZONE as Outlook and libical expect it: the zone's rules as STANDARD and DAYLIGHT
-/// observances with yearly RRULEs (a rule that ended has an UNTIL; the one in force has
-/// none, so it covers every later event however far), a dated observance for each change
-/// that follows no yearly rule. It covers `from` (or 2000, if earlier) to `until`: the changes
-/// in that span, the one in force at its start, and enough years after `until` to see that a
-/// rule goes on.
 /// What the VTIMEZONE of `tz` (`name`) for events from `from` to `until` is made of: two
 /// spans with the same key have the same VTIMEZONE (the transitions it lists run from the
 /// same one to the same one, and the same ones are past `until`), so a build makes each once.
@@ -370,6 +364,12 @@ fn zone_span(from: Timestamp, until: Timestamp) -> (Timestamp, Timestamp) {
     (from.min(Timestamp::constant(946_684_800, 0)), until.checked_add(17_520.hours()).unwrap_or(until))
 }
 
+/// A VTIMEZONE as Outlook and libical expect it: the zone's rules as STANDARD and DAYLIGHT
+/// observances with yearly RRULEs (a rule that ended has an UNTIL; the one in force has
+/// none, so it covers every later event however far), a dated observance for each change
+/// that follows no yearly rule. It covers `from` (or 2000, if earlier) to `until`: the changes
+/// in that span, the one in force at its start, and enough years after `until` to see that a
+/// rule goes on.
 pub(super) fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, until: Timestamp) {
     line(out, "BEGIN", "VTIMEZONE");
     line(out, "TZID", name);

@@ -565,8 +565,7 @@ impl<'r, 'a> Cx<'r, 'a> {
     /// The address of the page of the person `name` names.
     pub fn person_url(&self, name: &str) -> Option<String> {
         self.rec.note(Fact::List(List::PersonNames));
-        let s = self.inputs.site;
-        s.person_slugs.get(&crate::model::slugify(name)).map(|&i| self.inputs.person_urls[i].clone())
+        self.inputs.site.person_index(name).map(|i| self.inputs.person_urls[i].clone())
     }
 
     /// The person whose page is at `/people/SLUG/`.

@@ -205,9 +205,11 @@ pub(super) fn day(d: Date, year: bool) -> String {
 
 /// "09:05": strftime's "%H:%M", written out.
 pub(super) fn clock(t: jiff::civil::Time) -> String {
-    let (h, m) = (t.hour().unsigned_abs(), t.minute().unsigned_abs());
-    let digit = |n: u8| char::from(b'0' + n);
-    [digit(h / 10), digit(h % 10), ':', digit(m / 10), digit(m % 10)].into_iter().collect()
+    let mut s = String::with_capacity(5);
+    super::ics::push_digits(&mut s, t.hour().unsigned_abs().into(), 2);
+    s.push(':');
+    super::ics::push_digits(&mut s, t.minute().unsigned_abs().into(), 2);
+    s
 }
 
 fn iso(z: &ZonedDateTime) -> String {

@@ -117,22 +117,26 @@ fn some(names: &[String]) -> String {
 /// folder (made or checked), so each is checked once, not once per file in it.
 /// (By their paths' bytes: a `Path`'s own hash walks its components, at every look.)
 #[derive(Default)]
-pub(crate) struct Dirs(Mutex<HashSet<std::ffi::OsString>>, bool);
+pub(crate) struct Dirs {
+    seen: Mutex<HashSet<std::ffi::OsString>>,
+    /// The output folder was made empty by this write ([`Dirs::fresh`]).
+    fresh: bool,
+}
 
 impl Dirs {
     /// For a write into a folder this build has just made empty: a folder is made without
     /// looking first (what is there can only be one made by this write, or, should making it
     /// fail, is looked at then), which saves a look per folder of a fresh build.
     pub(crate) fn fresh() -> Self {
-        Dirs(Mutex::default(), true)
+        Dirs { seen: Mutex::default(), fresh: true }
     }
 
     fn known(&self, dir: &Path) -> bool {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).contains(dir.as_os_str())
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).contains(dir.as_os_str())
     }
 
     fn learn(&self, dir: &Path) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.as_os_str().to_owned());
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.as_os_str().to_owned());
     }
 
     /// Checks that the folders between `root` and `file` are real folders, not symbolic
@@ -157,7 +161,7 @@ impl Dirs {
             if self.known(&dir) {
                 continue;
             }
-            if self.1 && make {
+            if self.fresh && make {
                 match std::fs::create_dir(&dir) {
                     Ok(()) => {
                         self.learn(&dir);
