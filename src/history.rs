@@ -105,33 +105,87 @@ fn output(out: std::process::Output) -> Option<String> {
         .then(|| String::from_utf8(out.stdout).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
-/// What of git a site's history depends on, in one call: the commit checked out, and every
-/// path under `content/` not committed (`git status --porcelain=v2 --branch
-/// --untracked-files=all -- .`, run in `content/`: not the output folder, which a build changes); `None`
-/// outside a work tree.
-pub(crate) fn state(root: &Path) -> Option<String> {
-    git_in(root, &["status", "--porcelain=v2", "--branch", "--untracked-files=all", "--", "."])
+/// What a build asks git about content/, asked once at its start: two processes started at
+/// once and waited for only where their answers are needed, so that git's start-up (most of
+/// what a call costs) is not on the build's way: `git status` (the commit checked out and
+/// every path not committed, for the inputs' hash and the page histories) and `git
+/// rev-parse` (whether content/ is in a work tree, where, the commit, the cache's path).
+pub(crate) struct Probe {
+    status: Answer<Option<String>>,
+    repo: Answer<Option<Repo>>,
 }
 
-/// The paths under content/ with edits not yet committed.
+/// A git answer, waited for when first asked.
+type Answer<T> = std::sync::LazyLock<T, Box<dyn FnOnce() -> T + Send>>;
+
+impl Probe {
+    /// Starts both calls in `root/content`.
+    pub(crate) fn start(root: &Path) -> Probe {
+        // Paths relative to content/, whatever the user's git config says (`status.relativePaths`).
+        let status = git(root, &["-c", "status.relativePaths=true"])
+            .args(["status", "--porcelain=v2", "--branch", "--untracked-files=all", "--", "."])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let repo =
+            git(root, &Repo::ARGS).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn();
+        let root = root.to_path_buf();
+        Probe {
+            status: Answer::new(Box::new(move || output(status.ok()?.wait_with_output().ok()?))),
+            repo: Answer::new(Box::new(move || Repo::read(&root, repo.ok()?.wait_with_output().ok()?))),
+        }
+    }
+
+    /// What of git a site's build depends on: `git status --porcelain=v2 --branch
+    /// --untracked-files=all -- .` of content/ (not the output folder, which a build changes):
+    /// the commit checked out and every path not committed; `None` outside a work tree.
+    pub(crate) fn state(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    /// The paths under content/ (relative to it) with edits not yet committed (or not yet
+    /// added); `None` outside a work tree.
+    pub(crate) fn uncommitted(&self) -> Option<HashSet<String>> {
+        self.repo.as_ref()?;
+        Some(parse_status(self.state()?))
+    }
+
+    /// The site's folder `root` inside its git working copy (`""` at the top, else `site/`),
+    /// for the links to the forge's pages of a file; `""` without git. Taken from where
+    /// content/'s work tree is when the site is in it (not when content/ is a repository of
+    /// its own, or a link out of it): else asked of git in `root`.
+    pub(crate) fn site_prefix(&self, root: &Path) -> String {
+        let within = self.repo.as_ref().and_then(|repo| {
+            let rel = std::fs::canonicalize(root).ok()?.strip_prefix(&repo.top).ok()?.to_path_buf();
+            let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            Some(parts.iter().map(|p| format!("{p}/")).collect::<String>())
+        });
+        within.unwrap_or_else(|| {
+            let out = Command::new("git")
+                .args(["rev-parse", "--show-prefix"])
+                .current_dir(root)
+                .stderr(std::process::Stdio::null())
+                .output();
+            match out {
+                Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
+                _ => String::new(),
+            }
+        })
+    }
+}
+
+/// A call whose answer was not needed is still waited for, so that no process is left
+/// unreaped (`serve` probes at every reload).
+impl Drop for Probe {
+    fn drop(&mut self) {
+        std::sync::LazyLock::force(&self.status);
+        std::sync::LazyLock::force(&self.repo);
+    }
+}
+
+/// The paths under content/ with edits not yet committed, asked of git now.
 pub(crate) fn uncommitted(root: &Path) -> Option<HashSet<String>> {
-    let (prefix, status) = beside_status(root, || git_in(root, &["rev-parse", "--show-prefix"]).unwrap_or_default());
-    Some(edited_paths(&status?, prefix.trim()))
-}
-
-/// Runs `meanwhile` while `git status` of content/ runs, and gives both results: git's
-/// start-up is most of what a call costs, so two at once take about the time of one.
-fn beside_status<T>(root: &Path, meanwhile: impl FnOnce() -> T) -> (T, Option<String>) {
-    let args = ["status", "--porcelain", "--untracked-files=all", "--", "."];
-    let status = git(root, &args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn();
-    let result = meanwhile();
-    (result, status.ok().and_then(|child| output(child.wait_with_output().ok()?)))
-}
-
-/// The paths of `git status` output, made relative to content/: status paths are relative to
-/// the repository's top (`prefix` is where content/ sits in it).
-fn edited_paths(status: &str, prefix: &str) -> HashSet<String> {
-    parse_status(status).into_iter().filter_map(|p| p.strip_prefix(prefix).map(str::to_string)).collect()
+    Probe::start(root).uncommitted()
 }
 
 const FORMAT: &str = "--format=%x1e%H%x1f%an%x1f%aI%x1f%s";
@@ -311,7 +365,7 @@ const CACHE_TAG: &str = "moot history cache 2";
 /// written for next time. `None` when there is no commit to read.
 fn cached_log(root: &Path, repo: &Repo, edited: &HashSet<String>) -> Option<String> {
     let git = |args: &[&str]| git_in(root, args);
-    let Repo { head, prefix, cache } = repo;
+    let Repo { head, prefix, cache, .. } = repo;
     let head = head.as_deref()?;
     let key = |commit: &str| format!("{CACHE_TAG} {commit} {prefix}\n");
     let cached = std::fs::read_to_string(cache).ok().and_then(|text| {
@@ -337,19 +391,16 @@ fn cached_log(root: &Path, repo: &Repo, edited: &HashSet<String>) -> Option<Stri
     Some(log)
 }
 
-/// Reads the history of `root/content`, or `None` when there is none to read.
-pub(crate) fn read(root: &Path) -> Option<History> {
-    let content = root.join("content");
-    if !content.is_dir() {
+/// Reads the history of `root/content` (git asked by `probe`), or `None` when there is none
+/// to read.
+pub(crate) fn read(root: &Path, probe: &Probe) -> Option<History> {
+    if !root.join("content").is_dir() {
         return None;
     }
-    // One `rev-parse` answers everything else, beside `status`: on a small site 5 ms instead
-    // of the 15 ms six calls in a row took.
-    let (repo, status) = beside_status(root, || Repo::find(root));
-    let repo = repo?;
-    let edited = status.map(|s| edited_paths(&s, &repo.prefix)).unwrap_or_default();
+    let repo = probe.repo.as_ref()?;
+    let edited = probe.state().map(parse_status).unwrap_or_default();
     // No log without a commit.
-    let mut history = parse_log(cached_log(root, &repo, &edited).unwrap_or_default());
+    let mut history = parse_log(cached_log(root, repo, &edited).unwrap_or_default());
     history.uncommitted = edited;
     Some(history)
 }
@@ -358,6 +409,8 @@ pub(crate) fn read(root: &Path) -> Option<History> {
 struct Repo {
     /// The commit checked out; `None` before the first commit.
     head: Option<String>,
+    /// The work tree's top folder, as git prints it (links resolved).
+    top: PathBuf,
     /// Where content/ is from the repository's top, as git prints it (`content/`; empty when
     /// content/ is the top).
     prefix: String,
@@ -366,29 +419,34 @@ struct Repo {
 }
 
 impl Repo {
-    /// `None` when content/ is not in a git work tree (or git is missing).
-    fn find(root: &Path) -> Option<Repo> {
-        let args = [
-            "rev-parse",
-            "--is-inside-work-tree",
-            "--show-prefix",
-            "--git-path",
-            "moot-history",
-            "--verify",
-            "-q",
-            "HEAD",
-        ];
+    /// What `git rev-parse` is asked, in content/: whether it is in a work tree, the work
+    /// tree's top, where content/ is in it, the cache's path and the commit checked out.
+    const ARGS: [&'static str; 9] = [
+        "rev-parse",
+        "--is-inside-work-tree",
+        "--show-toplevel",
+        "--show-prefix",
+        "--git-path",
+        "moot-history",
+        "--verify",
+        "-q",
+        "HEAD",
+    ];
+
+    /// What git answered to [`Repo::ARGS`]; `None` when content/ is not in a git work tree
+    /// (or git is missing).
+    fn read(root: &Path, out: std::process::Output) -> Option<Repo> {
         // Without a commit git fails on HEAD, after printing the rest.
-        let out = git(root, &args).stderr(std::process::Stdio::null()).output().ok()?;
         let text = String::from_utf8(out.stdout).ok()?;
         let mut lines = text.lines();
         if lines.next()? != "true" {
             return None;
         }
+        let top = PathBuf::from(lines.next()?);
         let prefix = lines.next()?.to_string();
         let cache = root.join("content").join(lines.next()?);
         let head = lines.next().filter(|h| out.status.success() && !h.is_empty()).map(str::to_string);
-        Some(Repo { head, prefix, cache })
+        Some(Repo { head, top, prefix, cache })
     }
 }
 
@@ -483,13 +541,61 @@ fn parse_file(file: &str) -> Option<(String, String, Change, &str)> {
     Some((old, new, change, &file[diff_start..]))
 }
 
-/// `git status --porcelain` -> the paths with uncommitted changes.
+/// `git status --porcelain=v2` -> the paths with uncommitted changes (for a rename, its new
+/// path), as git writes them (here relative to content/).
 fn parse_status(status: &str) -> HashSet<String> {
     status
         .lines()
-        .filter_map(|l| l.get(3..).filter(|path| !path.is_empty()))
-        .map(|path| path.split(" -> ").last().unwrap_or(path).trim_matches('"').to_string())
+        .filter_map(|l| {
+            // Ordinary, renamed or copied, unmerged, untracked: the fields before the path.
+            let fields = match l.as_bytes().first()? {
+                b'1' => 8,
+                b'2' => 9,
+                b'u' => 10,
+                b'?' => 1,
+                _ => return None,
+            };
+            let path = l.splitn(fields + 1, ' ').nth(fields)?;
+            Some(unquote(path.split('\t').next().unwrap_or(path)))
+        })
+        .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// A path as git writes one with unusual characters: in double quotes, with C escapes
+/// (`\"`, `\\`, `\t`, `\n`, and octal bytes).
+fn unquote(path: &str) -> String {
+    let Some(inner) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else { return path.to_string() };
+    let mut bytes = Vec::with_capacity(inner.len());
+    let mut rest = inner.bytes().peekable();
+    while let Some(b) = rest.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match rest.next() {
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b't') => bytes.push(b'\t'),
+            Some(b'a') => bytes.push(7),
+            Some(b'b') => bytes.push(8),
+            Some(b'f') => bytes.push(12),
+            Some(b'r') => bytes.push(b'\r'),
+            Some(b'v') => bytes.push(11),
+            Some(d @ b'0'..=b'7') => {
+                let mut n = u32::from(d - b'0');
+                for _ in 0..2 {
+                    if let Some(&d @ b'0'..=b'7') = rest.peek() {
+                        n = n * 8 + u32::from(d - b'0');
+                        rest.next();
+                    }
+                }
+                bytes.push(n as u8);
+            }
+            Some(other) => bytes.push(other),
+            None => bytes.push(b'\\'),
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// One line of a diff, for the compare page.
@@ -531,20 +637,6 @@ pub(crate) fn diff_lines(diff: &str) -> Vec<DiffLine<'_>> {
     out
 }
 
-/// The site's folder inside its git working copy (`""` at the top, else `site/`), for the
-/// links to the forge's pages of a file; `""` without git.
-pub(crate) fn site_prefix(root: &std::path::Path) -> String {
-    let out = std::process::Command::new("git")
-        .args(["rev-parse", "--show-prefix"])
-        .current_dir(root)
-        .stderr(std::process::Stdio::null())
-        .output();
-    match out {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
-        _ => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,8 +666,56 @@ mod tests {
 
     #[test]
     fn reads_status() {
-        let s = parse_status(" M wiki/a.md\n?? stories/new.md\nR  old.md -> groups/g.md\n");
-        assert!(s.contains("wiki/a.md") && s.contains("stories/new.md") && s.contains("groups/g.md"));
+        let status = "# branch.oid 56412dbdc4222c85fb36c923c2042a6fd22b1498\n# branch.head main\n\
+            1 .M N... 100644 100644 100644 7898192 7898192 wiki/a b.md\n\
+            2 R. N... 100644 100644 100644 6178079 6178079 R100 groups/g.md\told.md\n\
+            u UU N... 100644 100644 100644 100644 1111111 2222222 3333333 wiki/both.md\n\
+            ? stories/new.md\n\
+            ? \"wiki/q\\\"uote\\tand\\303\\251.md\"\n";
+        let mut s: Vec<String> = parse_status(status).into_iter().collect();
+        s.sort();
+        assert_eq!(s, ["groups/g.md", "stories/new.md", "wiki/a b.md", "wiki/both.md", "wiki/q\"uote\tandé.md"]);
+    }
+
+    /// What git prints is what the parser reads: edited, renamed (to a name with a space),
+    /// untracked and quoted paths, relative to content/ in a content/ below the top.
+    #[test]
+    fn a_probe_finds_what_is_not_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let content = root.join("content");
+        std::fs::create_dir_all(content.join("wiki")).unwrap();
+        let git = |args: &[&str]| {
+            let out = Command::new("git")
+                .args(["-c", "user.name=Ana", "-c", "user.email=a@example.org"])
+                .args(args)
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        };
+        git(&["init", "-q"]);
+        std::fs::write(content.join("wiki/a.md"), "a\n").unwrap();
+        std::fs::write(content.join("wiki/b.md"), "b\n").unwrap();
+        std::fs::write(content.join("kept.md"), "k\n").unwrap();
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "Add"]);
+        let probe = Probe::start(&root);
+        assert_eq!(probe.uncommitted(), Some(HashSet::new()));
+        assert_eq!(probe.site_prefix(&root), "site/");
+        std::fs::write(content.join("wiki/a.md"), "a, edited\n").unwrap();
+        git(&["mv", "site/content/wiki/b.md", "site/content/wiki/b c.md"]);
+        std::fs::write(content.join("new \"one\".md"), "n\n").unwrap();
+        let mut now: Vec<String> = Probe::start(&root).uncommitted().unwrap().into_iter().collect();
+        now.sort();
+        assert_eq!(now, ["new \"one\".md", "wiki/a.md", "wiki/b c.md"]);
+        let state = Probe::start(&root).state().map(str::to_string).unwrap();
+        assert!(state.starts_with("# branch.oid "), "{state}");
+        // Outside a work tree: nothing, and no prefix.
+        let alone = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(alone.path().join("content")).unwrap();
+        let probe = Probe::start(alone.path());
+        assert_eq!((probe.uncommitted(), probe.state(), probe.site_prefix(alone.path())), (None, None, String::new()));
     }
 
     /// The log made without patches of additions reads the same as git's own `git log -p`:

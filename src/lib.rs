@@ -34,6 +34,7 @@ use diag::{Diagnostic, Diagnostics};
 use jiff::Timestamp;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What a build is asked to do.
@@ -173,7 +174,7 @@ pub(crate) struct Settings {
 }
 
 /// The **settings** stage: moot.toml read and checked, `--base-url` applied, "now" fixed.
-pub(crate) fn settings(opts: &Options) -> Result<Settings, Diagnostics> {
+pub(crate) fn settings(opts: &Options, git: &history::Probe) -> Result<Settings, Diagnostics> {
     let config_text = load::read_config(&opts.root).map_err(|d| Diagnostics(vec![d]))?;
     let mut config = config::parse(Path::new(config::FILE), &config_text).map_err(Diagnostics)?;
     if let Some(url) = &opts.base_url {
@@ -189,7 +190,7 @@ pub(crate) fn settings(opts: &Options) -> Result<Settings, Diagnostics> {
         config.base_url = normalized;
     }
     if let Some(repo) = config.repo.as_mut() {
-        repo.prefix = history::site_prefix(&opts.root);
+        repo.prefix = git.site_prefix(&opts.root);
     }
     let (now, from_clock) = now_of(opts)?;
     Ok(Settings { config, now, from_clock })
@@ -220,10 +221,11 @@ pub fn changes_by_itself_at(site: &model::Site) -> Option<Timestamp> {
 pub(crate) fn history_thread(
     opts: &Options,
     config: &config::Config,
+    git: &Arc<history::Probe>,
 ) -> Option<std::thread::JoinHandle<Option<history::History>>> {
     config.history.then(|| {
-        let root = opts.root.clone();
-        std::thread::spawn(move || history::read(&root))
+        let (root, git) = (opts.root.clone(), Arc::clone(git));
+        std::thread::spawn(move || history::read(&root, &git))
     })
 }
 
@@ -316,14 +318,14 @@ fn no_cascade(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// settings -> history (started) -> load -> parse -> model -> markdown. Errors are every
 /// problem found, sorted by file.
 pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
-    load_site_with(opts, load::Preread::new())
+    load_site_with(opts, load::Preread::new(), &Arc::new(history::Probe::start(&opts.root)))
 }
 
-/// [`load_site`], with the markdown files in `pre` already read.
-fn load_site_with(opts: &Options, pre: load::Preread) -> Result<Loaded, Diagnostics> {
+/// [`load_site`], with the markdown files in `pre` already read and git asked by `git`.
+fn load_site_with(opts: &Options, pre: load::Preread, git: &Arc<history::Probe>) -> Result<Loaded, Diagnostics> {
     let mut laps = Laps::new();
-    let settings = settings(opts)?;
-    let history = history_thread(opts, &settings.config);
+    let settings = settings(opts, git)?;
+    let history = history_thread(opts, &settings.config, git);
     let (sources, files, mut diags) = read_and_parse(opts, &settings.config, &mut laps, pre);
     let docs = files.into_iter().filter_map(|(_, doc)| doc.map_err(|d| diags.push(d)).ok()).collect();
     let (mut site, problems) = model_site(settings, docs, sources.assets.clone(), opts.drafts);
@@ -351,6 +353,8 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let mut before = None;
     let mut made_from = None;
     let mut pre = load::Preread::new();
+    // git is asked at the start and waited for where its answers are needed.
+    let git = Arc::new(history::Probe::start(&opts.root));
     if !opts.check_only {
         let clock = now_of(opts).ok();
         // Into a folder moot has not built (no manifest), the build cannot be skipped: the
@@ -363,8 +367,8 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
             || write::manifest::Listed::load(&opts.output),
         );
         let (inputs, read) = inputs.unzip();
-        if let (Some(inputs), Some((now, _)), write::manifest::Found::Listed(listed)) = (inputs, clock, &found) {
-            if let Some(record) = write::record::still_valid(listed, &opts.output, inputs, now) {
+        if let (Some(inputs), Some((now, _)), write::manifest::Found::Listed(listed)) = (&inputs, clock, &found) {
+            if let Some(record) = write::record::still_valid(listed, &opts.output, inputs.with(git.state()), now) {
                 return Ok(Report::unchanged(record, started.elapsed()));
             }
         }
@@ -375,7 +379,7 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     // The built-in templates compile while the site loads; a site theme's replace them after.
     let builtin = std::thread::spawn(|| render::theme::load_templates(&[]));
     let hashed = started.elapsed();
-    let Loaded { site, bodies, sources, mut warnings, mut stages } = load_site_with(opts, pre)?;
+    let Loaded { site, bodies, sources, mut warnings, mut stages } = load_site_with(opts, pre, &git)?;
     stages.insert(0, ("inputs hashed", hashed));
     let mut laps = Laps::new();
     let tera = match builtin.join() {
@@ -399,7 +403,7 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
         }
         Some(before) => {
             let record = made_from.map(|(inputs, (now, from_clock))| write::record::Record {
-                inputs,
+                inputs: inputs.with(git.state()),
                 now: now.as_second(),
                 copies: Vec::new(),
                 until: changes_by_itself_at(&site).filter(|_| from_clock).map(|t| t.as_second()),

@@ -95,8 +95,9 @@ pub(crate) fn reload(
     before: Option<Before>,
 ) -> Result<(Loaded, bool), Diagnostics> {
     let mut laps = Laps::new();
-    let settings = crate::settings(opts)?;
-    let mut history = before.is_none().then(|| crate::history_thread(opts, &settings.config)).flatten();
+    let git = std::sync::Arc::new(crate::history::Probe::start(&opts.root));
+    let settings = crate::settings(opts, &git)?;
+    let mut history = before.is_none().then(|| crate::history_thread(opts, &settings.config, &git)).flatten();
     if parsed.files.is_none() {
         let (sources, files, walk) = crate::read_and_parse(opts, &settings.config, &mut laps, Default::default());
         *parsed = Parsed { files: Some(files), walk, sources };
@@ -116,7 +117,7 @@ pub(crate) fn reload(
         Some(b) if !errors && same_link_targets(b.site, &site) => {
             let mut kept_history = b.site.history.take();
             if let Some(h) = kept_history.as_mut() {
-                h.uncommitted = crate::history::uncommitted(&opts.root).unwrap_or_default();
+                h.uncommitted = git.uncommitted().unwrap_or_default();
             }
             site.history = kept_history;
             let old = (&b.site.items[..], std::mem::take(b.bodies), b.changed);
@@ -124,7 +125,7 @@ pub(crate) fn reload(
             (bodies, problems, true)
         }
         _ => {
-            history = history.or_else(|| crate::history_thread(opts, &site.config));
+            history = history.or_else(|| crate::history_thread(opts, &site.config, &git));
             let (bodies, problems) = markdown::render_all(&mut site);
             site.history = history.and_then(|h| h.join().ok().flatten());
             (bodies, problems, false)

@@ -101,15 +101,14 @@ impl Record {
 }
 
 /// The hash of everything a build of `opts` reads (see the module), `now_given` being the
-/// "now" it was given, if any; with `keep`, the markdown files of `content/` read for it,
-/// for the load to take rather than read again.
-pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>, keep: bool) -> (u64, crate::load::Preread) {
+/// "now" it was given, if any, but for git's part (see [`Inputs::with`]); with `keep`, the
+/// markdown files of `content/` read for it, for the load to take rather than read again.
+pub(crate) fn inputs(
+    opts: &crate::Options,
+    now_given: Option<Timestamp>,
+    keep: bool,
+) -> (Inputs, crate::load::Preread) {
     let mut pre = crate::load::Preread::new();
-    // git runs in its own process while the files are walked and read.
-    let git = {
-        let root = opts.root.clone();
-        std::thread::spawn(move || crate::history::state(&root))
-    };
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut put = |bytes: &[u8]| {
         h.write_usize(bytes.len());
@@ -150,10 +149,25 @@ pub(crate) fn inputs(opts: &crate::Options, now_given: Option<Timestamp>, keep: 
             }
         }
     }
-    // git: the commit, whether the site is in a work tree at all, and what is not committed
-    // (page history marks it), in one call.
-    put(git.join().ok().flatten().unwrap_or_default().as_bytes());
-    (h.finish(), pre)
+    (Inputs(h), pre)
+}
+
+/// The inputs' hash, all but git's part, which is put in last: a build that cannot be skipped
+/// needs the hash only for its record, and need not wait for git before it starts.
+#[derive(Clone)]
+pub(crate) struct Inputs(xxhash_rust::xxh3::Xxh3);
+
+impl Inputs {
+    /// The whole hash, with git's `state`: the commit, whether the site is in a work tree at
+    /// all, and what is not committed (page history marks it), as
+    /// [`crate::history::Probe::state`] gives them.
+    pub(crate) fn with(&self, state: Option<&str>) -> u64 {
+        let mut h = self.0.clone();
+        let state = state.unwrap_or_default().as_bytes();
+        h.write_usize(state.len());
+        h.write(state);
+        h.finish()
+    }
 }
 
 /// A markdown file read while hashing: its path, bytes and modification time.
@@ -259,12 +273,15 @@ mod tests {
         }
         let opts = crate::Options::new(root);
         let (hash, kept) = inputs(&opts, None, true);
+        let hash = hash.with(None);
         let mut paths: Vec<_> = kept.keys().map(|p| p.strip_prefix(root).unwrap().to_path_buf()).collect();
         paths.sort();
         assert_eq!(paths, [Path::new("content/a.md"), Path::new("content/wiki/b.md")]);
         assert_eq!(kept[&root.join("content/a.md")].0, b"# A\n");
         // Not kept: the same hash, nothing held.
         let (same, none) = inputs(&opts, None, false);
-        assert_eq!((same, none.len()), (hash, 0));
+        assert_eq!((same.with(None), none.len()), (hash, 0));
+        // git's state is part of it.
+        assert_ne!(same.with(Some("# branch.oid 1")), hash);
     }
 }
