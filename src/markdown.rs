@@ -29,6 +29,13 @@ pub struct Rendered {
     /// Items this page links to (for backlinks).
     pub links: Vec<ItemId>,
     pub problems: Vec<Diagnostic>,
+    /// The hash of the markdown it was rendered from.
+    pub source: u64,
+    /// Whether `html` may depend on the site's other pages: the markdown has a wikilink, or a
+    /// link or image whose address names a `.md` file (which may be a page's). Without,
+    /// rendering the same markdown with any resolver gives the same html (the page as it was
+    /// at a revision reuses it).
+    pub names_pages: bool,
 }
 
 /// Finds pages by path, title or alias.
@@ -186,6 +193,7 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
                 continue;
             }
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
+                out.names_pages = true;
                 skip_text_of_wikilink = !has_pothole;
                 Event::Html(wikilink_open(&dest_url, has_pothole, r, &mut out, item, line_of(range.start)).into())
             }
@@ -206,6 +214,7 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
                 continue;
             }
             Event::Start(Tag::Link { dest_url, title, .. }) => {
+                out.names_pages |= dest_url.contains(".md");
                 if let Some(problem) = broken_internal(&dest_url, item, r) {
                     out.problems.push(Diagnostic::warning(&item.shown, line_of(range.start), problem).hint(
                         "link to an existing page's .md file (relative to this file) or to its address, e.g. /wiki/ground-rules/",
@@ -242,6 +251,7 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
                     );
                     continue;
                 }
+                out.names_pages |= dest_url.contains(".md");
                 Event::Start(Tag::Image { link_type, dest_url: resolve_relative(&dest_url, item, r).into(), title, id })
             }
             Event::End(TagEnd::Image) => {
@@ -311,6 +321,7 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
     out.text.shrink_to_fit();
     out.excerpt = item.summary.clone().unwrap_or_else(|| excerpt(&out.text, 180));
     out.html = html;
+    out.source = xxhash_rust::xxh3::xxh3_64(src.as_bytes());
     out.links.sort_unstable();
     out.links.dedup();
     out

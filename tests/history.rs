@@ -404,3 +404,43 @@ fn a_compare_page_shows_the_page_as_it_was() {
     let page = &page[..page.find("</div>").unwrap()];
     assert!(page.contains("<p>Be kind.</p>") && !page.contains("Listen first"), "{page}");
 }
+
+/// The newest revision of a page with no edits since has the page's own text: its compare
+/// page shows the page as it was all the same, a link to another page's .md file as written
+/// (not followed to that page, as the page itself does), and a page that names no other page
+/// as the page itself is.
+#[test]
+fn the_newest_revision_shows_links_as_written_though_its_text_is_the_pages() {
+    let d = site_in_git("");
+    let root = d.path();
+    write(
+        root,
+        "content/wiki/rules.md",
+        "---\ntitle: \"Rules\"\n---\n\nBe kind. See [the page](new-name.md) and [a file](notes.txt).\n",
+    );
+    write(
+        root,
+        "content/wiki/plain.md",
+        "---\ntitle: \"Plain\"\n---\n\nNo links, [one out](https://example.org/) and [a file](notes.txt).\n",
+    );
+    git(root, &["add", "-A"], "Ana Ruiz", "2026-10-07T10:00:00Z");
+    git(root, &["commit", "-q", "-m", "Link a page"], "Ana Ruiz", "2026-10-07T10:00:00Z");
+    let out = build(root);
+    let public = out.path().join("public");
+    let as_it_was = |page: &str| {
+        let history = std::fs::read_to_string(public.join(format!("wiki/{page}/history/index.html"))).unwrap();
+        let sha = revisions(&history, &format!("/wiki/{page}/"))[0].clone();
+        let compare = std::fs::read_to_string(public.join(format!("wiki/{page}/history/{sha}/index.html"))).unwrap();
+        let part = &compare[compare.find("as-it-was-page\">").expect("the page as it was") + 16..];
+        part[..part.find("</div>").unwrap()].to_string()
+    };
+    let own = std::fs::read_to_string(public.join("wiki/rules/index.html")).unwrap();
+    assert!(own.contains("<a href=\"/wiki/new-name/\">the page</a>"), "{own}");
+    let was = as_it_was("rules");
+    assert!(was.contains("<a href=\"/wiki/new-name.md\">the page</a>"), "{was}");
+    assert!(was.contains("<a href=\"/wiki/notes.txt\">a file</a>"), "{was}");
+    let plain = std::fs::read_to_string(public.join("wiki/plain/index.html")).unwrap();
+    let was = as_it_was("plain");
+    assert!(was.contains("<a href=\"/wiki/notes.txt\">a file</a>") && was.contains("https://example.org/"), "{was}");
+    assert!(plain.contains(&was), "the page as it was is the page's own body: {was}");
+}

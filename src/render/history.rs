@@ -133,7 +133,7 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
     for (i, (rev, view)) in revs.iter().zip(&views).enumerate() {
         let lines: Vec<DiffLine> = diff_lines(h.diff(rev));
         ctx.insert("text_after", &texts[i]);
-        ctx.insert("html_after", &texts[i].as_deref().map(|t| as_it_was(cx.item(idx), t, &detached)));
+        ctx.insert("html_after", &texts[i].as_deref().map(|t| as_it_was(cx, idx, t, &detached)));
         ctx.insert("revision", view);
         ctx.insert("has_lines", &!lines.is_empty());
         ctx.insert("diff_html", &diff_rows(&lines));
@@ -146,9 +146,15 @@ pub(super) fn pages(cx: &Cx, idx: ItemId) -> Result<Vec<Output>, Diagnostic> {
 }
 
 /// The page as it was after a revision, rendered from that revision's text (its body, below
-/// the front matter) as pages are, with its links as written but followed to nothing.
-fn as_it_was(item: &crate::model::Item, text: &str, r: &crate::markdown::Resolver) -> String {
-    crate::markdown::render_body(item, crate::parse::body_of(text), r).html
+/// the front matter) as pages are, with its links as written but followed to nothing: the
+/// page's own html when that was rendered from the same markdown and names no page.
+fn as_it_was(cx: &Cx, idx: ItemId, text: &str, r: &crate::markdown::Resolver) -> String {
+    let body = crate::parse::body_of(text);
+    let now = cx.body(idx);
+    if !now.names_pages && now.source == xxhash_rust::xxh3::xxh3_64(body.as_bytes()) {
+        return now.html.clone();
+    }
+    crate::markdown::render_body(cx.item(idx), body, r).html
 }
 
 /// `/PAGE/history/revisions.json`: each revision (newest first) with the page's text after
