@@ -105,34 +105,64 @@ fn output(out: std::process::Output) -> Option<String> {
         .then(|| String::from_utf8(out.stdout).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
-/// What a build asks git about content/, asked once at its start: two processes started at
-/// once and waited for only where their answers are needed, so that git's start-up (most of
-/// what a call costs) is not on the build's way: `git status` (the commit checked out and
-/// every path not committed, for the inputs' hash and the page histories) and `git
-/// rev-parse` (whether content/ is in a work tree, where, the commit, the cache's path).
+/// What a build asks git about content/, asked once: `git status` (the commit checked out and
+/// every path not committed, for the inputs' hash and the page histories) and `git rev-parse`
+/// (whether content/ is in a work tree, where, the cache's path). A build starts both at its
+/// beginning and waits for each only where its answer is needed, so that git's start-up (most
+/// of what a call costs) is not on its way; a reload of `serve` asks only what it needs.
 pub(crate) struct Probe {
     status: Answer<Option<String>>,
     repo: Answer<Option<Repo>>,
+    /// Whether the calls were started at once (and are waited for, if still running, when
+    /// the probe goes).
+    started: bool,
 }
 
 /// A git answer, waited for when first asked.
 type Answer<T> = std::sync::LazyLock<T, Box<dyn FnOnce() -> T + Send>>;
 
 impl Probe {
-    /// Starts both calls in `root/content`.
+    /// Starts both calls in `root/content`, each from a thread of its own (starting a process
+    /// takes the starting thread 0.5-3 ms here, which the build need not wait for).
     pub(crate) fn start(root: &Path) -> Probe {
-        // Paths relative to content/, whatever the user's git config says (`status.relativePaths`).
-        let status = git(root, &["-c", "status.relativePaths=true"])
-            .args(["status", "--porcelain=v2", "--branch", "--untracked-files=all", "--", "."])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn();
-        let repo =
-            git(root, &Repo::ARGS).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn();
-        let root = root.to_path_buf();
+        let (status, repo) = (std::thread::spawn(Self::status_call(root)), std::thread::spawn(Self::repo_call(root)));
         Probe {
-            status: Answer::new(Box::new(move || output(status.ok()?.wait_with_output().ok()?))),
-            repo: Answer::new(Box::new(move || Repo::read(&root, repo.ok()?.wait_with_output().ok()?))),
+            status: Answer::new(Box::new(move || status.join().ok().flatten())),
+            repo: Answer::new(Box::new(move || repo.join().ok().flatten())),
+            started: true,
+        }
+    }
+
+    /// Makes each call in `root/content` when its answer is first asked for, if it is.
+    pub(crate) fn when_asked(root: &Path) -> Probe {
+        Probe {
+            status: Answer::new(Box::new(Self::status_call(root))),
+            repo: Answer::new(Box::new(Self::repo_call(root))),
+            started: false,
+        }
+    }
+
+    fn status_call(root: &Path) -> impl FnOnce() -> Option<String> + Send + 'static {
+        // Paths relative to content/, whatever the user's git config says (`status.relativePaths`).
+        let mut status = git(root, &["-c", "status.relativePaths=true"]);
+        status.args(["status", "--porcelain=v2", "--branch", "--untracked-files=all", "--", "."]);
+        move || output(status.stderr(std::process::Stdio::null()).output().ok()?)
+    }
+
+    fn repo_call(root: &Path) -> impl FnOnce() -> Option<Repo> + Send + 'static {
+        let mut repo = git(root, &Repo::ARGS);
+        let root = root.to_path_buf();
+        move || Repo::read(&root, repo.stderr(std::process::Stdio::null()).output().ok()?)
+    }
+
+    /// The commit checked out, as `git status` saw it (so that the history read is of the
+    /// same moment as the status hashed with the inputs), else as `git rev-parse` did.
+    fn head(&self) -> Option<&str> {
+        let oid = self.state().and_then(|s| s.lines().find_map(|l| l.strip_prefix("# branch.oid ")));
+        match oid {
+            Some("(initial)") => None,
+            Some(oid) => Some(oid.trim()),
+            None => self.repo.as_ref()?.head.as_deref(),
         }
     }
 
@@ -152,10 +182,12 @@ impl Probe {
 
     /// The site's folder `root` inside its git working copy (`""` at the top, else `site/`),
     /// for the links to the forge's pages of a file; `""` without git. Taken from where
-    /// content/'s work tree is when the site is in it (not when content/ is a repository of
-    /// its own, or a link out of it): else asked of git in `root`.
+    /// content/'s work tree is when content/ is a folder of the site (not a link, which may
+    /// lead into another repository) and the site is in that work tree (not when content/ is
+    /// a repository of its own): else asked of git in `root`.
     pub(crate) fn site_prefix(&self, root: &Path) -> String {
-        let within = self.repo.as_ref().and_then(|repo| {
+        let folder = std::fs::symlink_metadata(root.join("content")).is_ok_and(|m| m.is_dir());
+        let within = self.repo.as_ref().filter(|_| folder).and_then(|repo| {
             let rel = std::fs::canonicalize(root).ok()?.strip_prefix(&repo.top).ok()?.to_path_buf();
             let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             Some(parts.iter().map(|p| format!("{p}/")).collect::<String>())
@@ -174,17 +206,20 @@ impl Probe {
     }
 }
 
-/// A call whose answer was not needed is still waited for, so that no process is left
-/// unreaped (`serve` probes at every reload).
+/// A call whose answer was not needed is still waited for, so that no thread or process is
+/// left behind (`serve` probes at every reload).
 impl Drop for Probe {
     fn drop(&mut self) {
-        std::sync::LazyLock::force(&self.status);
-        std::sync::LazyLock::force(&self.repo);
+        if self.started {
+            std::sync::LazyLock::force(&self.status);
+            std::sync::LazyLock::force(&self.repo);
+        }
     }
 }
 
 /// The paths under content/ with edits not yet committed, asked of git now.
 pub(crate) fn uncommitted(root: &Path) -> Option<HashSet<String>> {
+    // Both answers are needed: both calls at once.
     Probe::start(root).uncommitted()
 }
 
@@ -357,16 +392,16 @@ fn added_texts(root: &Path, added: &[&RawChange], edited: &HashSet<String>) -> O
 /// The first line of the cache file: what it is, then the commit and folder it is the log of.
 const CACHE_TAG: &str = "moot history cache 2";
 
-/// The log of content/, from the cache moot keeps in the repository's git folder
-/// (`.git/moot-history`, never committed or published) and brought up to date: a cache of
-/// HEAD is used as it is; one of an ancestor of HEAD gets the newer commits' log put in front
-/// (one `git log OLD..HEAD`), unless a merge is among them (a merge can bring older commits,
+/// The log of content/ up to `head` (the commit checked out, as the build saw it), from the
+/// cache moot keeps in the repository's git folder (`.git/moot-history`, never committed or
+/// published) and brought up to date: a cache of `head` is used as it is; one of an ancestor
+/// of it gets the newer commits' log put in front (one `git log OLD..HEAD`), unless a merge is among them (a merge can bring older commits,
 /// which a full log puts in date order); anything else is read whole. Then the cache is
 /// written for next time. `None` when there is no commit to read.
-fn cached_log(root: &Path, repo: &Repo, edited: &HashSet<String>) -> Option<String> {
+fn cached_log(root: &Path, repo: &Repo, head: Option<&str>, edited: &HashSet<String>) -> Option<String> {
     let git = |args: &[&str]| git_in(root, args);
-    let Repo { head, prefix, cache, .. } = repo;
-    let head = head.as_deref()?;
+    let Repo { prefix, cache, .. } = repo;
+    let head = head?;
     let key = |commit: &str| format!("{CACHE_TAG} {commit} {prefix}\n");
     let cached = std::fs::read_to_string(cache).ok().and_then(|text| {
         let (first, log) = text.split_once('\n')?;
@@ -384,7 +419,7 @@ fn cached_log(root: &Path, repo: &Repo, edited: &HashSet<String>) -> Option<Stri
             newer.push_str(&log);
             newer
         }
-        _ => patch_log(root, None, edited)?,
+        _ => patch_log(root, Some(head), edited)?,
     };
     // Best effort: a read-only repository just has no cache.
     let _ = std::fs::write(cache, format!("{}{log}", key(head)));
@@ -400,7 +435,7 @@ pub(crate) fn read(root: &Path, probe: &Probe) -> Option<History> {
     let repo = probe.repo.as_ref()?;
     let edited = probe.state().map(parse_status).unwrap_or_default();
     // No log without a commit.
-    let mut history = parse_log(cached_log(root, repo, &edited).unwrap_or_default());
+    let mut history = parse_log(cached_log(root, repo, probe.head(), &edited).unwrap_or_default());
     history.uncommitted = edited;
     Some(history)
 }
@@ -711,11 +746,39 @@ mod tests {
         assert_eq!(now, ["new \"one\".md", "wiki/a.md", "wiki/b c.md"]);
         let state = Probe::start(&root).state().map(str::to_string).unwrap();
         assert!(state.starts_with("# branch.oid "), "{state}");
+        // content/ a link into another repository that holds the site's: git is asked in the
+        // site, as before there was a probe (its own repository: no prefix).
+        let outer = tempfile::tempdir().unwrap();
+        let site = outer.path().join("sites/blog");
+        std::fs::create_dir_all(outer.path().join("content")).unwrap();
+        std::fs::create_dir_all(&site).unwrap();
+        for dir in [outer.path(), site.as_path()] {
+            assert!(Command::new("git").args(["init", "-q"]).current_dir(dir).status().unwrap().success());
+        }
+        std::os::unix::fs::symlink("../../content", site.join("content")).unwrap();
+        assert_eq!(Probe::start(&site).site_prefix(&site), "");
         // Outside a work tree: nothing, and no prefix.
         let alone = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(alone.path().join("content")).unwrap();
         let probe = Probe::start(alone.path());
         assert_eq!((probe.uncommitted(), probe.state(), probe.site_prefix(alone.path())), (None, None, String::new()));
+    }
+
+    /// The commit a history is read at is the one `git status` saw (hashed with the inputs),
+    /// not one `git rev-parse` saw a moment apart; before the first commit there is none.
+    #[test]
+    fn the_head_is_the_one_the_status_saw() {
+        let probe = |status: &'static str, head: &'static str| Probe {
+            status: Answer::new(Box::new(move || Some(status.to_string()))),
+            repo: Answer::new(Box::new(move || {
+                let top = PathBuf::from("/r");
+                Some(Repo { head: Some(head.to_string()), top, prefix: String::new(), cache: PathBuf::new() })
+            })),
+            started: false,
+        };
+        assert_eq!(probe("# branch.oid aaa\n# branch.head main\n", "bbb").head(), Some("aaa"));
+        assert_eq!(probe("# branch.oid (initial)\n", "bbb").head(), None);
+        assert_eq!(probe("", "bbb").head(), Some("bbb"));
     }
 
     /// The log made without patches of additions reads the same as git's own `git log -p`:

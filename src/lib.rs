@@ -318,7 +318,7 @@ fn no_cascade(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// settings -> history (started) -> load -> parse -> model -> markdown. Errors are every
 /// problem found, sorted by file.
 pub fn load_site(opts: &Options) -> Result<Loaded, Diagnostics> {
-    load_site_with(opts, load::Preread::new(), &Arc::new(history::Probe::start(&opts.root)))
+    load_site_with(opts, load::Preread::new(), &Arc::new(history::Probe::when_asked(&opts.root)))
 }
 
 /// [`load_site`], with the markdown files in `pre` already read and git asked by `git`.

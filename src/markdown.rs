@@ -143,7 +143,8 @@ pub fn render_body(item: &Item, src: &str, r: &Resolver) -> Rendered {
         Some(events) => Box::new(events.into_iter()),
         None => Box::new(Parser::new_ext(src, OPTIONS).into_offset_iter()),
     };
-    let mut out = Rendered::default();
+    // A link to `.` in a folder named like a .md file resolves as that file would.
+    let mut out = Rendered { names_pages: item.dir.contains(".md"), ..Rendered::default() };
     let mut html = String::with_capacity(src.len() * 3 / 2);
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut events: Vec<Event> = Vec::new();

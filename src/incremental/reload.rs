@@ -95,7 +95,7 @@ pub(crate) fn reload(
     before: Option<Before>,
 ) -> Result<(Loaded, bool), Diagnostics> {
     let mut laps = Laps::new();
-    let git = std::sync::Arc::new(crate::history::Probe::start(&opts.root));
+    let git = std::sync::Arc::new(crate::history::Probe::when_asked(&opts.root));
     let settings = crate::settings(opts, &git)?;
     let mut history = before.is_none().then(|| crate::history_thread(opts, &settings.config, &git)).flatten();
     if parsed.files.is_none() {
