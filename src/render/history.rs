@@ -200,7 +200,9 @@ fn diff_rows(lines: &[DiffLine]) -> String {
             "removed" => ("−", "<del>", "</del>"),
             _ => ("", "", ""),
         };
-        let _ = write!(out, "<tr class=\"diff-{}\"><td class=\"ln\">", l.kind);
+        out.push_str("<tr class=\"diff-");
+        out.push_str(l.kind);
+        out.push_str("\"><td class=\"ln\">");
         if let Some(n) = l.old {
             let _ = write!(out, "{n}");
         }
@@ -208,7 +210,9 @@ fn diff_rows(lines: &[DiffLine]) -> String {
         if let Some(n) = l.new {
             let _ = write!(out, "{n}");
         }
-        let _ = write!(out, "</td><td class=\"mark\">{mark}</td><td class=\"code\">{open}");
+        for part in ["</td><td class=\"mark\">", mark, "</td><td class=\"code\">", open] {
+            out.push_str(part);
+        }
         match partners[i] {
             Some(j) => changed_words(&mut out, lines, i, j),
             None => push_escaped(&mut out, l.text),
@@ -227,7 +231,14 @@ fn texts_after(diffs: Vec<Vec<DiffLine>>) -> Vec<Option<String>> {
     let mut text: Option<Vec<&str>> = Some(Vec::new());
     for (i, lines) in diffs.iter().enumerate().rev() {
         text = text.and_then(|old| apply(&old, lines));
-        texts[i] = text.as_ref().map(|t| t.iter().map(|l| format!("{l}\n")).collect());
+        texts[i] = text.as_ref().map(|t| {
+            let mut s = String::with_capacity(t.iter().map(|l| l.len() + 1).sum());
+            for l in t {
+                s.push_str(l);
+                s.push('\n');
+            }
+            s
+        });
     }
     texts
 }
