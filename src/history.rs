@@ -176,8 +176,18 @@ impl Probe {
     /// The paths under content/ (relative to it) with edits not yet committed (or not yet
     /// added); `None` outside a work tree.
     pub(crate) fn uncommitted(&self) -> Option<HashSet<String>> {
-        self.repo.as_ref()?;
-        Some(parse_status(self.state()?))
+        let (repo, status) = self.both();
+        repo?;
+        Some(parse_status(status?))
+    }
+
+    /// Both answers, the two calls made at once if neither was started yet.
+    fn both(&self) -> (Option<&Repo>, Option<&str>) {
+        std::thread::scope(|s| {
+            let status = s.spawn(|| self.state());
+            let repo = self.repo.as_ref();
+            (repo, status.join().ok().flatten())
+        })
     }
 
     /// The site's folder `root` inside its git working copy (`""` at the top, else `site/`),
@@ -219,8 +229,7 @@ impl Drop for Probe {
 
 /// The paths under content/ with edits not yet committed, asked of git now.
 pub(crate) fn uncommitted(root: &Path) -> Option<HashSet<String>> {
-    // Both answers are needed: both calls at once.
-    Probe::start(root).uncommitted()
+    Probe::when_asked(root).uncommitted()
 }
 
 const FORMAT: &str = "--format=%x1e%H%x1f%an%x1f%aI%x1f%s";
@@ -395,9 +404,10 @@ const CACHE_TAG: &str = "moot history cache 2";
 /// The log of content/ up to `head` (the commit checked out, as the build saw it), from the
 /// cache moot keeps in the repository's git folder (`.git/moot-history`, never committed or
 /// published) and brought up to date: a cache of `head` is used as it is; one of an ancestor
-/// of it gets the newer commits' log put in front (one `git log OLD..HEAD`), unless a merge is among them (a merge can bring older commits,
-/// which a full log puts in date order); anything else is read whole. Then the cache is
-/// written for next time. `None` when there is no commit to read.
+/// of it gets the newer commits' log put in front (one `git log OLD..HEAD`), unless a merge
+/// is among them (a merge can bring older commits, which a full log puts in date order);
+/// anything else is read whole. Then the cache is written for next time. `None` when there
+/// is no commit to read.
 fn cached_log(root: &Path, repo: &Repo, head: Option<&str>, edited: &HashSet<String>) -> Option<String> {
     let git = |args: &[&str]| git_in(root, args);
     let Repo { prefix, cache, .. } = repo;
@@ -432,8 +442,9 @@ pub(crate) fn read(root: &Path, probe: &Probe) -> Option<History> {
     if !root.join("content").is_dir() {
         return None;
     }
-    let repo = probe.repo.as_ref()?;
-    let edited = probe.state().map(parse_status).unwrap_or_default();
+    let (repo, status) = probe.both();
+    let repo = repo?;
+    let edited = status.map(parse_status).unwrap_or_default();
     // No log without a commit.
     let mut history = parse_log(cached_log(root, repo, probe.head(), &edited).unwrap_or_default());
     history.uncommitted = edited;
@@ -744,6 +755,12 @@ mod tests {
         let mut now: Vec<String> = Probe::start(&root).uncommitted().unwrap().into_iter().collect();
         now.sort();
         assert_eq!(now, ["new \"one\".md", "wiki/a.md", "wiki/b c.md"]);
+        // A probe that asks only when asked answers the same.
+        let lazy = Probe::when_asked(&root);
+        assert_eq!(
+            (lazy.uncommitted(), lazy.site_prefix(&root)),
+            (Probe::start(&root).uncommitted(), "site/".to_string())
+        );
         let state = Probe::start(&root).state().map(str::to_string).unwrap();
         assert!(state.starts_with("# branch.oid "), "{state}");
         // content/ a link into another repository that holds the site's: git is asked in the
