@@ -353,8 +353,9 @@ pub fn build(opts: &Options) -> Result<Report, Diagnostics> {
     let mut before = None;
     let mut made_from = None;
     let mut pre = load::Preread::new();
-    // git is asked at the start and waited for where its answers are needed.
-    let git = Arc::new(history::Probe::start(&opts.root));
+    // git is asked at the start and waited for where its answers are needed (a check has no
+    // inputs to hash: it asks only what its history needs, if any).
+    let git = Arc::new(if opts.check_only { history::Probe::when_asked } else { history::Probe::start }(&opts.root));
     if !opts.check_only {
         let clock = now_of(opts).ok();
         // Into a folder moot has not built (no manifest), the build cannot be skipped: the

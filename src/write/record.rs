@@ -110,10 +110,7 @@ pub(crate) fn inputs(
 ) -> (Inputs, crate::load::Preread) {
     let mut pre = crate::load::Preread::new();
     let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut put = |bytes: &[u8]| {
-        h.write_usize(bytes.len());
-        h.write(bytes);
-    };
+    let mut put = |bytes: &[u8]| framed(&mut h, bytes);
     put(env!("CARGO_PKG_VERSION").as_bytes());
     if let Some(m) = std::env::current_exe().ok().and_then(|e| std::fs::metadata(e).ok()) {
         put(&meta_key(&m));
@@ -163,11 +160,16 @@ impl Inputs {
     /// [`crate::history::Probe::state`] gives them.
     pub(crate) fn with(&self, state: Option<&str>) -> u64 {
         let mut h = self.0.clone();
-        let state = state.unwrap_or_default().as_bytes();
-        h.write_usize(state.len());
-        h.write(state);
+        framed(&mut h, state.unwrap_or_default().as_bytes());
         h.finish()
     }
+}
+
+/// Puts `bytes` into the inputs' hash after their length, so that no two runs of parts hash
+/// alike.
+fn framed(h: &mut xxhash_rust::xxh3::Xxh3, bytes: &[u8]) {
+    h.write_usize(bytes.len());
+    h.write(bytes);
 }
 
 /// A markdown file read while hashing: its path, bytes and modification time.
